@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface LocalSecrets {
+  functionsMasterKey: string;
+  functionsDefaultKey: string;
+  signalRAccessKey: string;
+}
+
+/**
+ * Keys of the local cloud, generated once per data folder so tokens and keys in `.local/cloud.json`
+ * stay valid across restarts of `npm start`.
+ */
+export function loadLocalSecrets(dataDir: string): LocalSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  const secrets: LocalSecrets = {
+    functionsMasterKey: randomBytes(32).toString('base64url'),
+    functionsDefaultKey: randomBytes(32).toString('base64url'),
+    signalRAccessKey: randomBytes(32).toString('base64'),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}

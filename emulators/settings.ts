@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Settings of the local cloud itself (not of the app): ports and where state lives. */
+const localCloudSettingsSchema = z.object({
+  LOCAL_FUNCTIONS_PORT: z.coerce.number().int().min(0).max(65535).default(7071),
+  LOCAL_COSMOS_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  LOCAL_SIGNALR_PORT: z.coerce.number().int().min(0).max(65535).default(8888),
+  LOCAL_MICROSOFT_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  /** Extra entry files (glob, relative to the app root) loaded after package.json `main`: test-only functions. */
+  LOCAL_EXTRA_ENTRY_FILES: z.string().optional(),
+  /** Allowed browser origins for the API and SignalR negotiate; `*` reflects any origin. */
+  LOCAL_CORS_ORIGINS: z.string().default('*'),
+});
+
+export type LocalCloudSettings = z.infer<typeof localCloudSettingsSchema>;
+
+export function readLocalCloudSettings(env: Record<string, string | undefined>): LocalCloudSettings {
+  const result = localCloudSettingsSchema.safeParse(env);
+  if (!result.success) {
+    throw new Error(`Invalid local cloud settings: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return result.data;
+}
+
+/**
+ * `local.settings.json` `Values`, as the Core Tools apply them: they fill the environment but never
+ * override a variable that is already set.
+ */
+export function applyLocalSettingsFile(appRoot: string, env: Record<string, string | undefined>): void {
+  const file = path.join(appRoot, 'local.settings.json');
+  if (!existsSync(file)) return;
+  const values = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
+  for (const [name, value] of Object.entries(values)) if (env[name] === undefined) env[name] = String(value);
+}

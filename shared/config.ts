@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the app, validated once on first use (never at import time: the Functions worker
+ * turns an import-time throw into a warning and silently drops that file's functions).
+ * Names are the app-setting names used in Azure (see docs/configuration.md and infra/).
+ */
+const settingsSchema = z.object({
+  /** Cosmos DB account endpoint (`https://<account>.documents.azure.com:443/`, or the local cloud's). */
+  COSMOS_ENDPOINT: z.url(),
+  /** Account key. Leave unset in Azure: the Function App's managed identity is used instead. */
+  COSMOS_KEY: z.string().min(1).optional(),
+  /** Database holding every container of the app. */
+  COSMOS_DATABASE: z.string().min(1).default('tenantatlas'),
+  /** Name of the SignalR hub live progress is pushed on (lower case, as SignalR Service normalizes it). */
+  SIGNALR_HUB: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and underscores')
+    .default('operations'),
+  /** Minimum level written by the app's own logger. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type AppConfig = z.infer<typeof settingsSchema>;
+
+/** Settings the Functions host itself reads (connections of triggers and bindings), documented with the app's. */
+export const HOST_CONNECTION_SETTINGS = {
+  cosmos: 'CosmosDBConnection',
+  signalR: 'AzureSignalRConnectionString',
+  serviceBus: 'ServiceBusConnection',
+  storage: 'AzureWebJobsStorage',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+let cached: AppConfig | undefined;
+
+export function getConfig(): AppConfig {
+  if (!cached) cached = parseConfig(process.env);
+  return cached;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = settingsSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+/** The names of every app setting, for documentation and drift checks against infra/. */
+export const APP_SETTING_NAMES = Object.keys(settingsSchema.shape) as Array<keyof AppConfig>;
+
+/** Forget the cached settings (tests that change the environment). */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

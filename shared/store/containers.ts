@@ -1,0 +1,58 @@
+/**
+ * The one definition of every Cosmos DB container: the local cloud creates them from here and the
+ * Bicep in infra/ is checked against it, so partition keys, unique keys and TTLs cannot drift.
+ */
+export interface ContainerDefinition {
+  id: string;
+  partitionKey: `/${string}`;
+  uniqueKeys?: Array<Array<`/${string}`>>;
+  /** Seconds; -1 = TTL enabled with no default (documents opt in with `ttl`). Unset = no TTL. */
+  defaultTtl?: number;
+  /** Paths excluded from indexing (large payloads that are never queried). */
+  excludedPaths?: string[];
+  purpose: string;
+}
+
+export const CONTAINERS = {
+  workspaces: { id: 'workspaces', partitionKey: '/id', purpose: 'Workspaces (MSPs / organisations).' },
+  memberships: {
+    id: 'memberships',
+    partitionKey: '/workspaceId',
+    uniqueKeys: [['/userId']],
+    purpose: 'Workspace memberships and roles, one per (workspace, user).',
+  },
+  tenants: { id: 'tenants', partitionKey: '/workspaceId', purpose: 'Managed tenants and their provider connections.' },
+  runs: {
+    id: 'runs',
+    partitionKey: '/id',
+    purpose: 'Operation runs: the single source of truth of every long-running operation.',
+  },
+  runLocks: {
+    id: 'runLocks',
+    partitionKey: '/id',
+    defaultTtl: -1,
+    purpose: 'Conditional-write gate documents: active run per scope and per identity key.',
+  },
+  inventory: {
+    id: 'inventory',
+    partitionKey: '/tenantId',
+    purpose: 'One inventory item per Graph object of a managed tenant.',
+  },
+  policyVersions: {
+    id: 'policyVersions',
+    partitionKey: '/tenantId',
+    excludedPaths: ['/payload/*'],
+    purpose: 'Content-addressed versions of Graph objects (payload + assignments).',
+  },
+  backups: { id: 'backups', partitionKey: '/tenantId', purpose: 'Backup sets and backup schedules.' },
+  notifications: {
+    id: 'notifications',
+    partitionKey: '/userId',
+    defaultTtl: 90 * 24 * 3600,
+    purpose: 'Per-user notifications (initiator only).',
+  },
+  audit: { id: 'audit', partitionKey: '/workspaceId', purpose: 'Append-only audit events.' },
+  leases: { id: 'leases', partitionKey: '/id', purpose: 'Change-feed leases of the cosmosDBTrigger functions.' },
+} as const satisfies Record<string, ContainerDefinition>;
+
+export type ContainerName = keyof typeof CONTAINERS;
