@@ -33,6 +33,7 @@ export interface FunctionsHostOptions {
   log: (message: string) => void;
 }
 
+const LISTENER_RETRY_MS = 2000;
 const SUPPORTED_TRIGGERS = new Set(['httpTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger', 'cosmosDBTrigger']);
 
 /**
@@ -48,6 +49,8 @@ export class FunctionsHost {
   private server!: Server;
   private routes: HttpFunctionRoute[] = [];
   private triggers: CosmosTriggerSubscription[] = [];
+  private listenerRetries: NodeJS.Timeout[] = [];
+  private stopped = false;
   private providers!: BindingProviders;
   private settings!: HostSettings;
   private durableHttp!: DurableHttpOptions;
@@ -126,12 +129,23 @@ export class FunctionsHost {
       options.dataDir && path.join(options.dataDir, 'timers.json'),
     );
     this.timers.start(this.registry.byTriggerType('timerTrigger'));
-    for (const fn of this.registry.byTriggerType('cosmosDBTrigger')) {
-      this.triggers.push(await startCosmosTrigger(fn, options.env, (docs) => this.invokeStrict(fn, docs), options.log));
+    for (const fn of this.registry.byTriggerType('cosmosDBTrigger')) await this.startListener(fn);
+  }
+
+  /** Like the Azure host, a trigger listener that cannot start (e.g. its container is missing yet) is retried. */
+  private async startListener(fn: RegisteredFunction): Promise<void> {
+    if (this.stopped) return;
+    try {
+      this.triggers.push(await startCosmosTrigger(fn, this.options.env, (docs) => this.invokeStrict(fn, docs), this.options.log));
+    } catch (error) {
+      this.options.log(`The listener for function '${fn.name}' was unable to start (${error instanceof Error ? error.message : String(error)}); retrying in ${LISTENER_RETRY_MS / 1000} s.`);
+      this.listenerRetries.push(setTimeout(() => void this.startListener(fn), LISTENER_RETRY_MS));
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.listenerRetries.forEach(clearTimeout);
     this.timers?.stop();
     await Promise.all(this.triggers.map((t) => t.stop()));
     this.server?.closeAllConnections?.();
