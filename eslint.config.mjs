@@ -13,13 +13,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Domain code stays framework-free: only functions/, orchestrations/ and the local host may import the
     // Functions runtime library.
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@azure/functions', message: 'shared/ must not depend on the Functions runtime.' }] },
+        {
+          paths: [{ name: '@azure/functions', message: 'shared/ must not depend on the Functions runtime.' }],
+        },
       ],
     },
   },
@@ -31,8 +37,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'http', 'https', 'crypto', 'child_process', 'net'], message: 'No I/O in orchestrators.' },
-            { group: ['@azure/cosmos', '@azure/identity', '@azure/service-bus', '@microsoft/*'], message: 'No SDKs in orchestrators.' },
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'crypto', 'child_process', 'net'],
+              message: 'No I/O in orchestrators.',
+            },
+            {
+              group: ['@azure/cosmos', '@azure/identity', '@azure/service-bus', '@microsoft/*'],
+              message: 'No SDKs in orchestrators.',
+            },
           ],
         },
       ],
@@ -43,7 +55,13 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'Use context.df.newGuid.' },
         { object: 'process', property: 'env', message: 'Pass settings in the orchestration input.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use context.df.currentUtcDateTime.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use context.df.currentUtcDateTime.',
+        },
+      ],
     },
   },
 );

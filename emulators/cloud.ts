@@ -22,7 +22,13 @@ export interface LocalCloudOptions {
 
 /** `.local/cloud.json`: the one description of a running local cloud. Keys are stable. */
 export interface CloudDescription {
-  functions: { baseUrl: string; apiBaseUrl: string; durableBaseUrl: string; masterKey: string; defaultKey: string };
+  functions: {
+    baseUrl: string;
+    apiBaseUrl: string;
+    durableBaseUrl: string;
+    masterKey: string;
+    defaultKey: string;
+  };
   cosmos: { endpoint: string; key: string; database: string; local: boolean };
   signalr: { negotiateUrl: string; hubUrl: string; hub: string };
   tls: { caCertPath: string };
@@ -55,14 +61,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     let cosmos: LocalCosmos | undefined;
     if (!env.COSMOS_ENDPOINT) {
       cosmos = await portGuard('LOCAL_COSMOS_PORT', settings, () =>
-        startLocalCosmos({ port: settings.LOCAL_COSMOS_PORT, tls: ca.server, dataDir: path.join(options.dataDir, 'cosmos') }),
+        startLocalCosmos({
+          port: settings.LOCAL_COSMOS_PORT,
+          tls: ca.server,
+          dataDir: path.join(options.dataDir, 'cosmos'),
+        }),
       );
       stops.push(() => cosmos!.stop());
       env.COSMOS_ENDPOINT = cosmos.endpoint;
       env.COSMOS_KEY = LOCAL_COSMOS_KEY;
     }
     env.COSMOS_DATABASE ??= 'tenantatlas';
-    env[HOST_CONNECTION_SETTINGS.cosmos] ??= `AccountEndpoint=${env.COSMOS_ENDPOINT};AccountKey=${env.COSMOS_KEY ?? ''};`;
+    env[HOST_CONNECTION_SETTINGS.cosmos] ??=
+      `AccountEndpoint=${env.COSMOS_ENDPOINT};AccountKey=${env.COSMOS_KEY ?? ''};`;
     env.DURABLE_TASK_HUB ??= 'TenantAtlasLocal';
     env.AzureWebJobsStorage ??= 'UseDevelopmentStorage=true';
     env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
@@ -76,7 +87,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const cosmosClient = new CosmosClient({ endpoint: env.COSMOS_ENDPOINT, key: env.COSMOS_KEY });
     stops.push(async () => cosmosClient.dispose());
     await ensureContainers(cosmosClient.database(env.COSMOS_DATABASE));
-    const { database: durableDatabase } = await cosmosClient.databases.createIfNotExists({ id: DURABLE_DATABASE });
+    const { database: durableDatabase } = await cosmosClient.databases.createIfNotExists({
+      id: DURABLE_DATABASE,
+    });
     const { container: durableContainer } = await durableDatabase.containers.createIfNotExists({
       id: `${env.DURABLE_TASK_HUB}-instances`,
       partitionKey: { paths: ['/id'] },
@@ -85,7 +98,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const appRoot = repoRoot();
     const host = new FunctionsHost({
       appRoot,
-      extraEntryFiles: settings.LOCAL_EXTRA_ENTRY_FILES ? expandGlob(appRoot, settings.LOCAL_EXTRA_ENTRY_FILES) : [],
+      extraEntryFiles: settings.LOCAL_EXTRA_ENTRY_FILES
+        ? expandGlob(appRoot, settings.LOCAL_EXTRA_ENTRY_FILES)
+        : [],
       port: settings.LOCAL_FUNCTIONS_PORT,
       keys: { master: secrets.functionsMasterKey, function: secrets.functionsDefaultKey },
       env,
@@ -106,8 +121,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         masterKey: secrets.functionsMasterKey,
         defaultKey: secrets.functionsDefaultKey,
       },
-      cosmos: { endpoint: env.COSMOS_ENDPOINT, key: env.COSMOS_KEY ?? '', database: env.COSMOS_DATABASE, local: Boolean(cosmos) },
-      signalr: { negotiateUrl: `${host.baseUrl}/api/negotiate`, hubUrl: `${hub.baseUrl}/client/`, hub: env.SIGNALR_HUB ?? 'operations' },
+      cosmos: {
+        endpoint: env.COSMOS_ENDPOINT,
+        key: env.COSMOS_KEY ?? '',
+        database: env.COSMOS_DATABASE,
+        local: Boolean(cosmos),
+      },
+      signalr: {
+        negotiateUrl: `${host.baseUrl}/api/negotiate`,
+        hubUrl: `${hub.baseUrl}/client/`,
+        hub: env.SIGNALR_HUB ?? 'operations',
+      },
       tls: { caCertPath: ca.caCertPath },
     };
     return { description, host, stop: stopAll };
@@ -125,13 +149,19 @@ export function writeCloudDescription(dataDir: string, description: CloudDescrip
   return file;
 }
 
-async function portGuard<T>(setting: keyof LocalCloudSettings, settings: LocalCloudSettings, start: () => Promise<T>): Promise<T> {
+async function portGuard<T>(
+  setting: keyof LocalCloudSettings,
+  settings: LocalCloudSettings,
+  start: () => Promise<T>,
+): Promise<T> {
   try {
     return await start();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof PortInUseError || /in use|EADDRINUSE/i.test(message)) {
-      throw new Error(`Port ${String(settings[setting])} is already in use. Stop what uses it or set ${setting} to another port (0 = any free port).`);
+      throw new Error(
+        `Port ${String(settings[setting])} is already in use. Stop what uses it or set ${setting} to another port (0 = any free port).`,
+      );
     }
     throw error;
   }

@@ -19,7 +19,9 @@ export type LocalCloudSettings = z.infer<typeof localCloudSettingsSchema>;
 export function readLocalCloudSettings(env: Record<string, string | undefined>): LocalCloudSettings {
   const result = localCloudSettingsSchema.safeParse(env);
   if (!result.success) {
-    throw new Error(`Invalid local cloud settings: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid local cloud settings: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }

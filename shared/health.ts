@@ -14,17 +14,28 @@ export interface HealthReport {
 }
 
 /** Runs every probe in parallel with a timeout, so one slow dependency cannot hang the health check. */
-export async function checkHealth(probes: Record<string, Probe>, version: string, timeoutMs = 5000): Promise<HealthReport> {
+export async function checkHealth(
+  probes: Record<string, Probe>,
+  version: string,
+  timeoutMs = 5000,
+): Promise<HealthReport> {
   const entries = await Promise.all(
     Object.entries(probes).map(async ([name, probe]): Promise<[string, DependencyStatus]> => {
       const started = performance.now();
       try {
         const detail = await withTimeout(probe(), timeoutMs);
-        return [name, { status: 'ok', latencyMs: Math.round(performance.now() - started), ...(detail && { detail }) }];
+        return [
+          name,
+          { status: 'ok', latencyMs: Math.round(performance.now() - started), ...(detail && { detail }) },
+        ];
       } catch (error) {
         return [
           name,
-          { status: 'unavailable', latencyMs: Math.round(performance.now() - started), detail: describeFailure(error) },
+          {
+            status: 'unavailable',
+            latencyMs: Math.round(performance.now() - started),
+            detail: describeFailure(error),
+          },
         ];
       }
     }),
@@ -41,7 +52,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
+    ),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -58,7 +71,11 @@ function describeFailure(error: unknown): string {
  * A probe for a dependency reached through a Functions binding: the host connects, so the app can
  * only check that the connection setting exists (as a connection string or identity-based form).
  */
-export function settingProbe(setting: string, suffixes: string[], options: { optional?: boolean } = {}): Probe {
+export function settingProbe(
+  setting: string,
+  suffixes: string[],
+  options: { optional?: boolean } = {},
+): Probe {
   return async () => {
     const configured = suffixes.some((suffix) => Boolean(process.env[`${setting}${suffix}`]));
     if (configured) return 'configured';

@@ -7,7 +7,9 @@ let version: string | undefined;
 export function appVersion(): string {
   if (version === undefined) {
     try {
-      version = (JSON.parse(readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+      version =
+        (JSON.parse(readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { version?: string })
+          .version ?? 'unknown';
     } catch {
       version = 'unknown';
     }

@@ -45,13 +45,16 @@ export function flattenActions(actions: unknown): Action[] {
       leaves.push(action);
     }
   };
-  for (const group of groups) for (const action of Array.isArray(group) ? group : [group]) visit(action as Action);
+  for (const group of groups)
+    for (const action of Array.isArray(group) ? group : [group]) visit(action as Action);
   return leaves;
 }
 
 /** External-event waits are matched by name and consume no event id. */
 export function consumesEventId(action: Action): boolean {
-  return action.actionType !== ActionType.WaitForExternalEvent && action.actionType !== ActionType.ContinueAsNew;
+  return (
+    action.actionType !== ActionType.WaitForExternalEvent && action.actionType !== ActionType.ContinueAsNew
+  );
 }
 
 /** Activity and continue-as-new inputs arrive JSON-encoded when they were strings (Utils.processInput). */

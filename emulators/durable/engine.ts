@@ -85,7 +85,9 @@ export class DurableEngine {
     parent?: { instanceId: string; taskId: number },
   ): Promise<InstanceState> {
     if (!this.options.runtime.hasOrchestrator(name)) {
-      throw new UnknownOrchestratorError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      throw new UnknownOrchestratorError(
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     }
     return this.withLock(instanceId, async () => {
       const existing = this.instances.get(instanceId);
@@ -121,7 +123,9 @@ export class DurableEngine {
 
   raiseEvent(id: string, name: string, data: unknown): Promise<ControlResult> {
     return this.control(id, (state) => {
-      state.inbox.push(historyEvent(EventType.EventRaised, new Date(), { Name: name, Input: toJsonText(data) }));
+      state.inbox.push(
+        historyEvent(EventType.EventRaised, new Date(), { Name: name, Input: toJsonText(data) }),
+      );
     });
   }
 
@@ -190,7 +194,11 @@ export class DurableEngine {
   private async runEpisodes(id: string): Promise<void> {
     const state = this.instances.get(id);
     if (!state) return;
-    while (!this.stopped && state.inbox.length > 0 && (state.status === 'Pending' || state.status === 'Running')) {
+    while (
+      !this.stopped &&
+      state.inbox.length > 0 &&
+      (state.status === 'Pending' || state.status === 'Running')
+    ) {
       const event = state.inbox.shift()!;
       const effects = await this.runEpisode(state, event);
       await this.options.store.save(state);
@@ -201,7 +209,10 @@ export class DurableEngine {
   private async runEpisode(state: InstanceState, event: HistoryEvent): Promise<Effect[]> {
     const now = new Date();
     if (event.EventType === EventType.ExecutionStarted) state.status = 'Running';
-    const episode = [historyEvent(EventType.OrchestratorStarted, now), { ...event, Timestamp: now.toISOString() }];
+    const episode = [
+      historyEvent(EventType.OrchestratorStarted, now),
+      { ...event, Timestamp: now.toISOString() },
+    ];
     const retry = applyRetryBookkeeping(state, event, now);
     const outcome = await this.invokeOrchestrator(state, episode);
     state.history.push(...episode.map((e) => ({ ...e, IsPlayed: true })), ...retry.produced);
@@ -209,7 +220,9 @@ export class DurableEngine {
     const effects = [...retry.effects];
     if (!outcome.ok) {
       const reason = `Orchestrator function '${state.name}' failed: ${outcome.error}`;
-      effects.push(...this.finish(state, 'Failed', reason, reason, outcome.failureDetails ?? null, outcome.error));
+      effects.push(
+        ...this.finish(state, 'Failed', reason, reason, outcome.failureDetails ?? null, outcome.error),
+      );
       return effects;
     }
     if (outcome.hasCustomStatus) state.customStatus = outcome.customStatus ?? null;
@@ -226,10 +239,16 @@ export class DurableEngine {
     return effects;
   }
 
-  private async invokeOrchestrator(state: InstanceState, episode: HistoryEvent[]): Promise<OrchestratorOutcome> {
+  private async invokeOrchestrator(
+    state: InstanceState,
+    episode: HistoryEvent[],
+  ): Promise<OrchestratorOutcome> {
     const release = await this.orchestratorSlots.acquire();
     try {
-      const result = (await this.options.runtime.runOrchestrator(state.name, orchestratorPayload(state, episode))) as {
+      const result = (await this.options.runtime.runOrchestrator(
+        state.name,
+        orchestratorPayload(state, episode),
+      )) as {
         isDone: boolean;
         actions: unknown;
         output: unknown;
@@ -253,9 +272,14 @@ export class DurableEngine {
     errorText?: string,
   ): Effect[] {
     const now = new Date();
-    if (status === 'Terminated') state.history.push(historyEvent(EventType.ExecutionTerminated, now, { Input: resultText }));
+    if (status === 'Terminated')
+      state.history.push(historyEvent(EventType.ExecutionTerminated, now, { Input: resultText }));
     state.history.push(
-      historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: status, Result: resultText, FailureDetails: failureDetails }),
+      historyEvent(EventType.ExecutionCompleted, now, {
+        OrchestrationStatus: status,
+        Result: resultText,
+        FailureDetails: failureDetails,
+      }),
     );
     const effects: Effect[] = state.pending
       .filter((t) => t.kind === 'timer')
@@ -272,7 +296,10 @@ export class DurableEngine {
         kind: 'notifyParent',
         event:
           status === 'Completed'
-            ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: state.parentTaskId, Result: resultText })
+            ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+                TaskScheduledId: state.parentTaskId,
+                Result: resultText,
+              })
             : historyEvent(EventType.SubOrchestrationInstanceFailed, now, {
                 TaskScheduledId: state.parentTaskId,
                 Reason: String(resultText),
@@ -331,7 +358,10 @@ export class DurableEngine {
       try {
         if (this.stopped) return;
         const result = await this.options.runtime.runActivity(task.name!, task.input);
-        completion = historyEvent(EventType.TaskCompleted, new Date(), { TaskScheduledId: task.eventId, Result: toJsonText(result) });
+        completion = historyEvent(EventType.TaskCompleted, new Date(), {
+          TaskScheduledId: task.eventId,
+          Result: toJsonText(result),
+        });
       } catch (error) {
         completion = historyEvent(EventType.TaskFailed, new Date(), {
           TaskScheduledId: task.eventId,
@@ -347,17 +377,19 @@ export class DurableEngine {
   }
 
   private startChild(parent: InstanceState, task: PendingTask, name: string, input: unknown): void {
-    const run = this.startNew(name, input, task.childInstanceId, { instanceId: parent.id, taskId: task.eventId }).catch(
-      (error: unknown) =>
-        this.deliver(
-          parent.id,
-          parent.executionId,
-          historyEvent(EventType.SubOrchestrationInstanceFailed, new Date(), {
-            TaskScheduledId: task.eventId,
-            Reason: error instanceof Error ? error.message : String(error),
-            Details: '',
-          }),
-        ),
+    const run = this.startNew(name, input, task.childInstanceId, {
+      instanceId: parent.id,
+      taskId: task.eventId,
+    }).catch((error: unknown) =>
+      this.deliver(
+        parent.id,
+        parent.executionId,
+        historyEvent(EventType.SubOrchestrationInstanceFailed, new Date(), {
+          TaskScheduledId: task.eventId,
+          Reason: error instanceof Error ? error.message : String(error),
+          Details: '',
+        }),
+      ),
     );
     this.track(run);
   }
@@ -372,7 +404,10 @@ export class DurableEngine {
       parent.id,
       parent.executionId,
       child.status === 'Completed'
-        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, new Date(), { TaskScheduledId: task.eventId, Result: resultText })
+        ? historyEvent(EventType.SubOrchestrationInstanceCompleted, new Date(), {
+            TaskScheduledId: task.eventId,
+            Result: resultText,
+          })
         : historyEvent(EventType.SubOrchestrationInstanceFailed, new Date(), {
             TaskScheduledId: task.eventId,
             Reason: String(child.output),
@@ -407,7 +442,11 @@ export class DurableEngine {
         return;
       }
       this.timers.delete(key);
-      void this.deliver(id, executionId, historyEvent(EventType.TimerFired, new Date(), { TimerId: task.eventId, FireAt: task.fireAt }));
+      void this.deliver(
+        id,
+        executionId,
+        historyEvent(EventType.TimerFired, new Date(), { TimerId: task.eventId, FireAt: task.fireAt }),
+      );
     };
     this.clearTimer(state, task.eventId);
     wait();
@@ -456,5 +495,10 @@ function startedEvent(name: string, input: unknown, parentInstanceId?: string): 
 /** The serialized .NET-style exception the extension puts in TaskFailed.Details. */
 function exceptionDetails(error: unknown) {
   const err = error instanceof Error ? error : new Error(String(error));
-  return { $type: 'System.Exception', ClassName: err.name, Message: err.message, StackTraceString: err.stack ?? null };
+  return {
+    $type: 'System.Exception',
+    ClassName: err.name,
+    Message: err.message,
+    StackTraceString: err.stack ?? null,
+  };
 }

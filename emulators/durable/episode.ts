@@ -12,7 +12,14 @@ export type Effect =
 
 /** What an orchestrator invocation answered, or how it failed. */
 export type OrchestratorOutcome =
-  | { ok: true; isDone: boolean; actions: unknown; output: unknown; customStatus?: unknown; hasCustomStatus: boolean }
+  | {
+      ok: true;
+      isDone: boolean;
+      actions: unknown;
+      output: unknown;
+      customStatus?: unknown;
+      hasCustomStatus: boolean;
+    }
   | { ok: false; error: string; failureDetails?: unknown };
 
 /**
@@ -41,19 +48,27 @@ export function orchestratorPayload(state: InstanceState, episode: HistoryEvent[
  * a failed attempt of a retried task gets a retry timer; a fired retry timer schedules the next
  * attempt. The ids are allocated here, in the same order the JS RetryableTask allocates them.
  */
-export function applyRetryBookkeeping(state: InstanceState, event: HistoryEvent, now: Date): {
+export function applyRetryBookkeeping(
+  state: InstanceState,
+  event: HistoryEvent,
+  now: Date,
+): {
   produced: HistoryEvent[];
   effects: Effect[];
 } {
   const produced: HistoryEvent[] = [];
   const effects: Effect[] = [];
-  if (event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed) {
+  if (
+    event.EventType === EventType.TaskFailed ||
+    event.EventType === EventType.SubOrchestrationInstanceFailed
+  ) {
     const retryKey = state.pending.find((t) => t.eventId === event.TaskScheduledId)?.retryOf;
     removePending(state, event.TaskScheduledId as number);
     const retry = retryKey === undefined ? undefined : state.retries[retryKey];
     if (retry) {
       retry.failures += 1;
-      const delay = retry.failures < retry.policy.maxNumberOfAttempts ? retryDelay(retry.policy, retry.failures - 1) : 0;
+      const delay =
+        retry.failures < retry.policy.maxNumberOfAttempts ? retryDelay(retry.policy, retry.failures - 1) : 0;
       const timer: PendingTask = {
         eventId: state.nextEventId++,
         kind: 'timer',
@@ -62,7 +77,9 @@ export function applyRetryBookkeeping(state: InstanceState, event: HistoryEvent,
       };
       retry.timerId = timer.eventId;
       state.pending.push(timer);
-      produced.push(historyEvent(EventType.TimerCreated, now, { EventId: timer.eventId, FireAt: timer.fireAt }));
+      produced.push(
+        historyEvent(EventType.TimerCreated, now, { EventId: timer.eventId, FireAt: timer.fireAt }),
+      );
       effects.push({ kind: 'armTimer', task: timer });
     }
   } else if (event.EventType === EventType.TimerFired) {
@@ -81,7 +98,10 @@ export function applyRetryBookkeeping(state: InstanceState, event: HistoryEvent,
     } else if (retry) {
       delete state.retries[timer!.retryOf!];
     }
-  } else if (event.EventType === EventType.TaskCompleted || event.EventType === EventType.SubOrchestrationInstanceCompleted) {
+  } else if (
+    event.EventType === EventType.TaskCompleted ||
+    event.EventType === EventType.SubOrchestrationInstanceCompleted
+  ) {
     const task = state.pending.find((t) => t.eventId === event.TaskScheduledId);
     removePending(state, event.TaskScheduledId as number);
     if (task?.retryOf !== undefined) delete state.retries[task.retryOf];
@@ -90,7 +110,11 @@ export function applyRetryBookkeeping(state: InstanceState, event: HistoryEvent,
 }
 
 /** Turns the actions the orchestrator added since the last episode into history and effects. */
-export function applyNewActions(state: InstanceState, actions: unknown, now: Date): {
+export function applyNewActions(
+  state: InstanceState,
+  actions: unknown,
+  now: Date,
+): {
   produced: HistoryEvent[];
   effects: Effect[];
   continueAsNewInput?: { input: unknown };
@@ -102,7 +126,12 @@ export function applyNewActions(state: InstanceState, actions: unknown, now: Dat
   leaves.forEach((action, index) => {
     if (index < state.actionIds.length) {
       const id = state.actionIds[index];
-      if (action.actionType === ActionType.CreateTimer && action.isCanceled && id !== null && id !== undefined) {
+      if (
+        action.actionType === ActionType.CreateTimer &&
+        action.isCanceled &&
+        id !== null &&
+        id !== undefined
+      ) {
         if (state.pending.some((t) => t.eventId === id) && !state.canceledTimers.includes(id)) {
           state.canceledTimers.push(id);
           removePending(state, id);
@@ -160,7 +189,9 @@ function scheduleAction(state: InstanceState, action: Action, eventId: number, n
     }
     default:
       // Entities and durable HTTP are not used by this app; the id is still consumed to stay in step.
-      return [historyEvent(EventType.EventSent, now, { EventId: eventId, Name: ActionType[action.actionType] })];
+      return [
+        historyEvent(EventType.EventSent, now, { EventId: eventId, Name: ActionType[action.actionType] }),
+      ];
   }
 }
 
@@ -174,7 +205,13 @@ function scheduleTask(
   state.pending.push(task);
   if (task.kind === 'activity') {
     effects.push({ kind: 'runActivity', task });
-    return [historyEvent(EventType.TaskScheduled, now, { EventId: task.eventId, Name: task.name, Input: toJsonText(task.input) })];
+    return [
+      historyEvent(EventType.TaskScheduled, now, {
+        EventId: task.eventId,
+        Name: task.name,
+        Input: toJsonText(task.input),
+      }),
+    ];
   }
   task.childInstanceId = explicitChildId ?? `${state.executionId}:${task.eventId}`;
   effects.push({ kind: 'startChild', task, name: task.name!, input: task.input });
@@ -205,7 +242,10 @@ export function parseOrchestratorFailure(error: unknown): { error: string; failu
   const at = message.indexOf(marker);
   if (at >= 0) {
     try {
-      const state = JSON.parse(message.slice(at + marker.length)) as { error?: string; failureDetails?: unknown };
+      const state = JSON.parse(message.slice(at + marker.length)) as {
+        error?: string;
+        failureDetails?: unknown;
+      };
       return { error: state.error ?? 'unknown error', failureDetails: state.failureDetails };
     } catch {
       // fall through to the raw message

@@ -28,7 +28,11 @@ export interface HistoryEvent {
   [field: string]: unknown;
 }
 
-export function historyEvent(type: EventType, timestamp: Date, fields: Record<string, unknown> = {}): HistoryEvent {
+export function historyEvent(
+  type: EventType,
+  timestamp: Date,
+  fields: Record<string, unknown> = {},
+): HistoryEvent {
   return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: timestamp.toISOString(), ...fields };
 }
 
@@ -58,21 +62,37 @@ export function toOperatorHistory(
   const scheduled = new Map<number, HistoryEvent>();
   const completedIds = new Set<number>();
   for (const event of history) {
-    if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.SubOrchestrationInstanceCreated) {
+    if (
+      event.EventType === EventType.TaskScheduled ||
+      event.EventType === EventType.SubOrchestrationInstanceCreated
+    ) {
       scheduled.set(event.EventId, event);
     }
     if (isCompletion(event.EventType)) completedIds.add(event.TaskScheduledId as number);
   }
   const result: Array<Record<string, unknown>> = [];
   for (const event of history) {
-    if (event.EventType === EventType.OrchestratorStarted || event.EventType === EventType.OrchestratorCompleted) continue;
     if (
-      (event.EventType === EventType.TaskScheduled || event.EventType === EventType.SubOrchestrationInstanceCreated) &&
+      event.EventType === EventType.OrchestratorStarted ||
+      event.EventType === EventType.OrchestratorCompleted
+    )
+      continue;
+    if (
+      (event.EventType === EventType.TaskScheduled ||
+        event.EventType === EventType.SubOrchestrationInstanceCreated) &&
       completedIds.has(event.EventId)
     ) {
       continue;
     }
-    const { EventType: type, EventId: _id, IsPlayed: _played, TaskScheduledId, TimerId: _timer, Name, ...rest } = event;
+    const {
+      EventType: type,
+      EventId: _id,
+      IsPlayed: _played,
+      TaskScheduledId,
+      TimerId: _timer,
+      Name,
+      ...rest
+    } = event;
     const out: Record<string, unknown> = { EventType: EventType[type], ...rest };
     if (type === EventType.ExecutionStarted) out.FunctionName = Name;
     else if (Name !== undefined) out.Name = Name;

@@ -52,7 +52,10 @@ export function durableClientBinding(origin: string, rpcOrigin: string, options:
   };
 }
 
-export function statusPayload(state: InstanceState, options: { showHistory: boolean; showHistoryOutput: boolean; showInput: boolean }) {
+export function statusPayload(
+  state: InstanceState,
+  options: { showHistory: boolean; showHistoryOutput: boolean; showInput: boolean },
+) {
   return {
     name: state.name,
     instanceId: state.id,
@@ -91,7 +94,10 @@ export async function handleDurableRequest(
   };
   const method = req.method ?? 'GET';
   const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { ...(payload !== undefined && { 'Content-Type': 'application/json; charset=utf-8' }), ...headers });
+    res.writeHead(status, {
+      ...(payload !== undefined && { 'Content-Type': 'application/json; charset=utf-8' }),
+      ...headers,
+    });
     res.end(payload === undefined ? undefined : JSON.stringify(payload));
     return true;
   };
@@ -134,13 +140,16 @@ export async function handleDurableRequest(
   if (!id) {
     const filter = listFilter(url);
     if (method === 'DELETE') {
-      if (!url.searchParams.get('createdTimeFrom')) return send(400, { Message: 'createdTimeFrom is required.' });
+      if (!url.searchParams.get('createdTimeFrom'))
+        return send(400, { Message: 'createdTimeFrom is required.' });
       let deleted = 0;
       for (const state of engine.list().filter(filter)) if (await engine.purge(state.id)) deleted++;
       return deleted > 0 ? send(200, { instancesDeleted: deleted }) : send(404, { instancesDeleted: 0 });
     }
     const top = Math.max(1, Number(url.searchParams.get('top') ?? 100));
-    const offset = Number(Buffer.from(String(req.headers['x-ms-continuation-token'] ?? ''), 'base64').toString() || 0);
+    const offset = Number(
+      Buffer.from(String(req.headers['x-ms-continuation-token'] ?? ''), 'base64').toString() || 0,
+    );
     const all = engine
       .list()
       .filter(filter)
@@ -148,13 +157,19 @@ export async function handleDurableRequest(
     const page = all.slice(offset, offset + top);
     const next = offset + top < all.length ? Buffer.from(String(offset + top)).toString('base64') : '';
     const show = { showHistory: false, showHistoryOutput: false, showInput: flag('showInput', true) };
-    return send(200, page.map((s) => statusPayload(s, show)), next ? { 'x-ms-continuation-token': next } : {});
+    return send(
+      200,
+      page.map((s) => statusPayload(s, show)),
+      next ? { 'x-ms-continuation-token': next } : {},
+    );
   }
 
   const state = engine.get(id);
   if (!action) {
     if (method === 'DELETE') {
-      return (await engine.purge(id)) ? send(200, { instancesDeleted: 1 }) : send(404, { instancesDeleted: 0 });
+      return (await engine.purge(id))
+        ? send(200, { instancesDeleted: 1 })
+        : send(404, { instancesDeleted: 0 });
     }
     if (!state) return send(404, { Message: `No instance with ID '${id}' found.` });
     const payload = statusPayload(state, {
@@ -163,7 +178,10 @@ export async function handleDurableRequest(
       showInput: flag('showInput', true),
     });
     if (ACTIVE_STATUSES.has(state.status)) {
-      return send(202, payload, { Location: managementPayload(origin, id, options).statusQueryGetUri, 'Retry-After': '5' });
+      return send(202, payload, {
+        Location: managementPayload(origin, id, options).statusQueryGetUri,
+        'Retry-After': '5',
+      });
     }
     return send(200, payload);
   }
@@ -173,7 +191,8 @@ export async function handleDurableRequest(
   const result = async () => {
     switch (action) {
       case 'raiseEvent': {
-        if (!String(req.headers['content-type'] ?? '').includes('application/json')) return 'badRequest' as const;
+        if (!String(req.headers['content-type'] ?? '').includes('application/json'))
+          return 'badRequest' as const;
         let data: unknown = null;
         try {
           data = body.length > 0 ? JSON.parse(body) : null;
@@ -191,7 +210,9 @@ export async function handleDurableRequest(
       case 'restart': {
         if (!state) return 'notFound' as const;
         const fresh = url.searchParams.get('restartWithNewInstanceId') !== 'false';
-        const restarted = await engine.startNew(state.name, state.input, fresh ? undefined : id).catch((e) => e);
+        const restarted = await engine
+          .startNew(state.name, state.input, fresh ? undefined : id)
+          .catch((e) => e);
         return restarted instanceof Error ? ('conflict' as const) : ('accepted' as const);
       }
       case 'rewind':
@@ -201,7 +222,14 @@ export async function handleDurableRequest(
     }
   };
   const outcome = await result();
-  const statusByOutcome = { accepted: 202, gone: 410, notFound: 404, conflict: 409, badRequest: 400, notImplemented: 501 };
+  const statusByOutcome = {
+    accepted: 202,
+    gone: 410,
+    notFound: 404,
+    conflict: 409,
+    badRequest: 400,
+    notImplemented: 501,
+  };
   return send(statusByOutcome[outcome]);
 }
 
@@ -218,7 +246,9 @@ function listFilter(url: URL) {
     (!from || state.createdTime >= new Date(from).toISOString()) &&
     (!to || state.createdTime <= new Date(to).toISOString()) &&
     (!prefix || state.id.startsWith(prefix)) &&
-    (!statuses || statuses.length === 0 || statuses.some((s) => s.toLowerCase() === state.status.toLowerCase()));
+    (!statuses ||
+      statuses.length === 0 ||
+      statuses.some((s) => s.toLowerCase() === state.status.toLowerCase()));
 }
 
 async function waitForCompletion(engine: DurableEngine, id: string, timeoutMs: number) {

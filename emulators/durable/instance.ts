@@ -1,16 +1,14 @@
 import type { HistoryEvent } from './history';
 
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Canceled'
-  | 'Terminated'
-  | 'Suspended';
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
 
-export const ACTIVE_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+export const ACTIVE_STATUSES: ReadonlySet<RuntimeStatus> = new Set([
+  'Pending',
+  'Running',
+  'ContinuedAsNew',
+  'Suspended',
+]);
 
 export interface RetryPolicy {
   firstRetryIntervalInMilliseconds: number;

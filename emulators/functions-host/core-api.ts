@@ -25,7 +25,8 @@ let installedRegistry: FunctionRegistry | undefined;
  */
 export function installFunctionsCoreApi(registry: FunctionRegistry): void {
   if (installedRegistry) {
-    if (installedRegistry !== registry) throw new Error('The Functions core API is already bound to another registry.');
+    if (installedRegistry !== registry)
+      throw new Error('The Functions core API is already bound to another registry.');
     return;
   }
   installedRegistry = registry;
@@ -44,7 +45,8 @@ export function installFunctionsCoreApi(registry: FunctionRegistry): void {
       return new Disposable(registry.addHook(name, callback));
     },
     log(level: string, category: string, message: string) {
-      if (category === 'system' && (level === 'warning' || level === 'error')) console.warn(`[functions] ${message}`);
+      if (category === 'system' && (level === 'warning' || level === 'error'))
+        console.warn(`[functions] ${message}`);
     },
     Disposable,
   };

@@ -26,7 +26,10 @@ export async function startCosmosTrigger(
   const leaseDatabase = client.database(String(binding.leaseDatabaseName ?? databaseName));
   const leaseContainerName = String(binding.leaseContainerName ?? binding.leaseCollectionName ?? 'leases');
   if (binding.createLeaseContainerIfNotExists === true) {
-    await leaseDatabase.containers.createIfNotExists({ id: leaseContainerName, partitionKey: { paths: ['/id'] } });
+    await leaseDatabase.containers.createIfNotExists({
+      id: leaseContainerName,
+      partitionKey: { paths: ['/id'] },
+    });
   }
   const prefix = String(binding.leaseContainerPrefix ?? '');
   return startChangeFeed({
@@ -38,7 +41,8 @@ export async function startCosmosTrigger(
     pollIntervalMs: Number(binding.feedPollDelay ?? 500),
     maxItemsPerInvocation: Number(binding.maxItemsPerInvocation ?? 100),
     onChanges: async (documents) => invoke(documents),
-    onError: (error) => log(`cosmosDBTrigger ${fn.name}: ${error instanceof Error ? error.message : String(error)}`),
+    onError: (error) =>
+      log(`cosmosDBTrigger ${fn.name}: ${error instanceof Error ? error.message : String(error)}`),
   });
 }
 
@@ -50,7 +54,9 @@ function clientFor(connection: string, env: Record<string, string | undefined>):
   const connectionString = env[connection];
   const accountEndpoint = env[`${connection}__accountEndpoint`];
   if (!connectionString && !accountEndpoint) {
-    throw new Error(`cosmosDBTrigger connection "${connection}" is not configured (set ${connection} or ${connection}__accountEndpoint).`);
+    throw new Error(
+      `cosmosDBTrigger connection "${connection}" is not configured (set ${connection} or ${connection}__accountEndpoint).`,
+    );
   }
   const client = connectionString
     ? new CosmosClient(connectionString)

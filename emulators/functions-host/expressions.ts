@@ -2,7 +2,10 @@
  * Resolves binding expressions such as `{headers.x-ms-client-principal-id}` or `{query.userId}` against
  * the invocation's data, as the host does for binding properties. Header names are case-insensitive.
  */
-export function resolveBindingExpression(template: unknown, data: Record<string, unknown>): string | undefined {
+export function resolveBindingExpression(
+  template: unknown,
+  data: Record<string, unknown>,
+): string | undefined {
   if (typeof template !== 'string') return undefined;
   let missing = false;
   const value = template.replace(/\{([^{}]+)\}/g, (_match, expression: string) => {

@@ -14,7 +14,11 @@ export function readHostSettings(appRoot: string, env: Record<string, string | u
   const json = JSON.parse(readFileSync(path.join(appRoot, 'host.json'), 'utf8')) as {
     extensions?: {
       http?: { routePrefix?: string };
-      durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+      durableTask?: {
+        hubName?: string;
+        maxConcurrentActivityFunctions?: number;
+        maxConcurrentOrchestratorFunctions?: number;
+      };
     };
   };
   const durable = json.extensions?.durableTask ?? {};

@@ -11,7 +11,14 @@ import { ServiceBusOutput } from './bindings/service-bus';
 import { installFunctionsCoreApi } from './core-api';
 import { startCosmosTrigger, type CosmosTriggerSubscription } from './cosmos-trigger';
 import { readHostSettings, type HostSettings } from './host-json';
-import { authorized, createHostHttpServer, httpRoutes, keyOf, type HostKeys, type HttpFunctionRoute } from './http-server';
+import {
+  authorized,
+  createHostHttpServer,
+  httpRoutes,
+  keyOf,
+  type HostKeys,
+  type HttpFunctionRoute,
+} from './http-server';
 import { invokeFunction, unsupportedBindings, type BindingProviders } from './invoke';
 import { loadApp } from './load-app';
 import { FunctionRegistry, triggerOf, type RegisteredFunction } from './registry';
@@ -34,7 +41,13 @@ export interface FunctionsHostOptions {
 }
 
 const LISTENER_RETRY_MS = 2000;
-const SUPPORTED_TRIGGERS = new Set(['httpTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger', 'cosmosDBTrigger']);
+const SUPPORTED_TRIGGERS = new Set([
+  'httpTrigger',
+  'timerTrigger',
+  'orchestrationTrigger',
+  'activityTrigger',
+  'cosmosDBTrigger',
+]);
 
 /**
  * The local Azure Functions host: loads the app's real entry files through the `@azure/functions-core`
@@ -85,7 +98,8 @@ export class FunctionsHost {
       corsOrigins: options.corsOrigins,
       invokeHttp: (route, request, params) => this.invokeHttp(route.fn, request, params),
       extraHandlers: [
-        (req, res, url, body) => handleDurableRequest(this.engine, req, res, url, body.toString('utf8'), this.durableHttp),
+        (req, res, url, body) =>
+          handleDurableRequest(this.engine, req, res, url, body.toString('utf8'), this.durableHttp),
         (req, res, url, body) => this.handleAdmin(req, res, url, body),
         async (_req, res, url) => this.handleLocal(res, url),
       ],
@@ -95,11 +109,27 @@ export class FunctionsHost {
     this.port = (this.server.address() as AddressInfo).port;
     // durable-functions rewrites client URLs to localhost:7071 unless WEBSITE_HOSTNAME names the host.
     process.env.WEBSITE_HOSTNAME = `localhost:${this.port}`;
-    this.durableHttp = { taskHub: this.settings.taskHub, connectionName: 'Storage', publicOrigin: this.baseUrl };
+    this.durableHttp = {
+      taskHub: this.settings.taskHub,
+      connectionName: 'Storage',
+      publicOrigin: this.baseUrl,
+    };
     this.providers = {
       inputs: new Map([
-        ['durableClient', { resolve: () => durableClientBinding(this.baseUrl, `http://127.0.0.1:${this.port}`, this.durableHttp) }],
-        ['orchestrationClient', { resolve: () => durableClientBinding(this.baseUrl, `http://127.0.0.1:${this.port}`, this.durableHttp) }],
+        [
+          'durableClient',
+          {
+            resolve: () =>
+              durableClientBinding(this.baseUrl, `http://127.0.0.1:${this.port}`, this.durableHttp),
+          },
+        ],
+        [
+          'orchestrationClient',
+          {
+            resolve: () =>
+              durableClientBinding(this.baseUrl, `http://127.0.0.1:${this.port}`, this.durableHttp),
+          },
+        ],
         ['signalRConnectionInfo', signalRConnectionInfoInput(options.signalR)],
       ]),
       outputs: new Map([
@@ -109,7 +139,8 @@ export class FunctionsHost {
     };
     for (const fn of this.registry.all()) {
       const problems = unsupportedBindings(fn, this.providers, SUPPORTED_TRIGGERS);
-      if (problems.length > 0) options.log(`WARNING ${fn.name}: the local host does not support ${problems.join(', ')}`);
+      if (problems.length > 0)
+        options.log(`WARNING ${fn.name}: the local host does not support ${problems.join(', ')}`);
     }
     this.engine = new DurableEngine({
       store: new InstanceStore(options.durableContainer),
@@ -136,9 +167,18 @@ export class FunctionsHost {
   private async startListener(fn: RegisteredFunction): Promise<void> {
     if (this.stopped) return;
     try {
-      this.triggers.push(await startCosmosTrigger(fn, this.options.env, (docs) => this.invokeStrict(fn, docs), this.options.log));
+      this.triggers.push(
+        await startCosmosTrigger(
+          fn,
+          this.options.env,
+          (docs) => this.invokeStrict(fn, docs),
+          this.options.log,
+        ),
+      );
     } catch (error) {
-      this.options.log(`The listener for function '${fn.name}' was unable to start (${error instanceof Error ? error.message : String(error)}); retrying in ${LISTENER_RETRY_MS / 1000} s.`);
+      this.options.log(
+        `The listener for function '${fn.name}' was unable to start (${error instanceof Error ? error.message : String(error)}); retrying in ${LISTENER_RETRY_MS / 1000} s.`,
+      );
       this.listenerRetries.push(setTimeout(() => void this.startListener(fn), LISTENER_RETRY_MS));
     }
   }
@@ -177,11 +217,18 @@ export class FunctionsHost {
 
   private async invokeByName(name: string, triggerType: string, value: unknown): Promise<unknown> {
     const fn = this.find(name, triggerType);
-    if (!fn) throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an ${triggerType} function.`);
+    if (!fn)
+      throw new Error(
+        `The function '${name}' doesn't exist, is disabled, or is not an ${triggerType} function.`,
+      );
     return (await this.invoke(fn, value)).returnValue;
   }
 
-  private invoke(fn: RegisteredFunction, triggerValue: unknown, expressionData: Record<string, unknown> = {}) {
+  private invoke(
+    fn: RegisteredFunction,
+    triggerValue: unknown,
+    expressionData: Record<string, unknown> = {},
+  ) {
     return invokeFunction(fn, triggerValue, {
       providers: this.providers,
       expressionData,
@@ -191,7 +238,11 @@ export class FunctionsHost {
     });
   }
 
-  private async invokeHttp(fn: RegisteredFunction, request: import('@azure/functions').HttpRequest, params: Record<string, string>) {
+  private async invokeHttp(
+    fn: RegisteredFunction,
+    request: import('@azure/functions').HttpRequest,
+    params: Record<string, string>,
+  ) {
     const headers = Object.fromEntries(request.headers.entries());
     const query = Object.fromEntries(request.query.entries());
     try {
@@ -228,13 +279,22 @@ export class FunctionsHost {
     }
     const match = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (url.pathname === '/admin/host/status') {
-      return json(res, 200, { state: 'Running', version: '4.local', processUptime: Math.round(process.uptime() * 1000) });
+      return json(res, 200, {
+        state: 'Running',
+        version: '4.local',
+        processUptime: Math.round(process.uptime() * 1000),
+      });
     }
     if (url.pathname === '/admin/functions' && req.method === 'GET') {
       return json(
         res,
         200,
-        this.registry.all().map((fn) => ({ name: fn.name, config: { bindings: Object.entries(fn.metadata.bindings).map(([k, b]) => ({ name: k, ...b })) } })),
+        this.registry
+          .all()
+          .map((fn) => ({
+            name: fn.name,
+            config: { bindings: Object.entries(fn.metadata.bindings).map(([k, b]) => ({ name: k, ...b })) },
+          })),
       );
     }
     if (!match || req.method !== 'POST') return json(res, 404, { message: 'Not found' });
@@ -242,7 +302,9 @@ export class FunctionsHost {
     if (!fn) return json(res, 404, { message: `Function '${match[1]}' not found.` });
     const type = triggerOf(fn).type;
     if (type === 'httpTrigger' || type === 'orchestrationTrigger' || type === 'activityTrigger') {
-      return json(res, 400, { message: `Function '${fn.name}' (${type}) cannot be run through the admin API.` });
+      return json(res, 400, {
+        message: `Function '${fn.name}' (${type}) cannot be run through the admin API.`,
+      });
     }
     let input: unknown;
     try {

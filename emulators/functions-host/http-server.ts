@@ -16,19 +16,28 @@ export interface HostKeys {
 }
 
 /** A handler for paths outside the app's routes (admin API, Durable API, local-only endpoints). */
-export type ExtraHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
+export type ExtraHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: Buffer,
+) => Promise<boolean>;
 
 export function httpRoutes(functions: RegisteredFunction[]): HttpFunctionRoute[] {
   return functions
     .filter((fn) => triggerOf(fn).type === 'httpTrigger')
     .map((fn) => {
       const trigger = triggerOf(fn);
-      const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).map((m) => m.toUpperCase()) : undefined;
+      const methods = Array.isArray(trigger.methods)
+        ? (trigger.methods as string[]).map((m) => m.toUpperCase())
+        : undefined;
       return {
         fn,
         route: compileRoute(String(trigger.route ?? fn.name)),
         methods: methods && methods.length > 0 ? new Set(methods) : undefined,
-        authLevel: (String(trigger.authLevel ?? 'function').toLowerCase() as HttpFunctionRoute['authLevel']) ?? 'function',
+        authLevel:
+          (String(trigger.authLevel ?? 'function').toLowerCase() as HttpFunctionRoute['authLevel']) ??
+          'function',
       };
     })
     .sort((a, b) => b.route.precedence - a.route.precedence);
@@ -38,7 +47,11 @@ export function keyOf(req: IncomingMessage, url: URL): string | undefined {
   return url.searchParams.get('code') ?? (req.headers['x-functions-key'] as string | undefined);
 }
 
-export function authorized(level: HttpFunctionRoute['authLevel'], key: string | undefined, keys: HostKeys): boolean {
+export function authorized(
+  level: HttpFunctionRoute['authLevel'],
+  key: string | undefined,
+  keys: HostKeys,
+): boolean {
   if (level === 'anonymous') return true;
   if (level === 'admin') return key === keys.master;
   return key === keys.master || key === keys.function;
@@ -50,7 +63,11 @@ export interface HttpServerOptions {
   keys: HostKeys;
   /** Allowed CORS origins; '*' reflects any origin (credentials allowed, as SignalR clients need). */
   corsOrigins: string[];
-  invokeHttp: (route: HttpFunctionRoute, request: HttpRequest, params: Record<string, string>) => Promise<unknown>;
+  invokeHttp: (
+    route: HttpFunctionRoute,
+    request: HttpRequest,
+    params: Record<string, string>,
+  ) => Promise<unknown>;
   extraHandlers: ExtraHandler[];
   log: (message: string) => void;
 }
@@ -59,7 +76,9 @@ export interface HttpServerOptions {
 export function createHostHttpServer(options: HttpServerOptions): Server {
   return createServer((req, res) => {
     void handle(req, res, options).catch((error: unknown) => {
-      options.log(`HTTP ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      options.log(
+        `HTTP ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

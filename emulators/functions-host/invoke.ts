@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { InvocationContext, type FunctionInput, type FunctionOutput, type FunctionTrigger } from '@azure/functions';
-import { extraInputsOf, outputsOf, triggerOf, type BindingMetadata, type RegisteredFunction } from './registry';
+import {
+  InvocationContext,
+  type FunctionInput,
+  type FunctionOutput,
+  type FunctionTrigger,
+} from '@azure/functions';
+import {
+  extraInputsOf,
+  outputsOf,
+  triggerOf,
+  type BindingMetadata,
+  type RegisteredFunction,
+} from './registry';
 
 export type Binding = BindingMetadata & { name: string };
 
@@ -32,7 +43,12 @@ export interface InvocationResult {
   invocationId: string;
 }
 
-export type InvocationLogger = (functionName: string, invocationId: string, level: string, message: string) => void;
+export type InvocationLogger = (
+  functionName: string,
+  invocationId: string,
+  level: string,
+  message: string,
+) => void;
 
 /**
  * Invokes a registered function as the Node worker does: an InvocationContext built from the function's
@@ -72,7 +88,10 @@ export async function invokeFunction(
     expressionData: options.expressionData ?? {},
   };
   for (const input of inputs) {
-    context.extraInputs.set(input.name, await providerFor(options.providers.inputs, input).resolve(input, sources));
+    context.extraInputs.set(
+      input.name,
+      await providerFor(options.providers.inputs, input).resolve(input, sources),
+    );
   }
   const returnValue = await fn.handler(triggerValue, context);
   let httpResponse: unknown;
@@ -88,18 +107,26 @@ export async function invokeFunction(
 function providerFor<T>(providers: Map<string, T>, binding: Binding): T {
   const provider = providers.get(binding.type);
   if (!provider) {
-    throw new Error(`The local host does not support "${binding.type}" bindings (binding "${binding.name}").`);
+    throw new Error(
+      `The local host does not support "${binding.type}" bindings (binding "${binding.name}").`,
+    );
   }
   return provider;
 }
 
-export function unsupportedBindings(fn: RegisteredFunction, providers: BindingProviders, triggers: Set<string>) {
+export function unsupportedBindings(
+  fn: RegisteredFunction,
+  providers: BindingProviders,
+  triggers: Set<string>,
+) {
   const problems: string[] = [];
   const trigger = triggerOf(fn);
   if (!triggers.has(trigger.type)) problems.push(`trigger type "${trigger.type}"`);
-  for (const input of extraInputsOf(fn)) if (!providers.inputs.has(input.type)) problems.push(`input "${input.type}"`);
+  for (const input of extraInputsOf(fn))
+    if (!providers.inputs.has(input.type)) problems.push(`input "${input.type}"`);
   for (const output of outputsOf(fn)) {
-    if (output.type !== 'http' && !providers.outputs.has(output.type)) problems.push(`output "${output.type}"`);
+    if (output.type !== 'http' && !providers.outputs.has(output.type))
+      problems.push(`output "${output.type}"`);
   }
   return problems;
 }

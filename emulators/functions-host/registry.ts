@@ -36,7 +36,8 @@ export class FunctionRegistry {
 
   register(metadata: FunctionMetadata, handler: FunctionHandler): void {
     const key = metadata.name.toLowerCase();
-    if (this.functions.has(key)) throw new Error(`A function named "${metadata.name}" is already registered.`);
+    if (this.functions.has(key))
+      throw new Error(`A function named "${metadata.name}" is already registered.`);
     this.functions.set(key, { name: metadata.name, metadata, handler, sourceFile: this.currentSourceFile });
   }
 
@@ -79,7 +80,9 @@ export function extraInputsOf(fn: RegisteredFunction): Array<BindingMetadata & {
     .map(([key, binding]) => ({ ...binding, name: binding.name ?? key }));
 }
 
-export function outputsOf(fn: RegisteredFunction): Array<BindingMetadata & { name: string; isReturn: boolean }> {
+export function outputsOf(
+  fn: RegisteredFunction,
+): Array<BindingMetadata & { name: string; isReturn: boolean }> {
   return Object.entries(fn.metadata.bindings)
     .filter(([, binding]) => binding.direction === 'out')
     .map(([key, binding]) => ({ ...binding, name: binding.name ?? key, isReturn: key === RETURN_BINDING }));

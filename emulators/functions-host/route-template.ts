@@ -30,7 +30,8 @@ export function compileRoute(template: string): CompiledRoute {
     .filter((s) => s.length > 0)
     .map(parseSegment);
   const precedence = segments.reduce(
-    (score, s, i) => score + (s.literal !== undefined ? 3 : s.param!.catchAll ? 0 : s.param!.constraint ? 2 : 1) * 10 ** -i,
+    (score, s, i) =>
+      score + (s.literal !== undefined ? 3 : s.param!.catchAll ? 0 : s.param!.constraint ? 2 : 1) * 10 ** -i,
     segments.length * 100,
   );
   return {

@@ -23,7 +23,9 @@ interface ScheduleStatus {
 export function parseNcrontab(expression: string, timezone?: string): Cron {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new Error(`"${expression}" is not a 6-field NCRONTAB expression ({second} {minute} {hour} {day} {month} {day-of-week}).`);
+    throw new Error(
+      `"${expression}" is not a 6-field NCRONTAB expression ({second} {minute} {hour} {day} {month} {day-of-week}).`,
+    );
   }
   return new Cron(expression, { paused: true, legacyMode: false, ...(timezone && { timezone }) });
 }
@@ -47,7 +49,10 @@ export class TimerScheduler {
   }
 
   scheduleOf(fn: RegisteredFunction): Cron {
-    return parseNcrontab(resolveAppSettings(String(triggerOf(fn).schedule), this.env), this.env.WEBSITE_TIME_ZONE);
+    return parseNcrontab(
+      resolveAppSettings(String(triggerOf(fn).schedule), this.env),
+      this.env.WEBSITE_TIME_ZONE,
+    );
   }
 
   start(functions: RegisteredFunction[]): void {

@@ -18,7 +18,12 @@ export interface LocalCa {
 
 const SERVER_NAMES = ['localhost'];
 const SERVER_IPS = ['127.0.0.1', '::1'];
-const FILES = { caCert: 'ca.pem', caKey: 'ca-key.pem', serverCert: 'server.pem', serverKey: 'server-key.pem' };
+const FILES = {
+  caCert: 'ca.pem',
+  caKey: 'ca-key.pem',
+  serverCert: 'server.pem',
+  serverKey: 'server-key.pem',
+};
 
 export function ensureLocalCa(dir: string): LocalCa {
   const file = (name: string) => path.join(dir, name);
@@ -49,7 +54,12 @@ interface Issued {
   key: forge.pki.PrivateKey;
 }
 
-function createCertificate(options: { commonName: string; isCa: boolean; years: number; issuer?: Issued }): Issued {
+function createCertificate(options: {
+  commonName: string;
+  isCa: boolean;
+  years: number;
+  issuer?: Issued;
+}): Issued {
   // Node generates the key natively (fast); forge only assembles and signs the certificate.
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -62,7 +72,10 @@ function createCertificate(options: { commonName: string; isCa: boolean; years: 
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(now.getTime() + options.years * 365 * 24 * 3600 * 1000);
-  const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: 'TenantAtlas local cloud' }];
+  const subject = [
+    { name: 'commonName', value: options.commonName },
+    { name: 'organizationName', value: 'TenantAtlas local cloud' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(options.issuer ? options.issuer.cert.subject.attributes : subject);
   cert.setExtensions(
@@ -78,7 +91,10 @@ function createCertificate(options: { commonName: string; isCa: boolean; years: 
           { name: 'extKeyUsage', serverAuth: true },
           {
             name: 'subjectAltName',
-            altNames: [...SERVER_NAMES.map((value) => ({ type: 2, value })), ...SERVER_IPS.map((ip) => ({ type: 7, ip }))],
+            altNames: [
+              ...SERVER_NAMES.map((value) => ({ type: 2, value })),
+              ...SERVER_IPS.map((ip) => ({ type: 7, ip })),
+            ],
           },
         ],
   );

@@ -21,7 +21,11 @@ export const CONTAINERS = {
     uniqueKeys: [['/userId']],
     purpose: 'Workspace memberships and roles, one per (workspace, user).',
   },
-  tenants: { id: 'tenants', partitionKey: '/workspaceId', purpose: 'Managed tenants and their provider connections.' },
+  tenants: {
+    id: 'tenants',
+    partitionKey: '/workspaceId',
+    purpose: 'Managed tenants and their provider connections.',
+  },
   runs: {
     id: 'runs',
     partitionKey: '/id',
@@ -52,7 +56,11 @@ export const CONTAINERS = {
     purpose: 'Per-user notifications (initiator only).',
   },
   audit: { id: 'audit', partitionKey: '/workspaceId', purpose: 'Append-only audit events.' },
-  leases: { id: 'leases', partitionKey: '/id', purpose: 'Change-feed leases of the cosmosDBTrigger functions.' },
+  leases: {
+    id: 'leases',
+    partitionKey: '/id',
+    purpose: 'Change-feed leases of the cosmosDBTrigger functions.',
+  },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -28,7 +28,10 @@ export function container(name: ContainerName): Container {
  * Creates the database and every container if missing. Azure provisions them with Bicep; the local
  * cloud and tests call this with the same definitions.
  */
-export async function ensureContainers(db: Database, definitions: ContainerDefinition[] = Object.values(CONTAINERS)) {
+export async function ensureContainers(
+  db: Database,
+  definitions: ContainerDefinition[] = Object.values(CONTAINERS),
+) {
   await db.client.databases.createIfNotExists({ id: db.id });
   for (const definition of definitions) {
     await db.containers.createIfNotExists({

@@ -30,7 +30,9 @@ async function send(items: unknown) {
 /** Messages on one connection arrive in order: once a later marker arrived, anything sent before it has too. */
 async function flush(clients: Array<{ received: Received[] }>, marker: string) {
   await send({ target: 'marker', arguments: [marker] });
-  await eventually(async () => (clients.every((c) => c.received.some((m) => m.args[0] === marker)) ? true : undefined));
+  await eventually(async () =>
+    clients.every((c) => c.received.some((m) => m.args[0] === marker)) ? true : undefined,
+  );
 }
 
 describe('SignalR bindings with the official client', () => {
@@ -44,7 +46,9 @@ describe('SignalR bindings with the official client', () => {
 
     await send({ target: 'progress', arguments: ['for alice'], userId: 'alice' });
     await flush([alice, bob], 'm1');
-    expect(alice.received.filter((m) => m.target === 'progress').map((m) => m.args[0])).toEqual(['for alice']);
+    expect(alice.received.filter((m) => m.target === 'progress').map((m) => m.args[0])).toEqual([
+      'for alice',
+    ]);
     expect(bob.received.filter((m) => m.target === 'progress')).toEqual([]);
 
     await send([
@@ -52,7 +56,10 @@ describe('SignalR bindings with the official client', () => {
       { target: 'progress', arguments: ['for the group'], groupName: 'tenant-contoso' },
     ]);
     await flush([alice, bob], 'm2');
-    expect(alice.received.filter((m) => m.target === 'progress').map((m) => m.args[0])).toEqual(['for alice', 'for the group']);
+    expect(alice.received.filter((m) => m.target === 'progress').map((m) => m.args[0])).toEqual([
+      'for alice',
+      'for the group',
+    ]);
     expect(bob.received.filter((m) => m.target === 'progress')).toEqual([]);
   });
 });
@@ -62,7 +69,10 @@ describe('cosmosDBTrigger', () => {
     const { endpoint, key } = cloud().cosmos;
     const client = new CosmosClient({ endpoint, key });
     const { database } = await client.databases.createIfNotExists({ id: 'tenantatlas-tests' });
-    const { container } = await database.containers.createIfNotExists({ id: 'changes', partitionKey: { paths: ['/id'] } });
+    const { container } = await database.containers.createIfNotExists({
+      id: 'changes',
+      partitionKey: { paths: ['/id'] },
+    });
     const changes = async () =>
       (await call('GET', '/_local/servicebus/test-cosmos-changes')).json.items.map(
         (m: { body: { id: string; _etag: string; value: number } }) => m.body,
@@ -70,10 +80,14 @@ describe('cosmosDBTrigger', () => {
 
     // The listener starts (or retries) on its own schedule; changes before it is listening are not its.
     let probe = 0;
-    await eventually(async () => {
-      await container.items.upsert({ id: 'probe', value: probe++ });
-      return (await changes()).some((c) => c.id === 'probe') ? true : undefined;
-    }, 30_000, 500);
+    await eventually(
+      async () => {
+        await container.items.upsert({ id: 'probe', value: probe++ });
+        return (await changes()).some((c) => c.id === 'probe') ? true : undefined;
+      },
+      30_000,
+      500,
+    );
 
     const finalEtags = new Map<string, string>();
     for (let i = 0; i < 20; i++) {
@@ -103,7 +117,8 @@ describe('cosmosDBTrigger', () => {
 });
 
 describe('timer triggers', () => {
-  const ticks = async () => (await call('GET', '/_local/servicebus/test-timer-ticks')).json.items.length as number;
+  const ticks = async () =>
+    (await call('GET', '/_local/servicebus/test-timer-ticks')).json.items.length as number;
 
   it('fire on their NCRONTAB schedule', async () => {
     const before = await ticks();
@@ -116,11 +131,18 @@ describe('timer triggers', () => {
     const before = await ticks();
     const started = Date.now();
     for (let i = 0; i < 3; i++) {
-      expect((await call('POST', '/admin/functions/TestTicker', { input: '' }, { 'x-functions-key': masterKey })).status).toBe(202);
+      expect(
+        (await call('POST', '/admin/functions/TestTicker', { input: '' }, { 'x-functions-key': masterKey }))
+          .status,
+      ).toBe(202);
     }
     await eventually(async () => ((await ticks()) >= before + 3 ? true : undefined), 1500, 20);
     expect(Date.now() - started).toBeLessThan(1500); // far faster than the 2 s schedule could explain
-    expect((await call('POST', '/admin/functions/NoSuchFunction', {}, { 'x-functions-key': masterKey })).status).toBe(404);
-    expect((await call('POST', '/admin/functions/health', {}, { 'x-functions-key': masterKey })).status).toBe(400);
+    expect(
+      (await call('POST', '/admin/functions/NoSuchFunction', {}, { 'x-functions-key': masterKey })).status,
+    ).toBe(404);
+    expect((await call('POST', '/admin/functions/health', {}, { 'x-functions-key': masterKey })).status).toBe(
+      400,
+    );
   });
 });

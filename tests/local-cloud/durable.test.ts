@@ -5,9 +5,18 @@ const webhook = '/runtime/webhooks/durabletask';
 
 async function start(name: string, input: unknown, instanceId?: string) {
   const key = cloud().functions.defaultKey;
-  const response = await call('POST', `/api/test/orchestrators/${name}${instanceId ? `/${instanceId}` : ''}?code=${key}`, input);
+  const response = await call(
+    'POST',
+    `/api/test/orchestrators/${name}${instanceId ? `/${instanceId}` : ''}?code=${key}`,
+    input,
+  );
   expect(response.status).toBe(202);
-  return response.json as { id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string };
+  return response.json as {
+    id: string;
+    statusQueryGetUri: string;
+    sendEventPostUri: string;
+    terminatePostUri: string;
+  };
 }
 
 async function status(id: string, query = '') {
@@ -28,7 +37,8 @@ describe('durable engine through the real durable-functions client and replay', 
 
     const waiting = await eventually(async () => {
       const response = await status(started.id);
-      return (response.json as { customStatus?: { stage?: string } })?.customStatus?.stage === 'waiting for approval'
+      return (response.json as { customStatus?: { stage?: string } })?.customStatus?.stage ===
+        'waiting for approval'
         ? response
         : undefined;
     });
@@ -71,7 +81,9 @@ describe('durable engine through the real durable-functions client and replay', 
     expect(types).not.toContain('TaskScheduled');
 
     const { json: withoutOutput } = await status(started.id, '?showHistory=true');
-    expect((withoutOutput.historyEvents as Array<Record<string, unknown>>).some((e) => 'Result' in e)).toBe(false);
+    expect((withoutOutput.historyEvents as Array<Record<string, unknown>>).some((e) => 'Result' in e)).toBe(
+      false,
+    );
   });
 
   it('refuses to start an instance id that is running and restarts one that has finished', async () => {
@@ -102,7 +114,9 @@ describe('durable engine through the real durable-functions client and replay', 
     const started = await start('TestFailing', null);
     const done = await finished(started.id);
     expect(done.runtimeStatus).toBe('Failed');
-    expect(done.output).toMatch(/^Orchestrator function 'TestFailing' failed: Activity function 'TestAlwaysFails' failed: permanent boom/);
+    expect(done.output).toMatch(
+      /^Orchestrator function 'TestFailing' failed: Activity function 'TestAlwaysFails' failed: permanent boom/,
+    );
     const { json } = await status(started.id, '?showHistory=true');
     const types = (json.historyEvents as Array<{ EventType: string }>).map((e) => e.EventType);
     expect(types.filter((t) => t === 'TaskFailed')).toHaveLength(2);
@@ -112,7 +126,9 @@ describe('durable engine through the real durable-functions client and replay', 
   it('suspends, resumes, terminates and purges; raising an event on a finished instance answers 410', async () => {
     const started = await start('TestFanOut', { names: ['A'], timerMs: 60_000 });
     const base = `${webhook}/instances/${started.id}`;
-    await eventually(async () => ((await status(started.id)).json?.runtimeStatus === 'Running' ? true : undefined));
+    await eventually(async () =>
+      (await status(started.id)).json?.runtimeStatus === 'Running' ? true : undefined,
+    );
     expect((await call('POST', `${base}/suspend?reason=maintenance`)).status).toBe(202);
     expect((await status(started.id)).json.runtimeStatus).toBe('Suspended');
     expect((await call('POST', `${base}/resume?reason=done`)).status).toBe(202);
@@ -134,7 +150,12 @@ describe('durable engine through the real durable-functions client and replay', 
     const seen: string[] = [];
     let token = '';
     do {
-      const response = await call('GET', `${webhook}/instances?instanceIdPrefix=${prefix}&top=2`, undefined, token ? { 'x-ms-continuation-token': token } : {});
+      const response = await call(
+        'GET',
+        `${webhook}/instances?instanceIdPrefix=${prefix}&top=2`,
+        undefined,
+        token ? { 'x-ms-continuation-token': token } : {},
+      );
       expect(response.status).toBe(200);
       seen.push(...(response.json as Array<{ instanceId: string }>).map((s) => s.instanceId));
       token = response.headers.get('x-ms-continuation-token') ?? '';

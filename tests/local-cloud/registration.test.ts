@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FunctionRegistry, extraInputsOf, outputsOf, triggerOf } from '../../emulators/functions-host/registry';
+import {
+  FunctionRegistry,
+  extraInputsOf,
+  outputsOf,
+  triggerOf,
+} from '../../emulators/functions-host/registry';
 import { installFunctionsCoreApi } from '../../emulators/functions-host/core-api';
 import { loadApp } from '../../emulators/functions-host/load-app';
 import { compileRoute } from '../../emulators/functions-host/route-template';
@@ -12,7 +17,13 @@ installFunctionsCoreApi(registry);
 const files = loadApp(registry, repoRoot());
 const functions = registry.all();
 
-const KNOWN_TRIGGERS = ['httpTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger', 'cosmosDBTrigger'];
+const KNOWN_TRIGGERS = [
+  'httpTrigger',
+  'timerTrigger',
+  'orchestrationTrigger',
+  'activityTrigger',
+  'cosmosDBTrigger',
+];
 
 describe('production entry files, as the Azure host will see them', () => {
   it('are found through package.json main and register functions', () => {
@@ -21,43 +32,52 @@ describe('production entry files, as the Azure host will see them', () => {
     expect(functions.map((fn) => fn.name)).toContain('health');
   });
 
-  it.each(functions.map((fn) => [fn.name, fn] as const))('%s has binding metadata the host accepts', (_name, fn) => {
-    const trigger = triggerOf(fn);
-    expect(KNOWN_TRIGGERS).toContain(trigger.type);
-    expect(Object.values(fn.metadata.bindings).filter((b) => b.type.endsWith('Trigger'))).toHaveLength(1);
-    if (trigger.type === 'httpTrigger') {
-      expect(() => compileRoute(String(trigger.route ?? fn.name))).not.toThrow();
-      expect(String(trigger.route ?? '')).not.toMatch(/^\/|^api\//); // routePrefix is added by the host
-      expect(['anonymous', 'function', 'admin']).toContain(trigger.authLevel);
-      expect(outputsOf(fn).some((o) => o.type === 'http')).toBe(true);
-    }
-    if (trigger.type === 'timerTrigger') expect(() => parseNcrontab(String(trigger.schedule))).not.toThrow();
-    if (trigger.type === 'cosmosDBTrigger') {
-      expect(trigger.connection).toBe(HOST_CONNECTION_SETTINGS.cosmos);
-      expect(trigger.databaseName && trigger.containerName && trigger.leaseContainerName).toBeTruthy();
-    }
-    // A function that talks to the Durable client must declare the durableClient input binding.
-    if (/getClient\(/.test(fn.handler.toString()) || fn.sourceFile?.includes('/orchestrations/')) {
-      if (trigger.type !== 'orchestrationTrigger' && trigger.type !== 'activityTrigger') {
-        expect(extraInputsOf(fn).map((i) => i.type)).toContain('durableClient');
+  it.each(functions.map((fn) => [fn.name, fn] as const))(
+    '%s has binding metadata the host accepts',
+    (_name, fn) => {
+      const trigger = triggerOf(fn);
+      expect(KNOWN_TRIGGERS).toContain(trigger.type);
+      expect(Object.values(fn.metadata.bindings).filter((b) => b.type.endsWith('Trigger'))).toHaveLength(1);
+      if (trigger.type === 'httpTrigger') {
+        expect(() => compileRoute(String(trigger.route ?? fn.name))).not.toThrow();
+        expect(String(trigger.route ?? '')).not.toMatch(/^\/|^api\//); // routePrefix is added by the host
+        expect(['anonymous', 'function', 'admin']).toContain(trigger.authLevel);
+        expect(outputsOf(fn).some((o) => o.type === 'http')).toBe(true);
       }
-    }
-    for (const output of outputsOf(fn).filter((o) => o.type === 'signalR')) {
-      expect(output.hubName).toMatch(/^[a-z][a-z0-9_]*$/);
-      expect(output.connectionStringSetting).toBe(HOST_CONNECTION_SETTINGS.signalR);
-    }
-    for (const input of extraInputsOf(fn).filter((i) => i.type === 'signalRConnectionInfo')) {
-      expect(input.connectionStringSetting).toBe(HOST_CONNECTION_SETTINGS.signalR);
-    }
-    for (const output of outputsOf(fn).filter((o) => o.type === 'serviceBus')) {
-      expect(output.connection).toBe(HOST_CONNECTION_SETTINGS.serviceBus);
-      expect(output.topicName ?? output.queueName).toBeTruthy();
-    }
-  });
+      if (trigger.type === 'timerTrigger')
+        expect(() => parseNcrontab(String(trigger.schedule))).not.toThrow();
+      if (trigger.type === 'cosmosDBTrigger') {
+        expect(trigger.connection).toBe(HOST_CONNECTION_SETTINGS.cosmos);
+        expect(trigger.databaseName && trigger.containerName && trigger.leaseContainerName).toBeTruthy();
+      }
+      // A function that talks to the Durable client must declare the durableClient input binding.
+      if (/getClient\(/.test(fn.handler.toString()) || fn.sourceFile?.includes('/orchestrations/')) {
+        if (trigger.type !== 'orchestrationTrigger' && trigger.type !== 'activityTrigger') {
+          expect(extraInputsOf(fn).map((i) => i.type)).toContain('durableClient');
+        }
+      }
+      for (const output of outputsOf(fn).filter((o) => o.type === 'signalR')) {
+        expect(output.hubName).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(output.connectionStringSetting).toBe(HOST_CONNECTION_SETTINGS.signalR);
+      }
+      for (const input of extraInputsOf(fn).filter((i) => i.type === 'signalRConnectionInfo')) {
+        expect(input.connectionStringSetting).toBe(HOST_CONNECTION_SETTINGS.signalR);
+      }
+      for (const output of outputsOf(fn).filter((o) => o.type === 'serviceBus')) {
+        expect(output.connection).toBe(HOST_CONNECTION_SETTINGS.serviceBus);
+        expect(output.topicName ?? output.queueName).toBeTruthy();
+      }
+    },
+  );
 
   it('health reads the durable client and is anonymous', () => {
     const health = registry.get('health')!;
-    expect(triggerOf(health)).toMatchObject({ type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' });
+    expect(triggerOf(health)).toMatchObject({
+      type: 'httpTrigger',
+      route: 'health',
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    });
     expect(extraInputsOf(health).map((i) => i.type)).toEqual(['durableClient']);
   });
 });

@@ -19,7 +19,9 @@ export const TEST_FUNCTIONS = 'dist/tests/fixtures/functions/*.js';
  * Runs the local cloud exactly as `npm start` does (the compiled CLI), on free ports and with its own
  * data folder, and waits for it to describe itself in cloud.json.
  */
-export async function startCloudProcess(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<CloudProcess> {
+export async function startCloudProcess(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<CloudProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tenantatlas-cloud-'));
   const cloudJson = path.join(dataDir, 'cloud.json');
   rmSync(cloudJson, { force: true });
@@ -55,7 +57,11 @@ export async function startCloudProcess(options: { dataDir?: string; env?: Recor
   };
 }
 
-async function waitForDescription(file: string, child: ChildProcess, logFile: string): Promise<CloudDescription> {
+async function waitForDescription(
+  file: string,
+  child: ChildProcess,
+  logFile: string,
+): Promise<CloudDescription> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as CloudDescription;

@@ -17,7 +17,8 @@ export function signalROutput(hub: SignalRHub): OutputBindingProvider {
   return {
     deliver(binding, value) {
       const items = Array.isArray(value) ? value : [value];
-      for (const item of items) hub.apply(String(binding.hubName ?? ''), item as SignalRMessage | SignalRGroupAction);
+      for (const item of items)
+        hub.apply(String(binding.hubName ?? ''), item as SignalRMessage | SignalRGroupAction);
     },
   };
 }
