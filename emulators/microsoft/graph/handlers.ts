@@ -1,0 +1,499 @@
+import { createHash } from 'node:crypto';
+import { GRAPH_APP_ROLES } from '../entra/permissions';
+import type { CollectionDef } from '../reference/catalogue';
+import { shortTypeName } from '../reference/schema';
+import { isAudited, recordAudit } from '../tenants/audit';
+import { newNode, type EntityNode } from '../tenants/store';
+import { graphError, serviceErrors, type SimResponse } from './errors';
+import { FilterError, parseFilter } from './odata-filter';
+import type { Target } from './resolve';
+import {
+  expandChildren,
+  nodeData,
+  parseExpand,
+  renderNode,
+  type ExpandItem,
+  type RenderOptions,
+} from './serialize';
+import type { GraphCall, GraphDeps } from './types';
+import { checkWriteBody, createNode, patchNode, replaceChildren, touch } from './writes';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimResponse => ({
+  status,
+  headers: {
+    'content-type':
+      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+    ...headers,
+  },
+  body,
+});
+const noContent = (): SimResponse => ({ status: 204, headers: {} });
+
+export function contextUrl(deps: GraphDeps, call: GraphCall, suffix = ''): string {
+  return `${deps.graphBaseUrl}/${call.version}/$metadata#${call.path.replace(/^\//, '').replace(/\('([^']*)'\)/g, '/$1')}${suffix}`;
+}
+
+/** Service principal app role assignments are computed from the app registration's current grants. */
+function liveNav(call: GraphCall): RenderOptions['liveNav'] {
+  return (node, nav) => {
+    if (node.type !== 'servicePrincipal' || nav !== 'appRoleAssignments') return undefined;
+    const tenant = call.principal.tenant.entra;
+    const app = [...tenant.apps.values()].find((a) => a.servicePrincipalId === node.id);
+    if (!app) return [];
+    return [...app.granted].map(([permission, grantedAt]) =>
+      newNode('appRoleAssignment', {
+        id: createHash('sha256')
+          .update(`${app.servicePrincipalId}:${permission}`)
+          .digest('base64url')
+          .slice(0, 43),
+        deletedDateTime: null,
+        appRoleId: GRAPH_APP_ROLES[permission],
+        createdDateTime: grantedAt,
+        principalDisplayName: app.displayName,
+        principalId: app.servicePrincipalId,
+        principalType: 'ServicePrincipal',
+        resourceDisplayName: 'Microsoft Graph',
+        resourceId: tenant.graphServicePrincipalId,
+      }),
+    );
+  };
+}
+
+function badRequest(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: CollectionDef,
+  message: string,
+  code = 'BadRequest',
+): SimResponse {
+  return serviceErrors.badRequest(def.service, message, call.ids, call.url, code);
+}
+
+function checkExpand(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: CollectionDef,
+  type: string,
+  items: ExpandItem[],
+): SimResponse | undefined {
+  const schema = deps.schemas[call.version];
+  for (const item of items) {
+    if (!schema.navigation(type, item.nav)) {
+      return badRequest(
+        deps,
+        call,
+        def,
+        `Could not find a property named '${item.nav}' on type 'microsoft.graph.${type}'.`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function checkSelect(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: CollectionDef,
+  type: string,
+): string[] | SimResponse | undefined {
+  const raw = call.query.get('$select');
+  if (!raw) return undefined;
+  const fields = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const schema = deps.schemas[call.version];
+  for (const f of fields) {
+    if (!schema.declaredSomewhere(type, f)) {
+      return badRequest(
+        deps,
+        call,
+        def,
+        `Could not find a property named '${f}' on type 'microsoft.graph.${type}'.`,
+      );
+    }
+  }
+  return fields;
+}
+
+interface PageToken {
+  o: number;
+}
+
+/** GET on a collection (top-level or contained): $filter, cast, $orderby, $count, $top, $skiptoken, $select, $expand. */
+function list(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: CollectionDef,
+  elementType: string,
+  nodes: EntityNode[],
+  cast?: string,
+): SimResponse {
+  const schema = deps.schemas[call.version];
+  const store = call.principal.tenant.store;
+  const expand = parseExpand(call.query.get('$expand'));
+  const expandError = checkExpand(deps, call, def, cast ?? elementType, expand);
+  if (expandError) return expandError;
+  const select = checkSelect(deps, call, def, cast ?? elementType);
+  if (select && !Array.isArray(select)) return select;
+  let items = nodes.filter((n) => nodeData(deps.schemas, call.version, n) !== null);
+  if (cast) items = items.filter((n) => schema.isDerivedFrom(n.type, cast));
+  const filterText = call.query.get('$filter');
+  if (filterText) {
+    let predicate;
+    try {
+      predicate = parseFilter(filterText, (item, type) =>
+        schema.isDerivedFrom(shortTypeName(String(item['@odata.type'] ?? '')), type),
+      );
+    } catch (e) {
+      return badRequest(deps, call, def, `Invalid filter clause: ${(e as FilterError).message}`);
+    }
+    items = items.filter((n) => predicate(nodeData(deps.schemas, call.version, n)!));
+  }
+  const orderby = call.query.get('$orderby');
+  if (orderby) {
+    const [prop, dir] = orderby.trim().split(/\s+/);
+    const sign = dir?.toLowerCase() === 'desc' ? -1 : 1;
+    items = [...items].sort(
+      (a, b) => sign * String(a.data[prop!] ?? '').localeCompare(String(b.data[prop!] ?? '')),
+    );
+  }
+  const topRaw = call.query.get('$top');
+  const top = topRaw === null ? undefined : Number(topRaw);
+  if (top !== undefined && (!Number.isInteger(top) || top < 0))
+    return badRequest(deps, call, def, `Invalid value '${topRaw}' for $top query option found.`);
+  const pageSize = Math.max(1, Math.min(top ?? def.paging.defaultSize, def.paging.maxSize));
+  let offset = 0;
+  const token = call.query.get('$skiptoken');
+  if (token) {
+    try {
+      offset = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as PageToken).o;
+    } catch {
+      return badRequest(deps, call, def, 'The $skiptoken is not valid.');
+    }
+  }
+  const page = items.slice(offset, offset + pageSize);
+  const options: RenderOptions = { select, expand, liveNav: liveNav(call) };
+  const body: Record<string, unknown> = {
+    '@odata.context': contextUrl(deps, call, select ? `(${select.join(',')})` : ''),
+  };
+  if (call.query.get('$count') === 'true') body['@odata.count'] = items.length;
+  if (offset + pageSize < items.length) {
+    const params = new URLSearchParams(call.query);
+    params.delete('$skiptoken');
+    params.set(
+      '$skiptoken',
+      Buffer.from(JSON.stringify({ o: offset + pageSize } satisfies PageToken)).toString('base64url'),
+    );
+    const qs = [...params].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    body['@odata.nextLink'] = `${deps.graphBaseUrl}/${call.version}${call.path}?${qs}`;
+  }
+  body.value = page.map((n) => renderNode(deps.schemas, call.version, store, n, options)).filter(Boolean);
+  return json(200, body);
+}
+
+function getEntity(deps: GraphDeps, call: GraphCall, def: CollectionDef, node: EntityNode): SimResponse {
+  const expand = parseExpand(call.query.get('$expand'));
+  const expandError = checkExpand(deps, call, def, node.type, expand);
+  if (expandError) return expandError;
+  const select = checkSelect(deps, call, def, node.type);
+  if (select && !Array.isArray(select)) return select;
+  const rendered = renderNode(deps.schemas, call.version, call.principal.tenant.store, node, {
+    select,
+    expand,
+    liveNav: liveNav(call),
+  });
+  if (!rendered) return serviceErrors.notFound(def.service, node.id, call.ids, call.url);
+  return json(200, { '@odata.context': contextUrl(deps, call, '/$entity'), ...rendered });
+}
+
+function audit(
+  call: GraphCall,
+  rootCollection: string,
+  root: EntityNode,
+  operation: 'Create' | 'Patch' | 'Delete' | 'Assign' | 'Action',
+  modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
+): void {
+  if (!isAudited(rootCollection)) return;
+  const app = call.principal.app;
+  recordAudit(
+    call.principal.tenant.store,
+    {
+      kind: 'application',
+      applicationId: app.clientId,
+      applicationDisplayName: app.displayName,
+      servicePrincipalId: app.servicePrincipalId,
+    },
+    {
+      operation,
+      collection: rootCollection,
+      resourceId: root.id,
+      resourceDisplayName: String(root.data.displayName ?? root.data.name ?? ''),
+      resourceType: root.type,
+      modified,
+    },
+  );
+}
+
+/** Built-in objects cannot be changed; defaults (`…_DefaultLimit`, scope tag 0) can be changed but not deleted. */
+function isProtected(node: EntityNode, forDelete = false): boolean {
+  if (node.data.isBuiltIn === true || node.data.isGlobalScript === true || node.data.policyType === 'builtIn')
+    return true;
+  return forDelete && (/_Default/.test(node.id) || node.id === '0');
+}
+
+/** Dispatches a resolved call to the operation for its target and method. */
+export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): SimResponse {
+  const schema = deps.schemas[call.version];
+  const store = call.principal.tenant.store;
+  const method = call.method;
+  const def = target.def;
+  const writeBlocked = () =>
+    badRequest(deps, call, def, `The collection '${def.path}' does not support ${method}.`);
+  switch (target.kind) {
+    case 'collection': {
+      const sources = def.viewOf ?? [def.path];
+      if (method === 'GET') {
+        return list(
+          deps,
+          call,
+          def,
+          target.elementType,
+          sources.flatMap((s) => [...store.collection(s).values()]),
+          target.cast,
+        );
+      }
+      if (method !== 'POST' || def.readOnly) return writeBlocked();
+      const checked = checkWriteBody(
+        deps.reference,
+        schema,
+        def.service,
+        target.elementType,
+        call.body,
+        'create',
+      );
+      if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+      const body = call.body as Record<string, unknown>;
+      if (
+        schema.isDerivedFrom(checked.type, 'deviceCompliancePolicy') &&
+        (!Array.isArray(body.scheduledActionsForRule) || body.scheduledActionsForRule.length === 0)
+      ) {
+        return badRequest(
+          deps,
+          call,
+          def,
+          'scheduledActionsForRule is a required property when creating a compliance policy.',
+          'ModelValidationFailure',
+        );
+      }
+      const node = createNode(schema, checked.type, body, deps.graphBaseUrl);
+      store.add(def.path, node);
+      audit(call, def.path, node, 'Create');
+      return json(201, {
+        '@odata.context': contextUrl(deps, call, '/$entity'),
+        ...renderNode(deps.schemas, call.version, store, node),
+      });
+    }
+    case 'children': {
+      const nodes = expandChildren(store, target.parent, target.nav, { liveNav: liveNav(call) });
+      if (method === 'GET') return list(deps, call, def, target.elementType, nodes, target.cast);
+      if (method !== 'POST' || target.nav === 'appRoleAssignments') return writeBlocked();
+      const checked = checkWriteBody(
+        deps.reference,
+        schema,
+        def.service,
+        target.elementType,
+        call.body,
+        'create',
+      );
+      if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+      const node = createNode(schema, checked.type, call.body as Record<string, unknown>, deps.graphBaseUrl);
+      let map = target.parent.navs.get(target.nav);
+      if (!map) target.parent.navs.set(target.nav, (map = new Map()));
+      map.set(node.id, node);
+      touch(schema, target.root.type, (target.root.data = { ...target.root.data }));
+      audit(call, target.rootCollection, target.root, target.nav === 'assignments' ? 'Assign' : 'Patch');
+      return json(201, {
+        '@odata.context': contextUrl(deps, call, '/$entity'),
+        ...renderNode(deps.schemas, call.version, store, node),
+      });
+    }
+    case 'reference': {
+      if (method !== 'GET') return writeBlocked();
+      const [node] = expandChildren(store, target.parent, target.nav);
+      if (!node) return serviceErrors.notFound(def.service, target.nav, call.ids, call.url);
+      return getEntity(deps, call, def, node);
+    }
+    case 'entity':
+      return handleEntity(deps, call, target);
+    case 'action':
+      return handleAction(deps, call, target);
+  }
+}
+
+function handleEntity(
+  deps: GraphDeps,
+  call: GraphCall,
+  target: Extract<Target, { kind: 'entity' }>,
+): SimResponse {
+  const schema = deps.schemas[call.version];
+  const { def, node } = target;
+  const isRoot = node === target.root;
+  switch (call.method) {
+    case 'GET':
+      return getEntity(deps, call, def, node);
+    case 'PATCH':
+    case 'PUT': {
+      if (def.readOnly && isRoot && !def.viewOf)
+        return badRequest(deps, call, def, `The collection '${def.path}' does not support ${call.method}.`);
+      if (isProtected(node)) return badRequest(deps, call, def, 'Built-in objects cannot be modified.');
+      const mode = call.method === 'PUT' ? 'replace' : 'update';
+      const checked = checkWriteBody(
+        deps.reference,
+        schema,
+        def.service,
+        node.type,
+        call.body,
+        mode,
+        node.type,
+      );
+      if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+      const body = call.body as Record<string, unknown>;
+      const changes = patchNode(schema, node, body);
+      if (mode === 'replace') replaceChildren(schema, node, body);
+      if (!isRoot) touch(schema, target.root.type, (target.root.data = { ...target.root.data }));
+      audit(call, target.rootCollection, target.root, 'Patch', changes);
+      if (def.service !== 'intune') return noContent();
+      return json(200, {
+        '@odata.context': contextUrl(deps, call, '/$entity'),
+        ...renderNode(deps.schemas, call.version, call.principal.tenant.store, node),
+      });
+    }
+    case 'DELETE': {
+      if (def.readOnly && !def.viewOf)
+        return badRequest(deps, call, def, `The collection '${def.path}' does not support DELETE.`);
+      if (isProtected(node, true)) return badRequest(deps, call, def, 'Built-in objects cannot be deleted.');
+      target.container.delete(node.id);
+      if (isRoot) audit(call, target.rootCollection, node, 'Delete');
+      else {
+        touch(schema, target.root.type, (target.root.data = { ...target.root.data }));
+        audit(call, target.rootCollection, target.root, 'Patch');
+      }
+      return noContent();
+    }
+    default:
+      return graphError(
+        405,
+        'BadRequest',
+        `The HTTP method '${call.method}' is not allowed for this resource.`,
+        call.ids,
+      );
+  }
+}
+
+function handleAction(
+  deps: GraphDeps,
+  call: GraphCall,
+  target: Extract<Target, { kind: 'action' }>,
+): SimResponse {
+  const schema = deps.schemas[call.version];
+  const { def, node } = target;
+  const body = (call.body ?? {}) as Record<string, unknown>;
+  if (target.name === 'getOmaSettingPlainTextValue') {
+    if (call.method !== 'GET')
+      return badRequest(deps, call, def, 'getOmaSettingPlainTextValue is a function; use GET.');
+    const settings = (node.data.omaSettings as Array<Record<string, unknown>> | undefined) ?? [];
+    const match = settings.find((s) => s.secretReferenceValueId === target.args.secretReferenceValueId);
+    return json(200, {
+      '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Edm.String`,
+      value: match ? String(match.value ?? '') : null,
+    });
+  }
+  if (call.method !== 'POST') return badRequest(deps, call, def, `${target.name} is an action; use POST.`);
+  switch (target.name) {
+    case 'assign': {
+      const key =
+        def.versions[call.version]?.assignBodyKey ??
+        (node.type === 'windowsAutopilotDeploymentProfile' ? 'deviceIds' : null);
+      const nav = schema.navigation(node.type, 'assignments');
+      if (!key || !nav) return badRequest(deps, call, def, `Resource not found for the segment 'assign'.`);
+      const items = body[key];
+      if (!Array.isArray(items))
+        return badRequest(
+          deps,
+          call,
+          def,
+          `The parameter '${key}' in the request payload is not a valid parameter for the operation 'assign'.`,
+          'ModelValidationFailure',
+        );
+      const elementType = nav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
+      const map = new Map<string, EntityNode>();
+      for (const item of items as Array<Record<string, unknown>>) {
+        const { id: _ignored, ...rest } = item;
+        const checked = checkWriteBody(deps.reference, schema, def.service, elementType, rest, 'create');
+        if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+        const child = createNode(schema, checked.type, rest, deps.graphBaseUrl);
+        const groupId = (rest.target as Record<string, unknown> | undefined)?.groupId;
+        child.id = typeof groupId === 'string' ? `${node.id}_${groupId}` : child.id;
+        child.data.id = child.id;
+        map.set(child.id, child);
+      }
+      node.navs.set('assignments', map);
+      if ('isAssigned' in node.data) node.data.isAssigned = map.size > 0;
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Assign');
+      if (key !== 'assignments') return noContent();
+      return json(200, {
+        '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Collection(microsoft.graph.${elementType})`,
+        value: [...map.values()].map((n) =>
+          renderNode(deps.schemas, call.version, call.principal.tenant.store, n),
+        ),
+      });
+    }
+    case 'setPriority': {
+      if (typeof body.priority !== 'number')
+        return badRequest(deps, call, def, "The parameter 'priority' is required.", 'ModelValidationFailure');
+      node.data = { ...node.data, priority: body.priority };
+      touch(schema, node.type, node.data);
+      audit(call, target.rootCollection, target.root, 'Action');
+      return noContent();
+    }
+    case 'updateDefinitionValues': {
+      const values = node.navs.get('definitionValues') ?? new Map<string, EntityNode>();
+      for (const id of (body.deletedIds as string[] | undefined) ?? []) values.delete(id);
+      for (const item of [
+        ...((body.added as Array<Record<string, unknown>>) ?? []),
+        ...((body.updated as Array<Record<string, unknown>>) ?? []),
+      ]) {
+        const { id, ...rest } = item;
+        const child = createNode(schema, 'groupPolicyDefinitionValue', rest, deps.graphBaseUrl);
+        if (typeof id === 'string') {
+          child.id = id;
+          child.data.id = id;
+        }
+        values.set(child.id, child);
+      }
+      node.navs.set('definitionValues', values);
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return noContent();
+    }
+    case 'scheduleActionsForRules': {
+      const rules = body.deviceComplianceScheduledActionForRules;
+      if (!Array.isArray(rules))
+        return badRequest(
+          deps,
+          call,
+          def,
+          "The parameter 'deviceComplianceScheduledActionForRules' is required.",
+          'ModelValidationFailure',
+        );
+      replaceChildren(schema, node, { scheduledActionsForRule: rules });
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return noContent();
+    }
+    default:
+      return badRequest(deps, call, def, `Resource not found for the segment '${target.name}'.`);
+  }
+}

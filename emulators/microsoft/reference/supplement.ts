@@ -1,0 +1,87 @@
+import type { CsdlType } from './load';
+
+/**
+ * Types the simulator serves that are outside the Intune CSDL extract in ../shared/graph-reference
+ * (the extract lists them under `externalReferences` only). Declared here in the same shape, with the
+ * members documented for v1.0 and beta (Graph docs resource pages: agreement, termsExpiration,
+ * authenticationContextClassReference, servicePrincipal, appRole, appRoleAssignment). Only the members
+ * the simulator serves are listed; validation reports these types as `supplemental`.
+ */
+export const SUPPLEMENTAL_ENTITY_TYPES: Record<string, CsdlType> = {
+  agreement: {
+    baseType: 'microsoft.graph.entity',
+    abstract: false,
+    properties: {
+      displayName: { type: 'Edm.String', nullable: true },
+      isPerDeviceAcceptanceRequired: { type: 'Edm.Boolean', nullable: true },
+      isViewingBeforeAcceptanceRequired: { type: 'Edm.Boolean', nullable: true },
+      termsExpiration: { type: 'microsoft.graph.termsExpiration', nullable: true },
+      userReacceptRequiredFrequency: { type: 'Edm.Duration', nullable: true },
+    },
+    navigationProperties: {},
+  },
+  authenticationContextClassReference: {
+    baseType: 'microsoft.graph.entity',
+    abstract: false,
+    properties: {
+      description: { type: 'Edm.String', nullable: true },
+      displayName: { type: 'Edm.String', nullable: true },
+      isAvailable: { type: 'Edm.Boolean', nullable: true },
+    },
+    navigationProperties: {},
+  },
+  servicePrincipal: {
+    baseType: 'microsoft.graph.directoryObject',
+    abstract: false,
+    properties: {
+      accountEnabled: { type: 'Edm.Boolean', nullable: true },
+      appDisplayName: { type: 'Edm.String', nullable: true },
+      appId: { type: 'Edm.String', nullable: true },
+      appOwnerOrganizationId: { type: 'Edm.Guid', nullable: true },
+      appRoleAssignmentRequired: { type: 'Edm.Boolean', nullable: false },
+      appRoles: { type: 'Collection(microsoft.graph.appRole)', nullable: false },
+      displayName: { type: 'Edm.String', nullable: true },
+      servicePrincipalNames: { type: 'Collection(Edm.String)', nullable: false },
+      servicePrincipalType: { type: 'Edm.String', nullable: true },
+      signInAudience: { type: 'Edm.String', nullable: true },
+      tags: { type: 'Collection(Edm.String)', nullable: false },
+    },
+    navigationProperties: {
+      appRoleAssignments: { type: 'Collection(microsoft.graph.appRoleAssignment)', containsTarget: true },
+    },
+  },
+  appRoleAssignment: {
+    baseType: 'microsoft.graph.directoryObject',
+    abstract: false,
+    properties: {
+      appRoleId: { type: 'Edm.Guid', nullable: false },
+      createdDateTime: { type: 'Edm.DateTimeOffset', nullable: true },
+      principalDisplayName: { type: 'Edm.String', nullable: true },
+      principalId: { type: 'Edm.Guid', nullable: true },
+      principalType: { type: 'Edm.String', nullable: true },
+      resourceDisplayName: { type: 'Edm.String', nullable: true },
+      resourceId: { type: 'Edm.Guid', nullable: true },
+    },
+    navigationProperties: {},
+  },
+};
+
+export const SUPPLEMENTAL_COMPLEX_TYPES: Record<string, CsdlType> = {
+  termsExpiration: {
+    properties: {
+      frequency: { type: 'Edm.Duration', nullable: true },
+      startDateTime: { type: 'Edm.DateTimeOffset', nullable: true },
+    },
+  },
+  appRole: {
+    properties: {
+      allowedMemberTypes: { type: 'Collection(Edm.String)', nullable: false },
+      description: { type: 'Edm.String', nullable: true },
+      displayName: { type: 'Edm.String', nullable: true },
+      id: { type: 'Edm.Guid', nullable: false },
+      isEnabled: { type: 'Edm.Boolean', nullable: false },
+      origin: { type: 'Edm.String', nullable: true },
+      value: { type: 'Edm.String', nullable: true },
+    },
+  },
+};
