@@ -39,7 +39,7 @@ export type Target =
 
 export type Resolution =
   | { ok: true; target: Target; template: string }
-  | { ok: false; status: 400 | 404; segment: string; id?: string };
+  | { ok: false; status: 400 | 404; segment: string; id?: string; template?: string };
 
 const KEY = /^([^(]+)\((.*)\)$/;
 
@@ -120,7 +120,14 @@ export function resolve(deps: GraphDeps, tenant: TenantState, version: ApiVersio
     return { ok: true, target: { kind: 'collection', def, elementType, cast }, template };
   const key = parseKey(rest[0]!);
   const found = findTopLevel(deps, tenant, def, key);
-  if (!found) return { ok: false, status: 404, segment: rest[0]!, id: key.id ?? Object.values(key)[0] };
+  if (!found)
+    return {
+      ok: false,
+      status: 404,
+      segment: rest[0]!,
+      id: key.id ?? Object.values(key)[0],
+      template: `${template}/{id}`,
+    };
   template += '/{id}';
   rest = rest.slice(1);
   const root = found.node;
@@ -171,7 +178,8 @@ export function resolve(deps: GraphDeps, tenant: TenantState, version: ApiVersio
     const childKey = parseKey(rest[1]!);
     const children = node.navs.get(seg) ?? new Map<string, EntityNode>();
     const child = childKey.id !== undefined ? children.get(childKey.id) : undefined;
-    if (!child) return { ok: false, status: 404, segment: rest[1]!, id: childKey.id };
+    if (!child)
+      return { ok: false, status: 404, segment: rest[1]!, id: childKey.id, template: `${template}/{id}` };
     template += '/{id}';
     node = child;
     container = children;

@@ -164,7 +164,7 @@ function handleSingle(
 ): SingleResult {
   const tenant = principal.tenant;
   const resolution = resolve(deps, tenant, parsed.version, parsed.path);
-  const endpoint = `${method} /${parsed.version}${resolution.ok ? resolution.template : parsed.path}`;
+  const endpoint = `${method} /${parsed.version}${resolution.template ?? parsed.path}`;
   const fault = tenant.faults.draw(tenant.realism.faults, allowReset);
   if (fault === 'reset') return { reset: true, endpoint, fault };
   if (fault)

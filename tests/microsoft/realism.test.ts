@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EndpointCount, MicrosoftCloud, RequestLogEntry } from '../../emulators/microsoft';
+import { control, graphFetch, graphToken, startCloud, tenant } from './support';
+
+let cloud: MicrosoftCloud;
+let token: string;
+
+beforeAll(async () => {
+  cloud = await startCloud({ realism: { rateLimit: { enabled: false } } });
+  token = await graphToken(cloud, tenant(cloud, 'contoso'));
+});
+afterAll(async () => {
+  await cloud?.stop();
+});
+beforeEach(async () => {
+  await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+    faults: { rate429: 0, rate503: 0, rate504: 0, resetRate: 0 },
+    latency: { fixedMs: 0, jitterMs: 0 },
+  });
+  await control(cloud, 'DELETE', '/requests');
+});
+
+/** Sends `n` sequential GETs; returns each outcome (status, or 'reset' when the connection was dropped). */
+async function burst(
+  n: number,
+  path = '/beta/deviceManagement/deviceCategories',
+): Promise<Array<number | 'reset'>> {
+  const out: Array<number | 'reset'> = [];
+  for (let i = 0; i < n; i++) {
+    try {
+      const res = await fetch(`${cloud.graphBaseUrl}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await res.arrayBuffer();
+      out.push(res.status);
+    } catch {
+      out.push('reset');
+    }
+  }
+  return out;
+}
+
+const count = (xs: Array<number | 'reset'>, v: number | 'reset') => xs.filter((x) => x === v).length;
+
+describe('fault injection and the request log', () => {
+  it('injects 429 / 503 / 504 at the configured rates, reproducibly for a fixed seed', async () => {
+    const n = 600;
+    const faults = { rate429: 0.05, rate503: 0.1, rate504: 0.05, retryAfterSeconds: 2, seed: 4242 };
+    await control(cloud, 'PATCH', '/tenants/contoso/realism?reseed=true', { faults });
+    const first = await burst(n);
+    // Within 4 standard deviations of the binomial expectation.
+    for (const [status, p] of [
+      [429, 0.05],
+      [503, 0.1],
+      [504, 0.05],
+    ] as const) {
+      const tolerance = 4 * Math.sqrt(n * p * (1 - p));
+      expect(Math.abs(count(first, status) - n * p), `status ${status}`).toBeLessThanOrEqual(tolerance);
+    }
+    expect(count(first, 200)).toBe(n - count(first, 429) - count(first, 503) - count(first, 504));
+    await control(cloud, 'PATCH', '/tenants/contoso/realism?reseed=true', { faults });
+    expect(await burst(n)).toEqual(first);
+  });
+
+  it('injected 429 and 503 carry Retry-After and a Graph error body', async () => {
+    await control(cloud, 'PATCH', '/tenants/contoso/realism?reseed=true', {
+      faults: { rate429: 1, retryAfterSeconds: 3, seed: 1 },
+    });
+    const res = await graphFetch(cloud, token, 'GET', '/beta/deviceManagement/deviceConfigurations');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect(res.body.error).toMatchObject({ code: 'TooManyRequests' });
+    expect(Object.keys(res.body.error.innerError)).toEqual(['date', 'request-id', 'client-request-id']);
+  });
+
+  it('drops connections at the configured reset rate and logs each one', async () => {
+    await control(cloud, 'PATCH', '/tenants/contoso/realism?reseed=true', {
+      faults: { resetRate: 0.1, seed: 99 },
+    });
+    const outcomes = await burst(300);
+    const resets = count(outcomes, 'reset');
+    expect(Math.abs(resets - 30)).toBeLessThanOrEqual(4 * Math.sqrt(300 * 0.1 * 0.9));
+    const log = await control(cloud, 'GET', '/requests?tenant=contoso');
+    expect((log.entries as RequestLogEntry[]).filter((e) => e.fault === 'reset')).toHaveLength(resets);
+  });
+
+  it('counts requests per endpoint exactly as they were sent', async () => {
+    const configs = (
+      await graphFetch(cloud, token, 'GET', '/beta/deviceManagement/deviceConfigurations?$top=3')
+    ).body.value as Array<{ id: string }>;
+    for (let i = 0; i < 10; i++)
+      await graphFetch(
+        cloud,
+        token,
+        'GET',
+        `/beta/deviceManagement/deviceConfigurations/${configs[i % 3]!.id}`,
+      );
+    for (let i = 0; i < 4; i++)
+      await graphFetch(
+        cloud,
+        token,
+        'GET',
+        `/v1.0/deviceManagement/deviceConfigurations/${configs[0]!.id}/assignments`,
+      );
+    await graphFetch(cloud, token, 'GET', '/beta/deviceManagement/deviceConfigurations/not-a-real-id');
+    const { counts } = (await control(cloud, 'GET', '/requests/counts?tenant=contoso')) as {
+      counts: EndpointCount[];
+    };
+    const byEndpoint = Object.fromEntries(counts.map((c) => [c.endpoint, c]));
+    expect(byEndpoint['GET /beta/deviceManagement/deviceConfigurations']?.total).toBe(1);
+    expect(byEndpoint['GET /beta/deviceManagement/deviceConfigurations/{id}']).toMatchObject({
+      total: 11,
+      byStatus: { 200: 10, 404: 1 },
+    });
+    expect(byEndpoint['GET /v1.0/deviceManagement/deviceConfigurations/{id}/assignments']?.total).toBe(4);
+    expect(counts.reduce((a, c) => a + c.total, 0)).toBe(16);
+  });
+
+  it('adds the configured latency', async () => {
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', { latency: { fixedMs: 40, jitterMs: 10 } });
+    const started = Date.now();
+    await burst(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    const entries = (await control(cloud, 'GET', '/requests?tenant=contoso')).entries as RequestLogEntry[];
+    expect(entries).toHaveLength(5);
+    for (const e of entries) expect(e.durationMs).toBeGreaterThanOrEqual(40);
+  });
+
+  it('rate limits per app with a Retry-After computed from the token bucket', async () => {
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+      rateLimit: {
+        enabled: true,
+        tenant: { requests: 100, windowSeconds: 20 },
+        app: { requests: 10, windowSeconds: 20 },
+      },
+    });
+    try {
+      const outcomes = await burst(12);
+      expect(count(outcomes, 200)).toBe(10);
+      expect(count(outcomes, 429)).toBe(2);
+      const throttled = await graphFetch(cloud, token, 'GET', '/beta/deviceManagement/deviceCategories');
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBe(2);
+      expect(JSON.parse(throttled.body.error.message)).toMatchObject({ _version: 3, RetryAfter: 2 });
+    } finally {
+      await control(cloud, 'PATCH', '/tenants/contoso/realism', { rateLimit: { enabled: false } });
+    }
+  });
+});
