@@ -1,0 +1,84 @@
+import { defineContract, assignAction } from '../define';
+import { GraphPermissions as P } from '../permissions';
+
+const configuration = { read: P.configurationRead, write: P.configurationWrite };
+
+export const configurationContracts = [
+  defineContract({
+    key: 'deviceConfigurations',
+    label: 'Device configurations',
+    category: 'configuration',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/deviceConfigurations',
+    elementType: 'deviceConfiguration',
+    // Update rings live in the same collection; they are their own type (windowsUpdateRings).
+    excludedTypes: ['windowsUpdateForBusinessConfiguration'],
+    platform: { from: 'odataType' },
+    assignments: { read: 'expand', write: assignAction('assignments') },
+    restorable: true,
+    restoreNote: 'Encrypted OMA-URI values must be read with getOmaSettingPlainTextValue before a restore.',
+    permissions: configuration,
+  }),
+  defineContract({
+    key: 'configurationPolicies',
+    label: 'Settings catalog and endpoint security',
+    category: 'configuration',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/configurationPolicies',
+    elementType: 'deviceManagementConfigurationPolicy',
+    platform: { from: 'property', property: 'platforms' },
+    assignments: { read: 'expand', write: assignAction('assignments') },
+    subResources: [{ name: 'settings', read: 'batch', write: 'inline' }],
+    restorable: true,
+    permissions: configuration,
+  }),
+  defineContract({
+    key: 'reusablePolicySettings',
+    label: 'Reusable policy settings',
+    category: 'configuration',
+    role: 'foundation',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/reusablePolicySettings',
+    elementType: 'deviceManagementReusablePolicySetting',
+    platform: { from: 'fixed', platform: 'windows' },
+    restorable: true,
+    permissions: configuration,
+  }),
+  defineContract({
+    key: 'groupPolicyConfigurations',
+    label: 'Administrative templates',
+    category: 'configuration',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/groupPolicyConfigurations',
+    elementType: 'groupPolicyConfiguration',
+    platform: { from: 'fixed', platform: 'windows' },
+    assignments: { read: 'expand', write: assignAction('assignments') },
+    subResources: [
+      {
+        name: 'definitionValues',
+        read: 'batch',
+        expand: ['definition'],
+        write: 'separate',
+        children: [{ name: 'presentationValues', read: 'batch', expand: ['presentation'], write: 'inline' }],
+      },
+    ],
+    restorable: true,
+    restoreNote:
+      'Definition values are created one by one with definition@odata.bind after the configuration.',
+    permissions: configuration,
+  }),
+  defineContract({
+    key: 'intents',
+    label: 'Security baselines and endpoint security (intents)',
+    category: 'configuration',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/intents',
+    elementType: 'deviceManagementIntent',
+    platform: { from: 'fixed', platform: 'windows' },
+    assignments: { read: 'subresource', write: assignAction('assignments') },
+    subResources: [{ name: 'settings', read: 'batch', write: 'inline' }],
+    restorable: true,
+    restoreNote: 'Created through templates/{templateId}/createInstance with settingsDelta, not by POST.',
+    permissions: configuration,
+  }),
+];

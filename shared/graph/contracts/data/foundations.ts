@@ -1,0 +1,55 @@
+import { defineContract, assignAction } from '../define';
+import { GraphPermissions as P } from '../permissions';
+
+export const foundationContracts = [
+  defineContract({
+    key: 'assignmentFilters',
+    label: 'Assignment filters',
+    category: 'foundations',
+    role: 'foundation',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/assignmentFilters',
+    elementType: 'deviceAndAppManagementAssignmentFilter',
+    platform: { from: 'property', property: 'platform' },
+    restorable: true,
+    permissions: { read: P.configurationRead, write: P.configurationWrite },
+  }),
+  defineContract({
+    key: 'roleScopeTags',
+    label: 'Scope tags',
+    category: 'foundations',
+    role: 'foundation',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/roleScopeTags',
+    elementType: 'roleScopeTag',
+    platform: { from: 'fixed', platform: 'all' },
+    // Auto-assignments: devices of these groups get the tag.
+    assignments: { read: 'expand', write: assignAction('assignments') },
+    restorable: true,
+    restoreNote: 'The built-in Default tag (isBuiltIn) is never recreated.',
+    permissions: { read: P.rbacRead, write: P.rbacWrite },
+  }),
+  defineContract({
+    key: 'roleDefinitions',
+    label: 'Intune roles',
+    category: 'foundations',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/roleDefinitions',
+    elementType: 'roleDefinition',
+    platform: { from: 'fixed', platform: 'all' },
+    restorable: true,
+    restoreNote: 'Built-in roles (isBuiltIn) are never recreated.',
+    permissions: { read: P.rbacRead, write: P.rbacWrite },
+  }),
+  defineContract({
+    key: 'deviceCategories',
+    label: 'Device categories',
+    category: 'foundations',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/deviceCategories',
+    elementType: 'deviceCategory',
+    platform: { from: 'fixed', platform: 'all' },
+    restorable: true,
+    permissions: { read: P.managedDevicesRead, write: P.managedDevicesWrite },
+  }),
+];

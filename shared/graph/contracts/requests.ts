@@ -1,0 +1,178 @@
+import type { GraphApiVersion, GraphContract, SubResourceContract } from './types';
+
+declare const fromContract: unique symbol;
+
+/**
+ * One Graph request, built from a contract by the functions below: the only way to obtain one (the brand
+ * keeps hand-made paths out of the client's API).
+ */
+export interface GraphRequestSpec {
+  readonly [fromContract]: true;
+  readonly contractKey: string;
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly apiVersion: GraphApiVersion;
+  /** Path below the version root, with its encoded query: `/deviceManagement/…?$expand=assignments`. */
+  readonly url: string;
+  readonly body?: unknown;
+  /** Safe to send again when the connection failed before an answer (reads). */
+  readonly idempotent: boolean;
+}
+
+export interface ListOptions {
+  /** Replaces the contract's `$select`. */
+  select?: readonly string[];
+  /** One of the contract's `namedFilters`, with its parameters. */
+  namedFilter?: { name: string; params: Readonly<Record<string, string>> };
+  /** Page size hint; the service may return fewer. */
+  top?: number;
+  /** `$expand` the assignments when the contract reads them that way (default true). */
+  withAssignments?: boolean;
+  /** `$expand` the sub-resources the contract reads that way (default true). */
+  withSubResources?: boolean;
+}
+
+export type GetOptions = Omit<ListOptions, 'namedFilter' | 'top'>;
+
+function spec(
+  contract: GraphContract,
+  method: GraphRequestSpec['method'],
+  path: string,
+  query: ReadonlyArray<readonly [string, string]> = [],
+  body?: unknown,
+): GraphRequestSpec {
+  const queryString = query.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+  return {
+    contractKey: contract.key,
+    method,
+    apiVersion: contract.apiVersion,
+    url: queryString ? `${path}?${queryString}` : path,
+    ...(body === undefined ? {} : { body }),
+    idempotent: method === 'GET',
+  } as GraphRequestSpec;
+}
+
+function segment(id: string): string {
+  if (id.length === 0) throw new Error('A Graph object id must not be empty.');
+  return encodeURIComponent(id);
+}
+
+const itemPath = (contract: GraphContract, id: string) => `${contract.collectionPath}/${segment(id)}`;
+
+/** `$expand=name($expand=a,b)` or `name`. */
+function expandClause(sub: SubResourceContract): string {
+  return sub.expand?.length ? `${sub.name}($expand=${sub.expand.join(',')})` : sub.name;
+}
+
+function readQuery(contract: GraphContract, options: GetOptions): Array<[string, string]> {
+  const expand = [...(contract.expand ?? [])];
+  if ((options.withAssignments ?? true) && contract.assignments.read === 'expand') expand.push('assignments');
+  if (options.withSubResources ?? true) {
+    for (const sub of contract.subResources) if (sub.read === 'expand') expand.push(expandClause(sub));
+  }
+  const select = options.select ?? contract.select;
+  const query: Array<[string, string]> = [];
+  if (select?.length) query.push(['$select', select.join(',')]);
+  if (expand.length) query.push(['$expand', expand.join(',')]);
+  return query;
+}
+
+const quoteODataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+function namedFilter(contract: GraphContract, filter: NonNullable<ListOptions['namedFilter']>): string {
+  const template = contract.namedFilters?.[filter.name];
+  if (!template) throw new Error(`Contract '${contract.key}' has no filter '${filter.name}'.`);
+  return template.replace(/'\{(\w+)\}'/g, (_, param: string) => {
+    const value = filter.params[param];
+    if (value === undefined) throw new Error(`Filter '${filter.name}' needs the parameter '${param}'.`);
+    return quoteODataString(value);
+  });
+}
+
+/** The first page of the contract's collection. */
+export function listRequest(contract: GraphContract, options: ListOptions = {}): GraphRequestSpec {
+  const query = readQuery(contract, options);
+  const filters = [contract.filter, options.namedFilter && namedFilter(contract, options.namedFilter)];
+  const filter = filters
+    .filter((f): f is string => Boolean(f))
+    .map((f, _, all) => (all.length > 1 ? `(${f})` : f));
+  if (filter.length) query.push(['$filter', filter.join(' and ')]);
+  if (options.top !== undefined) query.push(['$top', String(options.top)]);
+  return spec(contract, 'GET', contract.collectionPath, query);
+}
+
+export function getByIdRequest(
+  contract: GraphContract,
+  id: string,
+  options: GetOptions = {},
+): GraphRequestSpec {
+  return spec(contract, 'GET', itemPath(contract, id), readQuery(contract, options));
+}
+
+export function assignmentsRequest(contract: GraphContract, id: string): GraphRequestSpec {
+  if (contract.assignments.read === 'none') throw new Error(`Contract '${contract.key}' has no assignments.`);
+  return spec(contract, 'GET', `${itemPath(contract, id)}/assignments`);
+}
+
+function findSub(subs: readonly SubResourceContract[], name: string, owner: string): SubResourceContract {
+  const sub = subs.find((candidate) => candidate.name === name);
+  if (!sub) throw new Error(`'${owner}' has no sub-resource '${name}'.`);
+  return sub;
+}
+
+/**
+ * A sub-resource collection of one object (`…/{id}/settings`), or of one of its sub-resource items
+ * (`…/{id}/definitionValues/{valueId}/presentationValues`) when `child` is given.
+ */
+export function subResourceRequest(
+  contract: GraphContract,
+  id: string,
+  name: string,
+  child?: { id: string; name: string },
+): GraphRequestSpec {
+  const sub = findSub(contract.subResources, name, contract.key);
+  let path = `${itemPath(contract, id)}/${sub.name}`;
+  let target = sub;
+  if (child) {
+    target = findSub(sub.children ?? [], child.name, `${contract.key}/${name}`);
+    path = `${path}/${segment(child.id)}/${target.name}`;
+  }
+  const query: Array<[string, string]> = target.expand?.length ? [['$expand', target.expand.join(',')]] : [];
+  return spec(contract, 'GET', path, query);
+}
+
+export function createRequest(contract: GraphContract, body: Record<string, unknown>): GraphRequestSpec {
+  return spec(contract, 'POST', contract.collectionPath, [], body);
+}
+
+export function updateRequest(
+  contract: GraphContract,
+  id: string,
+  body: Record<string, unknown>,
+): GraphRequestSpec {
+  return spec(contract, 'PATCH', itemPath(contract, id), [], body);
+}
+
+/**
+ * The requests that make `assignments` the object's assignments: one `/assign` (or `/update`) action,
+ * or one `POST …/assignments` per assignment where Graph has no bulk action.
+ */
+export function assignmentWriteRequests(
+  contract: GraphContract,
+  id: string,
+  assignments: ReadonlyArray<Record<string, unknown>>,
+): GraphRequestSpec[] {
+  const write = contract.assignments.write;
+  if (write.kind === 'action') {
+    return [
+      spec(contract, 'POST', `${itemPath(contract, id)}/${write.action}`, [], {
+        [write.bodyKey]: assignments,
+      }),
+    ];
+  }
+  if (write.kind === 'post-assignments') {
+    return assignments.map((assignment) =>
+      spec(contract, 'POST', `${itemPath(contract, id)}/assignments`, [], assignment),
+    );
+  }
+  throw new Error(`Contract '${contract.key}' cannot write assignments.`);
+}

@@ -1,0 +1,105 @@
+/**
+ * The shape of a Graph contract: everything the app knows about one Graph collection, as data. Code that
+ * reaches Graph takes a contract and builds its requests from it (see `requests.ts`); nothing else
+ * spells a Graph path.
+ */
+
+export type GraphApiVersion = 'v1.0' | 'beta';
+
+export type ContractCategory =
+  | 'configuration'
+  | 'compliance'
+  | 'enrollment'
+  | 'scripts'
+  | 'apps'
+  | 'appProtection'
+  | 'updates'
+  | 'foundations'
+  | 'conditionalAccess'
+  | 'windows365'
+  | 'directory';
+
+/**
+ * What the inventory does with the collection: `policy` types are always synced, `foundation` types when
+ * the selection includes foundations, `dependency` types (groups) only for the objects assignments
+ * reference, `directory` types by their own directory-cache runs, `internal` ones never (permission
+ * verification).
+ */
+export type InventoryRole = 'policy' | 'foundation' | 'dependency' | 'directory' | 'internal';
+
+export type Platform = 'windows' | 'macOS' | 'iOS' | 'android' | 'linux' | 'all' | 'unknown';
+
+export type PlatformRule =
+  | { from: 'fixed'; platform: Platform }
+  /** From the object's `@odata.type` name (`#microsoft.graph.iosCompliancePolicy` → iOS). */
+  | { from: 'odataType' }
+  /** From a property holding Graph platform enum values (`platforms: "windows10"`, `platform: "iOS"`). */
+  | { from: 'property'; property: string };
+
+/** How the assignments of an object are read. */
+export type AssignmentsRead =
+  /** `$expand=assignments` on the list: no extra request. */
+  | 'expand'
+  /** `GET …/{id}/assignments`, packed 20 per `$batch`. */
+  | 'subresource'
+  | 'none';
+
+/** How assignments are written on restore. */
+export type AssignmentsWrite =
+  /** `POST …/{id}/{action}` with `{ [bodyKey]: assignments }` (replaces all assignments). */
+  | { kind: 'action'; action: 'assign' | 'update'; bodyKey: string }
+  /** `POST …/{id}/assignments`, one request per assignment (no bulk action exists). */
+  | { kind: 'post-assignments' }
+  | { kind: 'none' };
+
+export interface SubResourceContract {
+  /** Navigation property: the path segment below the object, and the `$expand` name. */
+  name: string;
+  /** `expand`: inline in the list (`$expand=name(...)`); `batch`: `GET …/{id}/name` packed in `$batch`. */
+  read: 'expand' | 'batch';
+  /** Query options applied to the sub-resource (inside `$expand=name(...)` or on the batched GET). */
+  expand?: readonly string[];
+  /** On restore: sent inside the parent's POST body, created by separate POSTs, or not restorable. */
+  write: 'inline' | 'separate' | 'none';
+  /** Sub-resources of each sub-resource item (group policy `definitionValues` → `presentationValues`). */
+  children?: readonly SubResourceContract[];
+}
+
+export interface PermissionRequirement {
+  /** Least-privileged application permission that allows the reads. */
+  read: string;
+  /** Least-privileged application permission that allows restore writes, or null for read-only types. */
+  write: string | null;
+}
+
+export interface GraphContract {
+  /** Stable resource key: policy type in selections, inventory items and backups. Never rename. */
+  key: string;
+  label: string;
+  category: ContractCategory;
+  role: InventoryRole;
+  apiVersion: GraphApiVersion;
+  /** Collection path below the version root, without parameters. */
+  collectionPath: string;
+  /** CSDL element type of the collection (short name inside `microsoft.graph`). */
+  elementType: string;
+  /** `$select` for lists and gets. Absent = full objects (derived-type properties would be lost otherwise). */
+  select?: readonly string[];
+  /** `$expand` for lists and gets, besides assignments and expanded sub-resources. */
+  expand?: readonly string[];
+  /** `$filter` of every list (update rings are `deviceConfigurations` filtered by `isof`). */
+  filter?: string;
+  /** Parameterised filters a caller may pick by name; `{name}` placeholders are filled OData-quoted. */
+  namedFilters?: Readonly<Record<string, string>>;
+  /** `@odata.type`s (short names) skipped when listing: they belong to another contract of the same path. */
+  excludedTypes?: readonly string[];
+  platform: PlatformRule;
+  assignments: { read: AssignmentsRead; write: AssignmentsWrite };
+  subResources: readonly SubResourceContract[];
+  /** `getById`: the list omits part of the object (script content), so each object is re-read by id. */
+  detailRead: 'list' | 'getById';
+  restorable: boolean;
+  /** Why restore is limited or special, for the restore preview and the docs. */
+  restoreNote?: string;
+  permissions: PermissionRequirement;
+}
