@@ -130,20 +130,31 @@ async function handle(runtime: Runtime, req: IncomingMessage, res: ServerRespons
     return;
   }
   const form = new URLSearchParams(raw.toString('utf8'));
-  send(
-    res,
-    handleEntra(
-      {
-        directory: runtime.directory,
-        signingKey: runtime.signingKey,
-        authorityHost: runtime.options.authorityHost,
-        graphBaseUrl: runtime.graphBaseUrl,
-        apiAppId: runtime.options.apiAppId,
-      },
-      method,
-      pathname,
-      new URLSearchParams(search),
-      form,
-    ),
+  const response = handleEntra(
+    {
+      directory: runtime.directory,
+      signingKey: runtime.signingKey,
+      authorityHost: runtime.options.authorityHost,
+      graphBaseUrl: runtime.graphBaseUrl,
+      apiAppId: runtime.options.apiAppId,
+    },
+    method,
+    pathname,
+    new URLSearchParams(search),
+    form,
   );
+  // Entra requests are logged too (endpoint `POST /{tenant}/oauth2/v2.0/token`, …), so token traffic is countable.
+  const [, tenantRef = '', ...rest] = pathname.split('/');
+  runtime.log.add({
+    at,
+    durationMs: Date.now() - at,
+    tenant: runtime.directory.resolve(tenantRef)?.name ?? null,
+    appId: form.get('client_id'),
+    method,
+    endpoint: `${method} /{tenant}/${rest.join('/')}`,
+    url,
+    status: response.status,
+    requestId: response.headers['x-ms-request-id'] ?? '',
+  });
+  send(res, response);
 }

@@ -15,6 +15,8 @@ type Token =
   | { kind: 'word'; value: string }
   | { kind: 'punct'; value: '(' | ')' | ',' | ':' };
 
+const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?/;
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -39,6 +41,10 @@ function tokenize(text: string): Token[] {
         value += text[i++];
       }
       tokens.push({ kind: 'string', value });
+    } else if (DATE_LITERAL.test(text.slice(i))) {
+      const word = DATE_LITERAL.exec(text.slice(i))![0];
+      tokens.push({ kind: 'word', value: word });
+      i += word.length;
     } else if ('(),:'.includes(c)) {
       tokens.push({ kind: 'punct', value: c as '(' | ')' | ',' | ':' });
       i++;

@@ -76,12 +76,12 @@ export class BuildContext {
     return { createdDateTime, lastModifiedDateTime: this.timestamp(createdDateTime) };
   }
 
-  /** A display name, numbered in generated tenants so that thousands of objects stay distinct. */
+  /** A display name; repeats get a number (" (2)", or " 0002" in generated tenants) so names stay distinct. */
   name(base: string): string {
-    if (!this.profile.numberedNames) return base;
     const n = (this.nameCounters.get(base) ?? 0) + 1;
     this.nameCounters.set(base, n);
-    return n === 1 ? base : `${base} ${String(n).padStart(3, '0')}`;
+    if (n === 1) return base;
+    return this.profile.numberedNames ? `${base} ${String(n).padStart(4, '0')}` : `${base} (${n})`;
   }
 
   hooks(displayName: string, description: string): RealizeHooks {

@@ -47,10 +47,8 @@ export function buildNamedLocations(ctx: BuildContext, count: number): string[] 
   for (let i = 0; i < count; i++) {
     const spec = specs[i % specs.length]!;
     const type = String(spec['@odata.type']).replace('#microsoft.graph.', '');
-    const node = ctx.add(`${CA}/namedLocations`, type, ctx.name(spec.displayName), {
-      ...spec,
-      displayName: ctx.name(spec.displayName),
-    });
+    const displayName = ctx.name(spec.displayName);
+    const node = ctx.add(`${CA}/namedLocations`, type, displayName, { ...spec, displayName });
     ids.push(node.id);
   }
   return ids;
