@@ -92,7 +92,7 @@ export function handleEntra(
   const parts = path.split('/').filter(Boolean);
   const tenantRef = parts[0] ?? '';
   const rest = parts.slice(1).join('/');
-  const correlationId = form.get('client-request-id') ?? undefined;
+  const correlationId = query.get('client-request-id') ?? form.get('client-request-id') ?? undefined;
   if (method === 'GET' && (rest === 'discovery/instance' || rest === 'discovery/v2.0/instance')) {
     const host = new URL(deps.authorityHost).host;
     return ok({
