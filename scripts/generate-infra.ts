@@ -2,7 +2,7 @@
 // copied by hand: the Cosmos containers (from shared/store/containers.ts) that infra/modules/cosmos.bicep
 // loads with loadJsonContent, and the Graph permission table of docs/deploy.md (from
 // shared/providers/graph-permissions.ts). `--check` only reports what is out of date (exit code 1).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { GRAPH_FEATURES, GRAPH_PERMISSIONS } from '../shared/providers/graph-permissions';
@@ -89,14 +89,7 @@ async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   let stale = 0;
   for (const { file, content } of await generatedFiles(repoRoot)) {
-    const current = (() => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    })();
-    if (current === content) continue;
+    if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
     stale += 1;
     if (check) {
       console.error(`${path.relative(repoRoot, file)} is out of date: run npm run infra:generate`);
