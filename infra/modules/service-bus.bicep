@@ -7,7 +7,7 @@ param tags object
 param name string
 param topicName string
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
   location: location
   tags: tags
@@ -20,7 +20,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
 }
 
 resource topic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
-  parent: namespace
+  parent: serviceBus
   name: topicName
   properties: {
     defaultMessageTimeToLive: 'P14D'
@@ -31,7 +31,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
   }
 }
 
-output namespaceName string = namespace.name
+output namespaceName string = serviceBus.name
 output topicName string = topic.name
 // The host name the identity-based connection needs (`<name>.servicebus.windows.net` in the public cloud).
-output fullyQualifiedNamespace string = split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0]
+output fullyQualifiedNamespace string = split(replace(serviceBus.properties.serviceBusEndpoint, 'https://', ''), ':')[0]
