@@ -39,12 +39,20 @@ describe('simulated Entra ID with the real @azure/identity', () => {
     );
   });
 
-  it('ids, client ids and secrets are derived from name and seed (stable across restarts)', async () => {
+  it('tenant ids, client ids, secrets and object ids are derived from name and seed (stable across restarts)', async () => {
     const again = await startCloud();
     try {
       expect(again.tenants.map((t) => [t.entraTenantId, t.clientId, t.clientSecret])).toEqual(
         cloud.tenants.map((t) => [t.entraTenantId, t.clientId, t.clientSecret]),
       );
+      const ids = async (c: MicrosoftCloud) => {
+        const token = (await secretCredential(c, tenant(c, 'contoso')).getToken(GRAPH_SCOPE)).token;
+        const res = await fetch(`${c.graphBaseUrl}/beta/deviceManagement/configurationPolicies?$select=id`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return ((await res.json()) as { value: Array<{ id: string }> }).value.map((p) => p.id);
+      };
+      expect(await ids(again)).toEqual(await ids(cloud));
     } finally {
       await again.stop();
     }

@@ -14,6 +14,9 @@ const unauthorized = (message: string, ids: RequestIds): SimResponse =>
     'WWW-Authenticate': `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${MICROSOFT_GRAPH_APP_ID}"`,
   });
 
+/** Tokens whose signature was already checked (signature checks dominate the cost of small requests). */
+const verified = new Map<string, Record<string, unknown>>();
+
 /** Validates the bearer token like Graph: signature (simulated Entra key), audience, lifetime, tenant, app. */
 export function authenticate(
   deps: GraphDeps,
@@ -22,11 +25,19 @@ export function authenticate(
 ): Principal | SimResponse {
   const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
   if (!token) return unauthorized('Access token is empty.', ids);
-  const jwt = decodeJwt(token);
-  if (!jwt) return unauthorized('IDX14100: JWT is not well formed, there are no dots (.).', ids);
-  if (!verifyJwtSignature(jwt, deps.signingKey.publicKey))
-    return unauthorized('Access token validation failure.', ids);
-  const { aud, exp, nbf, tid, appid, roles } = jwt.claims as Record<string, unknown>;
+  const cacheKey = `${deps.signingKey.kid}:${token}`;
+  let claims = verified.get(cacheKey);
+  if (!claims) {
+    const jwt = decodeJwt(token);
+    if (!jwt) return unauthorized('IDX14100: JWT is not well formed, there are no dots (.).', ids);
+    if (!verifyJwtSignature(jwt, deps.signingKey.publicKey)) {
+      return unauthorized('Access token validation failure.', ids);
+    }
+    claims = jwt.claims;
+    if (verified.size >= 1000) verified.delete(verified.keys().next().value!);
+    verified.set(cacheKey, claims);
+  }
+  const { aud, exp, nbf, tid, appid, roles } = claims;
   if (typeof aud !== 'string' || !GRAPH_AUDIENCES.includes(aud))
     return unauthorized('Access token validation failure. Invalid audience.', ids);
   const now = Math.floor(Date.now() / 1000);
