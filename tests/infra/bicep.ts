@@ -132,10 +132,11 @@ export function objectEntries(bicep: BicepFile, open: number): Map<string, strin
       keyStart = true;
       continue;
     }
-    if (!keyStart || /\s/.test(char)) continue;
+    // Quoted keys are masked like any string, so their opening quote is looked up in the source.
+    const isQuote = bicep.source[i] === "'";
+    if (!keyStart || (/\s/.test(char) && !isQuote)) continue;
     keyStart = false;
-    // Keys are identifiers, or quoted strings (masked in `code`, so read from the source).
-    const match = /^(?:([A-Za-z_]\w*)|'([^']*)')\s*:/.exec(bicep.source.slice(i, close));
+    const match = /^(?:([A-Za-z_]\w*)|'([^'\n]*)')\s*:/.exec(bicep.source.slice(i, close));
     if (!match) continue;
     const valueStart = i + match[0].length;
     let end = valueStart;
