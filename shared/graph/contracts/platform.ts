@@ -11,25 +11,17 @@ const TYPE_NAME_RULES: ReadonlyArray<readonly [RegExp, Platform]> = [
   [/(WindowsHelloForBusiness|EnrollmentCompletionPage|ComanagementAuthority|windowsRestore)/i, 'windows'],
 ];
 
-/** Values of Graph platform enums (deviceManagementConfigurationPlatforms, devicePlatformType, …). */
-const ENUM_VALUES: Readonly<Record<string, Platform>> = {
-  windows10: 'windows',
-  windows10x: 'windows',
-  windows: 'windows',
-  windows81andlater: 'windows',
-  windowsphone81: 'windows',
-  windowsmobileapplicationmanagement: 'windows',
-  ios: 'iOS',
-  ipados: 'iOS',
-  macos: 'macOS',
-  android: 'android',
-  androidenterprise: 'android',
-  androidforwork: 'android',
-  androidworkprofile: 'android',
-  androidaosp: 'android',
-  aosp: 'android',
-  linux: 'linux',
-};
+/**
+ * Members of Graph's platform enums (devicePlatformType, deviceManagementConfigurationPlatforms, …):
+ * `windows10AndLater`, `iOSMobileApplicationManagement`, `androidAOSP`, `aosp`, `macOS`, `linux`.
+ */
+const ENUM_RULES: ReadonlyArray<readonly [RegExp, Platform]> = [
+  [/^windows/i, 'windows'],
+  [/^(ios|ipados)/i, 'iOS'],
+  [/^macos/i, 'macOS'],
+  [/^(android|aosp)/i, 'android'],
+  [/^linux/i, 'linux'],
+];
 
 function fromTypeName(odataType: unknown): Platform {
   if (typeof odataType !== 'string') return 'unknown';
@@ -40,7 +32,9 @@ function fromTypeName(odataType: unknown): Platform {
 function fromEnum(value: unknown): Platform {
   if (typeof value !== 'string' || value === '') return 'unknown';
   const platforms = new Set(
-    value.split(',').map((part) => ENUM_VALUES[part.trim().toLowerCase()] ?? 'unknown'),
+    value
+      .split(',')
+      .map((part) => ENUM_RULES.find(([pattern]) => pattern.test(part.trim()))?.[1] ?? 'unknown'),
   );
   if (platforms.size === 1) return [...platforms][0]!;
   return 'all';
