@@ -3,6 +3,7 @@ import type { MicrosoftCloud, SimulatedTenantInfo } from '../../emulators/micros
 import {
   getContract,
   GraphRequestError,
+  listRequest,
   subResourceRequest,
   TenantLimiters,
   type GraphClient,
@@ -167,6 +168,28 @@ describe('Graph client pipeline against the simulated Microsoft cloud', () => {
     expect(inner.filter((entry) => entry.status === 200)).toHaveLength(45);
     expect(envelopes.filter((entry) => entry.status === 200).length).toBeGreaterThan(3);
     expect(countPerBatch(inner).every((size) => size <= 20)).toBe(true);
+  });
+
+  it('continues a collection whose first page came from a $batch, and follows next links only on the configured Graph', async () => {
+    const client = factoryFor(cloud, logger).forConnection(secretConnection(contoso));
+    const mobileApps = getContract('mobileApps');
+    const [first] = await client.batch([listRequest(mobileApps, { top: 7, select: ['id'] })]);
+    expect(first?.ok).toBe(true);
+    const body = (first as { body: { value: GraphObject[]; '@odata.nextLink': string } }).body;
+    const ids = body.value.map((item) => item.id);
+    for await (const page of client.continuePages(body['@odata.nextLink'], mobileApps.key)) {
+      ids.push(...page.items.map((item) => item.id));
+    }
+    expect([...ids].sort()).toEqual((await simulatorIds('mobileApps')).sort());
+
+    const since = await lastSeq(cloud);
+    const elsewhere = client.continuePages(
+      'https://attacker.example/beta/deviceManagement/deviceConfigurations',
+      'x',
+    );
+    const error = await failure(elsewhere.next());
+    expect(error.reasonCode).toBe('graph_error');
+    expect(await requestLog(cloud, 'contoso', since)).toEqual([]);
   });
 
   it('honours Retry-After from the rate limiter (a throttled request waits, then succeeds)', async () => {

@@ -114,7 +114,10 @@ export class GraphClient {
     }
   }
 
-  /** The rest of a collection whose first page came in a `$batch` response. */
+  /**
+   * The rest of a collection whose first page came in a `$batch` response (pages 2…). Unlike listPages,
+   * it does not drop a contract's `excludedTypes`.
+   */
   async *continuePages(
     nextLink: string,
     contractKey: string,
