@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { GRAPH_APP_ROLES } from '../entra/permissions';
 import type { CollectionDef } from '../reference/catalogue';
 import { shortTypeName } from '../reference/schema';
-import { isAudited, recordAudit } from '../tenants/audit';
 import { newNode, type EntityNode } from '../tenants/store';
 import { graphError, serviceErrors, type SimResponse } from './errors';
 import { FilterError, parseFilter } from './odata-filter';
@@ -16,24 +15,10 @@ import {
   type RenderOptions,
 } from './serialize';
 import type { GraphCall, GraphDeps } from './types';
+import { handleAction } from './actions';
+import { audit, badRequest, contextUrl, json, noContent } from './respond';
 import { checkWriteBody, createNode, patchNode, replaceChildren, touch } from './writes';
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimResponse => ({
-  status,
-  headers: {
-    'content-type':
-      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
-    ...headers,
-  },
-  body,
-});
-const noContent = (): SimResponse => ({ status: 204, headers: {} });
-
-export function contextUrl(deps: GraphDeps, call: GraphCall, suffix = ''): string {
-  return `${deps.graphBaseUrl}/${call.version}/$metadata#${call.path.replace(/^\//, '').replace(/\('([^']*)'\)/g, '/$1')}${suffix}`;
-}
-
-/** Service principal app role assignments are computed from the app registration's current grants. */
 function liveNav(call: GraphCall): RenderOptions['liveNav'] {
   return (node, nav) => {
     if (node.type !== 'servicePrincipal' || nav !== 'appRoleAssignments') return undefined;
@@ -57,16 +42,6 @@ function liveNav(call: GraphCall): RenderOptions['liveNav'] {
       }),
     );
   };
-}
-
-function badRequest(
-  deps: GraphDeps,
-  call: GraphCall,
-  def: CollectionDef,
-  message: string,
-  code = 'BadRequest',
-): SimResponse {
-  return serviceErrors.badRequest(def.service, message, call.ids, call.url, code);
 }
 
 function checkExpand(
@@ -205,34 +180,6 @@ function getEntity(deps: GraphDeps, call: GraphCall, def: CollectionDef, node: E
   });
   if (!rendered) return serviceErrors.notFound(def.service, node.id, call.ids, call.url);
   return json(200, { '@odata.context': contextUrl(deps, call, '/$entity'), ...rendered });
-}
-
-function audit(
-  call: GraphCall,
-  rootCollection: string,
-  root: EntityNode,
-  operation: 'Create' | 'Patch' | 'Delete' | 'Assign' | 'Action',
-  modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
-): void {
-  if (!isAudited(rootCollection)) return;
-  const app = call.principal.app;
-  recordAudit(
-    call.principal.tenant.store,
-    {
-      kind: 'application',
-      applicationId: app.clientId,
-      applicationDisplayName: app.displayName,
-      servicePrincipalId: app.servicePrincipalId,
-    },
-    {
-      operation,
-      collection: rootCollection,
-      resourceId: root.id,
-      resourceDisplayName: String(root.data.displayName ?? root.data.name ?? ''),
-      resourceType: root.type,
-      modified,
-    },
-  );
 }
 
 /** Built-in objects cannot be changed; defaults (`…_DefaultLimit`, scope tag 0) can be changed but not deleted. */
@@ -388,112 +335,5 @@ function handleEntity(
         `The HTTP method '${call.method}' is not allowed for this resource.`,
         call.ids,
       );
-  }
-}
-
-function handleAction(
-  deps: GraphDeps,
-  call: GraphCall,
-  target: Extract<Target, { kind: 'action' }>,
-): SimResponse {
-  const schema = deps.schemas[call.version];
-  const { def, node } = target;
-  const body = (call.body ?? {}) as Record<string, unknown>;
-  if (target.name === 'getOmaSettingPlainTextValue') {
-    if (call.method !== 'GET')
-      return badRequest(deps, call, def, 'getOmaSettingPlainTextValue is a function; use GET.');
-    const settings = (node.data.omaSettings as Array<Record<string, unknown>> | undefined) ?? [];
-    const match = settings.find((s) => s.secretReferenceValueId === target.args.secretReferenceValueId);
-    return json(200, {
-      '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Edm.String`,
-      value: match ? String(match.value ?? '') : null,
-    });
-  }
-  if (call.method !== 'POST') return badRequest(deps, call, def, `${target.name} is an action; use POST.`);
-  switch (target.name) {
-    case 'assign': {
-      const key =
-        def.versions[call.version]?.assignBodyKey ??
-        (node.type === 'windowsAutopilotDeploymentProfile' ? 'deviceIds' : null);
-      const nav = schema.navigation(node.type, 'assignments');
-      if (!key || !nav) return badRequest(deps, call, def, `Resource not found for the segment 'assign'.`);
-      const items = body[key];
-      if (!Array.isArray(items))
-        return badRequest(
-          deps,
-          call,
-          def,
-          `The parameter '${key}' in the request payload is not a valid parameter for the operation 'assign'.`,
-          'ModelValidationFailure',
-        );
-      const elementType = nav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
-      const map = new Map<string, EntityNode>();
-      for (const item of items as Array<Record<string, unknown>>) {
-        const { id: _ignored, ...rest } = item;
-        const checked = checkWriteBody(deps.reference, schema, def.service, elementType, rest, 'create');
-        if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-        const child = createNode(schema, checked.type, rest, deps.graphBaseUrl);
-        const groupId = (rest.target as Record<string, unknown> | undefined)?.groupId;
-        child.id = typeof groupId === 'string' ? `${node.id}_${groupId}` : child.id;
-        child.data.id = child.id;
-        map.set(child.id, child);
-      }
-      node.navs.set('assignments', map);
-      if ('isAssigned' in node.data) node.data.isAssigned = map.size > 0;
-      touch(schema, node.type, (node.data = { ...node.data }));
-      audit(call, target.rootCollection, target.root, 'Assign');
-      if (key !== 'assignments') return noContent();
-      return json(200, {
-        '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Collection(microsoft.graph.${elementType})`,
-        value: [...map.values()].map((n) =>
-          renderNode(deps.schemas, call.version, call.principal.tenant.store, n),
-        ),
-      });
-    }
-    case 'setPriority': {
-      if (typeof body.priority !== 'number')
-        return badRequest(deps, call, def, "The parameter 'priority' is required.", 'ModelValidationFailure');
-      node.data = { ...node.data, priority: body.priority };
-      touch(schema, node.type, node.data);
-      audit(call, target.rootCollection, target.root, 'Action');
-      return noContent();
-    }
-    case 'updateDefinitionValues': {
-      const values = node.navs.get('definitionValues') ?? new Map<string, EntityNode>();
-      for (const id of (body.deletedIds as string[] | undefined) ?? []) values.delete(id);
-      for (const item of [
-        ...((body.added as Array<Record<string, unknown>>) ?? []),
-        ...((body.updated as Array<Record<string, unknown>>) ?? []),
-      ]) {
-        const { id, ...rest } = item;
-        const child = createNode(schema, 'groupPolicyDefinitionValue', rest, deps.graphBaseUrl);
-        if (typeof id === 'string') {
-          child.id = id;
-          child.data.id = id;
-        }
-        values.set(child.id, child);
-      }
-      node.navs.set('definitionValues', values);
-      touch(schema, node.type, (node.data = { ...node.data }));
-      audit(call, target.rootCollection, target.root, 'Patch');
-      return noContent();
-    }
-    case 'scheduleActionsForRules': {
-      const rules = body.deviceComplianceScheduledActionForRules;
-      if (!Array.isArray(rules))
-        return badRequest(
-          deps,
-          call,
-          def,
-          "The parameter 'deviceComplianceScheduledActionForRules' is required.",
-          'ModelValidationFailure',
-        );
-      replaceChildren(schema, node, { scheduledActionsForRule: rules });
-      touch(schema, node.type, (node.data = { ...node.data }));
-      audit(call, target.rootCollection, target.root, 'Patch');
-      return noContent();
-    }
-    default:
-      return badRequest(deps, call, def, `Resource not found for the segment '${target.name}'.`);
   }
 }

@@ -9,6 +9,8 @@ import * as config from './families/configuration';
 import * as enrollment from './families/enrollment';
 import * as entra from './families/entra';
 import * as foundations from './families/foundations';
+import * as directoryRoles from './families/directory-roles';
+import * as groupPolicy from './families/group-policy';
 import * as updates from './families/updates-w365';
 import { TenantStore } from './store';
 
@@ -227,13 +229,13 @@ export function buildTenant(
   foundations.buildDeviceCategories(ctx, p.deviceCategories);
   foundations.buildNotificationTemplates(ctx, p.notificationTemplates);
   foundations.buildIntuneRoles(ctx, p.intuneCustomRoles);
-  foundations.buildEntraRoles(ctx, p.entraCustomRoles);
+  directoryRoles.buildEntraRoles(ctx, p.entraCustomRoles);
   apps.buildMobileApps(ctx, p.mobileApps);
   config.buildDeviceConfigurations(ctx, p.deviceConfigurations);
   config.buildConfigurationPolicies(ctx, p.configurationPolicies);
   config.buildReusableSettings(ctx, p.reusablePolicySettings);
-  config.buildGroupPolicyDefinitions(ctx);
-  config.buildGroupPolicyConfigurations(ctx, p.groupPolicyConfigurations);
+  groupPolicy.buildGroupPolicyDefinitions(ctx);
+  groupPolicy.buildGroupPolicyConfigurations(ctx, p.groupPolicyConfigurations);
   config.buildIntents(ctx, p.intents);
   cs.buildDeviceCompliancePolicies(ctx, p.deviceCompliancePolicies);
   cs.buildCompliancePolicies(ctx, p.compliancePolicies);

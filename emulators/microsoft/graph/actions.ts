@@ -1,0 +1,115 @@
+import type { EntityNode } from '../tenants/store';
+import type { SimResponse } from './errors';
+import type { Target } from './resolve';
+import { audit, badRequest, json, noContent } from './respond';
+import { renderNode } from './serialize';
+import type { GraphCall, GraphDeps } from './types';
+import { checkWriteBody, createNode, replaceChildren, touch } from './writes';
+
+/** Actions and functions bound to an object: assign, setPriority, updateDefinitionValues, scheduleActionsForRules, getOmaSettingPlainTextValue. */
+export function handleAction(
+  deps: GraphDeps,
+  call: GraphCall,
+  target: Extract<Target, { kind: 'action' }>,
+): SimResponse {
+  const schema = deps.schemas[call.version];
+  const { def, node } = target;
+  const body = (call.body ?? {}) as Record<string, unknown>;
+  if (target.name === 'getOmaSettingPlainTextValue') {
+    if (call.method !== 'GET')
+      return badRequest(deps, call, def, 'getOmaSettingPlainTextValue is a function; use GET.');
+    const settings = (node.data.omaSettings as Array<Record<string, unknown>> | undefined) ?? [];
+    const match = settings.find((s) => s.secretReferenceValueId === target.args.secretReferenceValueId);
+    return json(200, {
+      '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Edm.String`,
+      value: match ? String(match.value ?? '') : null,
+    });
+  }
+  if (call.method !== 'POST') return badRequest(deps, call, def, `${target.name} is an action; use POST.`);
+  switch (target.name) {
+    case 'assign': {
+      const key =
+        def.versions[call.version]?.assignBodyKey ??
+        (node.type === 'windowsAutopilotDeploymentProfile' ? 'deviceIds' : null);
+      const nav = schema.navigation(node.type, 'assignments');
+      if (!key || !nav) return badRequest(deps, call, def, `Resource not found for the segment 'assign'.`);
+      const items = body[key];
+      if (!Array.isArray(items))
+        return badRequest(
+          deps,
+          call,
+          def,
+          `The parameter '${key}' in the request payload is not a valid parameter for the operation 'assign'.`,
+          'ModelValidationFailure',
+        );
+      const elementType = nav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
+      const map = new Map<string, EntityNode>();
+      for (const item of items as Array<Record<string, unknown>>) {
+        const { id: _ignored, ...rest } = item;
+        const checked = checkWriteBody(deps.reference, schema, def.service, elementType, rest, 'create');
+        if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+        const child = createNode(schema, checked.type, rest, deps.graphBaseUrl);
+        const groupId = (rest.target as Record<string, unknown> | undefined)?.groupId;
+        child.id = typeof groupId === 'string' ? `${node.id}_${groupId}` : child.id;
+        child.data.id = child.id;
+        map.set(child.id, child);
+      }
+      node.navs.set('assignments', map);
+      if ('isAssigned' in node.data) node.data.isAssigned = map.size > 0;
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Assign');
+      if (key !== 'assignments') return noContent();
+      return json(200, {
+        '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Collection(microsoft.graph.${elementType})`,
+        value: [...map.values()].map((n) =>
+          renderNode(deps.schemas, call.version, call.principal.tenant.store, n),
+        ),
+      });
+    }
+    case 'setPriority': {
+      if (typeof body.priority !== 'number')
+        return badRequest(deps, call, def, "The parameter 'priority' is required.", 'ModelValidationFailure');
+      node.data = { ...node.data, priority: body.priority };
+      touch(schema, node.type, node.data);
+      audit(call, target.rootCollection, target.root, 'Action');
+      return noContent();
+    }
+    case 'updateDefinitionValues': {
+      const values = node.navs.get('definitionValues') ?? new Map<string, EntityNode>();
+      for (const id of (body.deletedIds as string[] | undefined) ?? []) values.delete(id);
+      for (const item of [
+        ...((body.added as Array<Record<string, unknown>>) ?? []),
+        ...((body.updated as Array<Record<string, unknown>>) ?? []),
+      ]) {
+        const { id, ...rest } = item;
+        const child = createNode(schema, 'groupPolicyDefinitionValue', rest, deps.graphBaseUrl);
+        if (typeof id === 'string') {
+          child.id = id;
+          child.data.id = id;
+        }
+        values.set(child.id, child);
+      }
+      node.navs.set('definitionValues', values);
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return noContent();
+    }
+    case 'scheduleActionsForRules': {
+      const rules = body.deviceComplianceScheduledActionForRules;
+      if (!Array.isArray(rules))
+        return badRequest(
+          deps,
+          call,
+          def,
+          "The parameter 'deviceComplianceScheduledActionForRules' is required.",
+          'ModelValidationFailure',
+        );
+      replaceChildren(schema, node, { scheduledActionsForRule: rules });
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return noContent();
+    }
+    default:
+      return badRequest(deps, call, def, `Resource not found for the segment '${target.name}'.`);
+  }
+}

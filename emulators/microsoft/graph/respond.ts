@@ -1,0 +1,60 @@
+import type { CollectionDef } from '../reference/catalogue';
+import { isAudited, recordAudit } from '../tenants/audit';
+import type { EntityNode } from '../tenants/store';
+import { serviceErrors, type SimResponse } from './errors';
+import type { GraphCall, GraphDeps } from './types';
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimResponse => ({
+  status,
+  headers: {
+    'content-type':
+      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+    ...headers,
+  },
+  body,
+});
+export const noContent = (): SimResponse => ({ status: 204, headers: {} });
+
+export function contextUrl(deps: GraphDeps, call: GraphCall, suffix = ''): string {
+  return `${deps.graphBaseUrl}/${call.version}/$metadata#${call.path.replace(/^\//, '').replace(/\('([^']*)'\)/g, '/$1')}${suffix}`;
+}
+
+/** Service principal app role assignments are computed from the app registration's current grants. */
+export function badRequest(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: CollectionDef,
+  message: string,
+  code = 'BadRequest',
+): SimResponse {
+  return serviceErrors.badRequest(def.service, message, call.ids, call.url, code);
+}
+
+/** An Intune change made through Graph is audited with the calling app as the actor. */
+export function audit(
+  call: GraphCall,
+  rootCollection: string,
+  root: EntityNode,
+  operation: 'Create' | 'Patch' | 'Delete' | 'Assign' | 'Action',
+  modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
+): void {
+  if (!isAudited(rootCollection)) return;
+  const app = call.principal.app;
+  recordAudit(
+    call.principal.tenant.store,
+    {
+      kind: 'application',
+      applicationId: app.clientId,
+      applicationDisplayName: app.displayName,
+      servicePrincipalId: app.servicePrincipalId,
+    },
+    {
+      operation,
+      collection: rootCollection,
+      resourceId: root.id,
+      resourceDisplayName: String(root.data.displayName ?? root.data.name ?? ''),
+      resourceType: root.type,
+      modified,
+    },
+  );
+}
