@@ -11,6 +11,9 @@ import { localCaDir, repoRoot } from './paths';
 import { readLocalCloudSettings, type LocalCloudSettings } from './settings';
 import { startSignalRHub, type SignalRHub } from './signalr';
 import { ensureLocalCa } from './tls/local-ca';
+import { DEMO_HOME_TENANT_ID, seedDemo, type DemoDescription } from './demo/seed';
+import { stableGuid } from './demo/ids';
+import { startMicrosoftCloud, type MicrosoftCloud } from './microsoft';
 
 export interface LocalCloudOptions {
   /** Where state is kept (Cosmos snapshot, timer status, keys, cloud.json). */
@@ -32,7 +35,8 @@ export interface CloudDescription {
   cosmos: { endpoint: string; key: string; database: string; local: boolean };
   signalr: { negotiateUrl: string; hubUrl: string; hub: string };
   tls: { caCertPath: string };
-  [part: string]: unknown;
+  microsoft?: Record<string, unknown>;
+  demo?: DemoDescription;
 }
 
 export interface LocalCloud {
@@ -42,6 +46,10 @@ export interface LocalCloud {
 }
 
 const DURABLE_DATABASE = 'durabletask-local';
+/** The app id (audience) of our own API in the simulated Entra. */
+export const API_APP_ID = stableGuid('api-app');
+/** Demo tokens in cloud.json are minted at each start and last a working day. */
+const DEMO_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 /**
  * Starts the whole local cloud in this process: Cosmos DB (unless COSMOS_ENDPOINT points elsewhere),
@@ -84,6 +92,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => hub.stop());
     env[HOST_CONNECTION_SETTINGS.signalR] ??= hub.connectionString;
 
+    const microsoft: MicrosoftCloud = await portGuard('LOCAL_MICROSOFT_PORT', settings, () =>
+      startMicrosoftCloud({
+        port: settings.LOCAL_MICROSOFT_PORT,
+        tls: ca.server,
+        apiAppId: API_APP_ID,
+        stateDir: path.join(options.dataDir, 'microsoft'),
+      }),
+    );
+    stops.push(() => microsoft.stop());
+    env.AUTH_AUDIENCES ??= API_APP_ID;
+    env.AUTH_ISSUERS ??= microsoft.issuer('{tenantid}');
+    env.AUTH_JWKS_URI ??= microsoft.jwksUri;
+    env.GRAPH_AUTHORITY_HOST ??= microsoft.authorityHost;
+    env.GRAPH_BASE_URL ??= microsoft.graphBaseUrl;
+    if (!env.KEY_VAULT_URI) {
+      env.SECRET_STORE ??= 'local-file';
+      env.LOCAL_SECRET_STORE_FILE ??= path.join(options.dataDir, 'provider-secrets.enc.json');
+      env.LOCAL_SECRET_STORE_KEY ??= secrets.secretStoreKey;
+    }
+
     const cosmosClient = new CosmosClient({ endpoint: env.COSMOS_ENDPOINT, key: env.COSMOS_KEY });
     stops.push(async () => cosmosClient.dispose());
     await ensureContainers(cosmosClient.database(env.COSMOS_DATABASE));
@@ -113,6 +141,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => host.stop());
     await portGuard('LOCAL_FUNCTIONS_PORT', settings, () => host.start());
 
+    const demo = await seedDemo(
+      microsoft.tenants.filter((t) => t.name === 'contoso' || t.name === 'fabrikam'),
+      (user) =>
+        microsoft.issueUserToken(
+          { oid: user.oid, tid: DEMO_HOME_TENANT_ID, name: user.displayName, preferredUsername: user.username },
+          { expiresInSeconds: DEMO_TOKEN_LIFETIME_SECONDS },
+        ),
+    );
+
     const description: CloudDescription = {
       functions: {
         baseUrl: host.baseUrl,
@@ -133,6 +170,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         hub: env.SIGNALR_HUB ?? 'operations',
       },
       tls: { caCertPath: ca.caCertPath },
+      microsoft: microsoft.describe(),
+      demo,
     };
     return { description, host, stop: stopAll };
   } catch (error) {

@@ -6,6 +6,8 @@ export interface LocalSecrets {
   functionsMasterKey: string;
   functionsDefaultKey: string;
   signalRAccessKey: string;
+  /** AES-256 key of the local provider-credential store (stands in for Key Vault). */
+  secretStoreKey: string;
 }
 
 /**
@@ -14,12 +16,16 @@ export interface LocalSecrets {
  */
 export function loadLocalSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  const secrets: LocalSecrets = {
+  const fresh: LocalSecrets = {
     functionsMasterKey: randomBytes(32).toString('base64url'),
     functionsDefaultKey: randomBytes(32).toString('base64url'),
     signalRAccessKey: randomBytes(32).toString('base64'),
+    secretStoreKey: randomBytes(32).toString('base64'),
   };
+  // Keys added by newer versions are filled in; existing ones never change.
+  const secrets: LocalSecrets = existsSync(file)
+    ? { ...fresh, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) }
+    : fresh;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -5,6 +5,16 @@ import { z } from 'zod';
  * turns an import-time throw into a warning and silently drops that file's functions).
  * Names are the app-setting names used in Azure (see docs/configuration.md and infra/).
  */
+const commaList = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 const settingsSchema = z.object({
   /** Cosmos DB account endpoint (`https://<account>.documents.azure.com:443/`, or the local cloud's). */
   COSMOS_ENDPOINT: z.url(),
@@ -19,6 +29,34 @@ const settingsSchema = z.object({
     .default('operations'),
   /** Minimum level written by the app's own logger. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Accepted `aud` values of API tokens, comma-separated: the API app's client id and/or `api://…` URI. */
+  AUTH_AUDIENCES: commaList,
+  /**
+   * Accepted token issuers, comma-separated. `{tenantid}` stands for the token's own `tid`, e.g.
+   * `https://login.microsoftonline.com/{tenantid}/v2.0` for a multi-tenant API.
+   */
+  AUTH_ISSUERS: commaList,
+  /** JWKS of the token issuer (`https://login.microsoftonline.com/common/discovery/v2.0/keys` in Azure). */
+  AUTH_JWKS_URI: z.url(),
+  /** Where provider credentials live: Azure Key Vault, or an encrypted file (local cloud only). */
+  SECRET_STORE: z.enum(['keyvault', 'local-file']).default('keyvault'),
+  /** Key Vault URI (`https://<vault>.vault.azure.net/`), required when SECRET_STORE=keyvault. */
+  KEY_VAULT_URI: z.url().optional(),
+  /** The encrypted secrets file when SECRET_STORE=local-file. */
+  LOCAL_SECRET_STORE_FILE: z.string().min(1).optional(),
+  /** Base64 AES-256 key of that file (32 bytes). */
+  LOCAL_SECRET_STORE_KEY: z.string().min(1).optional(),
+}).superRefine((settings, context) => {
+  if (settings.SECRET_STORE === 'keyvault' && !settings.KEY_VAULT_URI) {
+    context.addIssue({ code: 'custom', path: ['KEY_VAULT_URI'], message: 'required when SECRET_STORE=keyvault' });
+  }
+  if (settings.SECRET_STORE === 'local-file' && (!settings.LOCAL_SECRET_STORE_FILE || !settings.LOCAL_SECRET_STORE_KEY)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['LOCAL_SECRET_STORE_FILE'],
+      message: 'LOCAL_SECRET_STORE_FILE and LOCAL_SECRET_STORE_KEY are required when SECRET_STORE=local-file',
+    });
+  }
 });
 
 export type AppConfig = z.infer<typeof settingsSchema>;

@@ -5,6 +5,8 @@ import { startCloudProcess } from './cloud-process';
 declare module 'vitest' {
   export interface ProvidedContext {
     cloud: CloudDescription;
+    /** The shared cloud's data folder and log, for tests that inspect what it wrote. */
+    cloudFiles: { dataDir: string; logFile: string };
   }
 }
 
@@ -12,6 +14,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const cloud = await startCloudProcess();
   project.provide('cloud', cloud.description);
+  project.provide('cloudFiles', { dataDir: cloud.dataDir, logFile: cloud.logFile });
   return async () => {
     await cloud.stop();
   };

@@ -1,0 +1,103 @@
+import { app, type FunctionInput, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/api/problem';
+import { registerRouteSpec, type RouteSpec } from '../../shared/api/route-spec';
+import { getServices } from '../../shared/app/services';
+import type { Principal } from '../../shared/auth/token-verifier';
+import { authorizeInWorkspace } from '../../shared/authz/authorize';
+import { AppError, ValidationError } from '../../shared/errors';
+import type { Membership } from '../../shared/workspaces/models';
+
+export interface RouteContext<P, Q, B> {
+  principal: Principal;
+  /** The caller's membership, for workspace routes. */
+  membership: Membership | undefined;
+  params: P;
+  query: Q;
+  body: B;
+  request: HttpRequest;
+  invocation: InvocationContext;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+/**
+ * Declares an HTTP route: its spec (schemas, capability, responses) goes into the route table behind
+ * the OpenAPI document, and the function is registered with the one pipeline every route shares:
+ * authenticate → validate path → authorize → validate query and body → handler → problem+json on error.
+ */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (context: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<RouteResult>,
+  bindings: { extraInputs?: FunctionInput[] } = {},
+): void {
+  registerRouteSpec(spec as unknown as RouteSpec);
+  app.http(spec.name, {
+    route: spec.path.replace(/^\//, ''),
+    methods: [spec.method],
+    // Callers authenticate with Entra bearer tokens checked below, not with function keys.
+    authLevel: 'anonymous',
+    ...(bindings.extraInputs && { extraInputs: bindings.extraInputs }),
+    handler: async (request, invocation): Promise<HttpResponseInit> => {
+      try {
+        const services = spec.access.kind === 'public' ? undefined : getServices();
+        const principal = services ? await services.verifyToken(request.headers.get('authorization')) : anonymous;
+        const params = parse(spec.params, request.params, 'path') as Infer<P>;
+        let membership: Membership | undefined;
+        if (spec.access.kind === 'workspace') {
+          const scope = params as { workspaceId?: string; tenantId?: string };
+          membership = await authorizeInWorkspace(services!, principal, String(scope.workspaceId), spec.access.capability, {
+            route: spec.name,
+            ...(scope.tenantId && { tenantId: scope.tenantId }),
+          });
+        }
+        const query = parse(spec.query, Object.fromEntries(request.query.entries()), 'query') as Infer<Q>;
+        const body = (spec.body ? parse(spec.body, await readJson(request), 'body') : undefined) as Infer<B>;
+        const result = await handler({ principal, membership, params, query, body, request, invocation });
+        return {
+          status: result.status,
+          headers: result.headers,
+          ...(result.body !== undefined && { jsonBody: result.body }),
+        };
+      } catch (error) {
+        return problemResponse(error, invocation);
+      }
+    },
+  });
+}
+
+const anonymous: Principal = { userId: 'anonymous', homeTenantId: '', displayName: 'anonymous', username: '' };
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    `The request ${where} is invalid.`,
+    result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message })),
+  );
+}
+
+async function readJson(request: HttpRequest): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The request body is not valid JSON.');
+  }
+}
+
+export function problemResponse(error: unknown, invocation: InvocationContext): HttpResponseInit {
+  const problem = toProblem(error);
+  if (!(error instanceof AppError) || problem.status >= 500) {
+    invocation.error(`${invocation.functionName} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  return { status: problem.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problem) };
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { Capability } from '../authz/capabilities';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route. Workspace routes resolve the caller's role in `{workspaceId}`. */
+export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'workspace'; capability: Capability };
+
+export interface RouteResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+/**
+ * Everything the outside world needs to know about a route, declared next to its handler: the same
+ * object drives validation, authorization, the OpenAPI document and the authorization test matrix.
+ */
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  /** The function name (unique). */
+  name: string;
+  method: HttpMethod;
+  /** OpenAPI-style path below /api, e.g. `/workspaces/{workspaceId}/tenants`. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: RouteAccess;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** An example body the authorization matrix test can send. */
+  exampleBody?: z.input<B>;
+  responses: Record<number, RouteResponseSpec>;
+}
+
+const routeTable: RouteSpec[] = [];
+
+export function registerRouteSpec(spec: RouteSpec): void {
+  if (routeTable.some((r) => r.name === spec.name)) throw new Error(`Route ${spec.name} is declared twice.`);
+  routeTable.push(spec);
+}
+
+export function registeredRoutes(): readonly RouteSpec[] {
+  return routeTable;
+}

@@ -1,0 +1,106 @@
+import type { Container } from '@azure/cosmos';
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { withoutSystemFields } from '../store/documents';
+
+export const auditActorSchema = z.union([
+  z.object({ kind: z.literal('user'), userId: z.string(), displayName: z.string() }),
+  z.object({ kind: z.literal('schedule'), scheduleId: z.string() }),
+  z.object({ kind: z.literal('system') }),
+]);
+
+export const auditEventSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  tenantId: z.string().nullable(),
+  actor: auditActorSchema,
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  outcome: z.enum(['success', 'denied', 'failure']),
+  metadata: z.record(z.string(), z.unknown()),
+  at: z.string(),
+});
+
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditActor = z.infer<typeof auditActorSchema>;
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at' | 'tenantId' | 'metadata'> & {
+  tenantId?: string | null;
+  metadata?: Record<string, unknown>;
+  /** Makes a retried write land on the same document (e.g. derived from a run id and step). */
+  idempotencyKey?: string;
+};
+
+/** Metadata keys whose values are never stored, whatever the caller passes. */
+const SECRET_KEYS = /secret|password|token|credential|privatekey|apikey|accountkey|^key$/i;
+
+export function sanitizeMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(metadata).map(([key, value]) => [
+      key,
+      SECRET_KEYS.test(key)
+        ? '[redacted]'
+        : value && typeof value === 'object' && !Array.isArray(value)
+          ? sanitizeMetadata(value as Record<string, unknown>)
+          : value,
+    ]),
+  );
+}
+
+export interface AuditQuery {
+  workspaceId: string;
+  tenantId?: string;
+  action?: string;
+  actorId?: string;
+  outcome?: AuditEvent['outcome'];
+  from?: string;
+  to?: string;
+  limit: number;
+  continuationToken?: string;
+}
+
+/** Append-only audit trail: events are created, never replaced or deleted by the app. */
+export class AuditLog {
+  constructor(private readonly container: Container) {}
+
+  async record(event: NewAuditEvent): Promise<AuditEvent> {
+    const { idempotencyKey, ...rest } = event;
+    const doc: AuditEvent = {
+      ...rest,
+      id: idempotencyKey ? createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32) : randomUUID(),
+      tenantId: event.tenantId ?? null,
+      metadata: sanitizeMetadata(event.metadata ?? {}),
+      at: new Date().toISOString(),
+    };
+    try {
+      await this.container.items.create(doc);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409) throw error; // the same idempotent event again
+    }
+    return doc;
+  }
+
+  async list(query: AuditQuery): Promise<{ items: AuditEvent[]; continuationToken?: string }> {
+    const conditions = ['c.workspaceId = @workspaceId'];
+    const parameters: Array<{ name: string; value: string }> = [{ name: '@workspaceId', value: query.workspaceId }];
+    const add = (clause: string, name: string, value: string | undefined) => {
+      if (value === undefined) return;
+      conditions.push(clause);
+      parameters.push({ name, value });
+    };
+    add('c.tenantId = @tenantId', '@tenantId', query.tenantId);
+    add('c.action = @action', '@action', query.action);
+    add('c.actor.userId = @actorId', '@actorId', query.actorId);
+    add('c.outcome = @outcome', '@outcome', query.outcome);
+    add('c.at >= @from', '@from', query.from);
+    add('c.at <= @to', '@to', query.to);
+    const iterator = this.container.items.query<AuditEvent>(
+      { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.at DESC`, parameters },
+      { partitionKey: query.workspaceId, maxItemCount: query.limit, continuationToken: query.continuationToken },
+    );
+    const page = await iterator.fetchNext();
+    return {
+      items: page.resources.map((doc) => withoutSystemFields(doc)),
+      ...(page.continuationToken && { continuationToken: page.continuationToken }),
+    };
+  }
+}
