@@ -14,6 +14,7 @@ import { Catalogue } from './reference/catalogue';
 import { loadGraphReference } from './reference/load';
 import { schemasOf } from './reference/schema';
 import { buildTenant, CONTOSO_PLAN, FABRIKAM_PLAN, generatedPlan } from './tenants/build';
+import { appServicePrincipal } from './tenants/families/entra';
 
 export type TenantSpec =
   { name: 'contoso' } | { name: 'fabrikam' } | { name: string; generated: { objects: number; seed: number } };
@@ -97,6 +98,11 @@ export class Runtime implements GraphDeps {
 
   resetTenant(tenant: TenantState): void {
     tenant.store.restore(tenant.initial);
+    const principals = tenant.store.collection('/servicePrincipals');
+    for (const app of tenant.entra.apps.values()) {
+      if (!principals.has(app.servicePrincipalId))
+        principals.set(app.servicePrincipalId, appServicePrincipal(tenant.entra, app));
+    }
     tenant.realism = this.options.realism
       ? applyRealismPatch(defaultRealism(tenant.realism.faults.seed), this.options.realism)
       : defaultRealism(tenant.realism.faults.seed);

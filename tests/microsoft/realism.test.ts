@@ -146,4 +146,44 @@ describe('fault injection and the request log', () => {
       await control(cloud, 'PATCH', '/tenants/contoso/realism', { rateLimit: { enabled: false } });
     }
   });
+
+  it('limits per tenant (all apps) and per app separately', async () => {
+    const second = await control(cloud, 'POST', '/tenants/contoso/apps', {
+      displayName: 'Second reader',
+      permissions: ['DeviceManagementServiceConfig.Read.All', 'DeviceManagementManagedDevices.Read.All'],
+    });
+    const contoso = tenant(cloud, 'contoso');
+    const secondToken = await graphToken(cloud, {
+      ...contoso,
+      clientId: second.clientId,
+      clientSecret: second.clientSecret,
+    });
+    const sp = await graphFetch(
+      cloud,
+      token,
+      'GET',
+      `/v1.0/servicePrincipals(appId='${second.clientId}')/appRoleAssignments`,
+    );
+    expect(sp.body.value).toHaveLength(2);
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+      rateLimit: {
+        enabled: true,
+        tenant: { requests: 6, windowSeconds: 60 },
+        app: { requests: 4, windowSeconds: 60 },
+      },
+    });
+    try {
+      const first = await burst(5);
+      expect(first.map(String)).toEqual(['200', '200', '200', '200', '429']);
+      const other: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        other.push(
+          (await graphFetch(cloud, secondToken, 'GET', '/beta/deviceManagement/deviceCategories')).status,
+        );
+      }
+      expect(other).toEqual([200, 200, 429]);
+    } finally {
+      await control(cloud, 'PATCH', '/tenants/contoso/realism', { rateLimit: { enabled: false } });
+    }
+  });
 });

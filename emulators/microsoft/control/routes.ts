@@ -5,6 +5,7 @@ import type { SimResponse } from '../graph/errors';
 import type { TenantState } from '../graph/types';
 import { applyRealismPatch, realismPatchSchema } from '../realism/settings';
 import { applyAdminChanges } from '../tenants/admin-changes';
+import { appServicePrincipal } from '../tenants/families/entra';
 import type { Runtime } from '../runtime';
 
 const reply = (status: number, body?: unknown): SimResponse => ({
@@ -96,6 +97,18 @@ export async function handleControl(
       case 'POST /tenants/:/reset':
         runtime.resetTenant(tenant);
         return reply(200, summary(tenant));
+      case 'POST /tenants/:/apps': {
+        const { displayName, permissions } = z
+          .object({ displayName: z.string().min(1), permissions: z.array(z.string()).optional() })
+          .parse(body);
+        const app = runtime.directory.addApp(tenant.entra, displayName);
+        if (permissions) {
+          app.granted.clear();
+          for (const p of permissions) EntraDirectory.grant(app, p);
+        }
+        tenant.store.add('/servicePrincipals', appServicePrincipal(tenant.entra, app));
+        return reply(201, { ...appView(app), clientSecret: app.secrets[0]?.value });
+      }
       case 'POST /tenants/:/admin-changes':
         return reply(200, {
           changes: applyAdminChanges(runtime.schemas.beta, tenant, adminChangeSchema.parse(body)),

@@ -61,6 +61,14 @@ export class EntraDirectory {
     return tenant;
   }
 
+  /** Registers another app in a tenant (ids and secret derived from tenant, display name and seed). */
+  addApp(tenant: EntraTenant, displayName: string): AppRegistration {
+    const role = displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const app = this.createApp(tenant.name, tenant.tenantId, displayName, `extra-${role}`);
+    tenant.apps.set(app.clientId, app);
+    return app;
+  }
+
   private createApp(
     tenantName: string,
     tenantId: string,

@@ -1,7 +1,7 @@
 import { MICROSOFT_GRAPH_APP_ID, GRAPH_APP_ROLES } from '../../entra/permissions';
-import type { EntraTenant } from '../../entra/directory';
+import type { AppRegistration, EntraTenant } from '../../entra/directory';
 import type { BuildContext } from '../context';
-import { newNode } from '../store';
+import { newNode, type EntityNode } from '../store';
 
 const CA = '/identity/conditionalAccess';
 
@@ -304,28 +304,28 @@ export function buildConditionalAccess(
 }
 
 /** The service principals of our app (in the customer tenant) and of Microsoft Graph (with its app roles). */
+/** The service principal object of an app registration in its tenant. */
+export function appServicePrincipal(tenant: EntraTenant, app: AppRegistration): EntityNode {
+  return newNode('servicePrincipal', {
+    id: app.servicePrincipalId,
+    deletedDateTime: null,
+    accountEnabled: true,
+    appDisplayName: app.displayName,
+    appId: app.clientId,
+    appOwnerOrganizationId: tenant.tenantId,
+    appRoleAssignmentRequired: false,
+    appRoles: [],
+    displayName: app.displayName,
+    servicePrincipalNames: [app.clientId],
+    servicePrincipalType: 'Application',
+    signInAudience: 'AzureADMultipleOrgs',
+    tags: ['WindowsAzureActiveDirectoryIntegratedApp'],
+  });
+}
+
 export function buildServicePrincipals(ctx: BuildContext, tenant: EntraTenant): void {
   const sp = '/servicePrincipals';
-  for (const app of tenant.apps.values()) {
-    ctx.store.add(
-      sp,
-      newNode('servicePrincipal', {
-        id: app.servicePrincipalId,
-        deletedDateTime: null,
-        accountEnabled: true,
-        appDisplayName: app.displayName,
-        appId: app.clientId,
-        appOwnerOrganizationId: tenant.tenantId,
-        appRoleAssignmentRequired: false,
-        appRoles: [],
-        displayName: app.displayName,
-        servicePrincipalNames: [app.clientId],
-        servicePrincipalType: 'Application',
-        signInAudience: 'AzureADMultipleOrgs',
-        tags: ['WindowsAzureActiveDirectoryIntegratedApp'],
-      }),
-    );
-  }
+  for (const app of tenant.apps.values()) ctx.store.add(sp, appServicePrincipal(tenant, app));
   ctx.store.add(
     sp,
     newNode('servicePrincipal', {
