@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { graphSettingsSchema } from './graph/settings';
 
 /**
  * Every setting of the app, validated once on first use (never at import time: the Functions worker
@@ -15,7 +16,7 @@ const commaList = z
       .filter(Boolean),
   );
 
-const settingsSchema = z.object({
+const appSettingsShape = {
   /** Cosmos DB account endpoint (`https://<account>.documents.azure.com:443/`, or the local cloud's). */
   COSMOS_ENDPOINT: z.url(),
   /** Account key. Leave unset in Azure: the Function App's managed identity is used instead. */
@@ -46,7 +47,10 @@ const settingsSchema = z.object({
   LOCAL_SECRET_STORE_FILE: z.string().min(1).optional(),
   /** Base64 AES-256 key of that file (32 bytes). */
   LOCAL_SECRET_STORE_KEY: z.string().min(1).optional(),
-}).superRefine((settings, context) => {
+  ...graphSettingsSchema.shape,
+};
+
+const settingsSchema = z.object(appSettingsShape).superRefine((settings, context) => {
   if (settings.SECRET_STORE === 'keyvault' && !settings.KEY_VAULT_URI) {
     context.addIssue({ code: 'custom', path: ['KEY_VAULT_URI'], message: 'required when SECRET_STORE=keyvault' });
   }
@@ -92,7 +96,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
 }
 
 /** The names of every app setting, for documentation and drift checks against infra/. */
-export const APP_SETTING_NAMES = Object.keys(settingsSchema.shape) as Array<keyof AppConfig>;
+export const APP_SETTING_NAMES = Object.keys(appSettingsShape) as Array<keyof AppConfig>;
 
 /** Forget the cached settings (tests that change the environment). */
 export function resetConfigForTests(): void {
