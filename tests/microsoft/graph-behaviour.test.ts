@@ -328,6 +328,28 @@ describe('permissions', () => {
     });
   });
 
+  it("with permissionCheck 'token' a revocation applies to new tokens only, like the real service", async () => {
+    const contoso = tenant(cloud, 'contoso');
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', { permissionCheck: 'token' });
+    const before = await graphToken(cloud, contoso);
+    await control(
+      cloud,
+      'DELETE',
+      `/tenants/contoso/apps/${contoso.clientId}/permissions/DeviceManagementServiceConfig.ReadWrite.All`,
+    );
+    try {
+      const path = '/beta/deviceManagement/deviceEnrollmentConfigurations';
+      expect((await graphFetch(cloud, before, 'GET', path)).status).toBe(200);
+      const after = await graphToken(cloud, contoso);
+      expect((await graphFetch(cloud, after, 'GET', path)).status).toBe(403);
+    } finally {
+      await control(cloud, 'POST', `/tenants/contoso/apps/${contoso.clientId}/permissions`, {
+        permission: 'DeviceManagementServiceConfig.ReadWrite.All',
+      });
+      await control(cloud, 'PATCH', '/tenants/contoso/realism', { permissionCheck: 'live' });
+    }
+  });
+
   it('answers 401 without a token or with a token for another audience', async () => {
     const res = await fetch(`${cloud.graphBaseUrl}/v1.0/groups`);
     expect(res.status).toBe(401);
