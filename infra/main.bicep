@@ -59,6 +59,14 @@ param maximumInstanceCount int = 40
 @description('Memory per instance in MB.')
 param instanceMemoryMB int = 2048
 
+@description('Microsoft Graph root (GRAPH_BASE_URL); change it only for a national cloud.')
+param graphBaseUrl string = 'https://graph.microsoft.com'
+
+@minValue(1)
+@maxValue(64)
+@description('Graph requests in flight at once per customer tenant in each instance (GRAPH_MAX_CONCURRENCY_PER_TENANT).')
+param graphMaxConcurrencyPerTenant int = 8
+
 @allowed(['debug', 'info', 'warn', 'error'])
 @description('Minimum level of the app\'s own logs (LOG_LEVEL).')
 param logLevel string = 'info'
@@ -74,6 +82,8 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 var taskHub = empty(durableTaskHubName) ? 'TenantAtlas${resourceToken}' : durableTaskHubName
 var loginEndpoint = environment().authentication.loginEndpoint
+// The Entra authority of this cloud, without the trailing slash the Graph settings do not want.
+var authorityHost = endsWith(loginEndpoint, '/') ? substring(loginEndpoint, 0, length(loginEndpoint) - 1) : loginEndpoint
 var issuers = empty(apiIssuers) ? '${loginEndpoint}${tenant().tenantId}/v2.0' : apiIssuers
 var jwksUri = empty(apiJwksUri) ? '${loginEndpoint}${tenant().tenantId}/discovery/v2.0/keys' : apiJwksUri
 var origins = empty(allowedOrigins) ? [] : map(split(allowedOrigins, ','), origin => trim(origin))
@@ -206,6 +216,9 @@ module appSettings 'modules/app-settings.bicep' = {
     apiAudiences: apiAudiences
     apiIssuers: issuers
     apiJwksUri: jwksUri
+    graphBaseUrl: graphBaseUrl
+    graphAuthorityHost: authorityHost
+    graphMaxConcurrencyPerTenant: graphMaxConcurrencyPerTenant
   }
 }
 

@@ -18,6 +18,9 @@ param logLevel string
 param apiAudiences string
 param apiIssuers string
 param apiJwksUri string
+param graphBaseUrl string
+param graphAuthorityHost string
+param graphMaxConcurrencyPerTenant int
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -54,5 +57,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_JWKS_URI: apiJwksUri
     SECRET_STORE: 'keyvault'
     KEY_VAULT_URI: keyVaultUri
+    GRAPH_BASE_URL: graphBaseUrl
+    GRAPH_AUTHORITY_HOST: graphAuthorityHost
+    GRAPH_MAX_CONCURRENCY_PER_TENANT: string(graphMaxConcurrencyPerTenant)
   }
 }
