@@ -121,12 +121,15 @@ export class Runtime implements GraphDeps {
   /** A v2.0 access token for our API, signed with the key published in the JWKS. */
   async issueUserToken(user: UserClaimsInput, options: { expiresInSeconds?: number } = {}): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
+    const exp = now + (options.expiresInSeconds ?? 3600);
+    // An already-expired token (negative lifetime) was issued before it expired, as a real one would be.
+    const issuedAt = exp > now ? now : exp - 3600;
     return this.signingKey.sign({
       aud: this.options.apiAppId,
       iss: this.issuer(user.tid),
-      iat: now,
-      nbf: now,
-      exp: now + (options.expiresInSeconds ?? 3600),
+      iat: issuedAt,
+      nbf: issuedAt,
+      exp,
       aio: randomUUID(),
       azp: stableGuid('portal-client', this.options.seed),
       azpacr: '0',

@@ -10,10 +10,26 @@ interface Operation {
   exampleBody?: unknown;
 }
 
-type Caller = 'noToken' | 'expired' | 'forged' | 'otherWorkspace' | 'readonly' | 'operator' | 'manager' | 'owner';
+type Caller =
+  'noToken' | 'expired' | 'forged' | 'otherWorkspace' | 'readonly' | 'operator' | 'manager' | 'owner';
 // Destructive successes happen last, so every caller before them meets the resource intact.
-const CALLERS: Caller[] = ['noToken', 'expired', 'forged', 'otherWorkspace', 'readonly', 'operator', 'manager', 'owner'];
-const USER_OF = { otherWorkspace: 'nora', readonly: 'rita', operator: 'olga', manager: 'mike', owner: 'alice' } as const;
+const CALLERS: Caller[] = [
+  'noToken',
+  'expired',
+  'forged',
+  'otherWorkspace',
+  'readonly',
+  'operator',
+  'manager',
+  'owner',
+];
+const USER_OF = {
+  otherWorkspace: 'nora',
+  readonly: 'rita',
+  operator: 'olga',
+  manager: 'mike',
+  owner: 'alice',
+} as const;
 
 let operations: Operation[] = [];
 let scope: { workspaceId: string; tenantId: string; connectionId: string };
@@ -32,15 +48,19 @@ beforeAll(async () => {
     })),
   );
   const { workspaceId, tenantId } = await freshWorkspace('Authorization matrix');
-  const connection = await api('POST', `/workspaces/${workspaceId}/tenants/${tenantId}/provider-connections`, {
-    as: 'alice',
-    body: {
-      displayName: 'Matrix connection',
-      entraTenantId: '11111111-1111-1111-1111-111111111111',
-      clientId: '22222222-2222-2222-2222-222222222222',
-      credential: { authType: 'client_secret', clientSecret: 'matrix-secret' },
+  const connection = await api(
+    'POST',
+    `/workspaces/${workspaceId}/tenants/${tenantId}/provider-connections`,
+    {
+      as: 'alice',
+      body: {
+        displayName: 'Matrix connection',
+        entraTenantId: '11111111-1111-1111-1111-111111111111',
+        clientId: '22222222-2222-2222-2222-222222222222',
+        credential: { authType: 'client_secret', clientSecret: 'matrix-secret' },
+      },
     },
-  });
+  );
   expect(connection.status).toBe(201);
   scope = { workspaceId, tenantId, connectionId: connection.body.id };
   tokens = { expired: await expiredToken(demoUser('alice')), forged: await forgedToken(demoUser('alice')) };
@@ -72,7 +92,10 @@ async function callAs(operation: Operation, caller: Caller, index: number): Prom
 describe('authorization matrix: every route × every kind of caller', () => {
   it('covers every route of the API document', () => {
     expect(operations.length).toBeGreaterThanOrEqual(18);
-    for (const operation of operations) expect(operation.access, `${operation.method} ${operation.path}`).toMatch(/^(public|authenticated|capability:.+)$/);
+    for (const operation of operations)
+      expect(operation.access, `${operation.method} ${operation.path}`).toMatch(
+        /^(public|authenticated|capability:.+)$/,
+      );
   });
 
   it('answers each caller as the capability table says', async () => {
@@ -82,17 +105,23 @@ describe('authorization matrix: every route × every kind of caller', () => {
       for (const operation of operations) {
         const response = await callAs(operation, caller, index++);
         const want = expected(operation.access, caller);
-        const isAuthz404 = response.status === 404 && response.body?.detail === 'The workspace was not found.';
+        const isAuthz404 =
+          response.status === 404 && response.body?.detail === 'The workspace was not found.';
         const ok =
           want === 'allowed'
             ? ![401, 403].includes(response.status) && !isAuthz404 && response.status < 500
             : want === 404
               ? isAuthz404
               : response.status === want;
-        if (!ok) failures.push(`${caller} ${operation.method} ${operation.path}: expected ${want}, got ${response.status} ${response.text.slice(0, 160)}`);
+        if (!ok)
+          failures.push(
+            `${caller} ${operation.method} ${operation.path}: expected ${want}, got ${response.status} ${response.text.slice(0, 160)}`,
+          );
         if (typeof want === 'number') {
           expect(response.headers.get('content-type')).toContain('application/problem+json');
-          expect(response.body.code).toBe(want === 401 ? 'unauthenticated' : want === 403 ? 'forbidden' : 'not_found');
+          expect(response.body.code).toBe(
+            want === 401 ? 'unauthenticated' : want === 403 ? 'forbidden' : 'not_found',
+          );
         }
       }
     }
@@ -100,10 +129,16 @@ describe('authorization matrix: every route × every kind of caller', () => {
   });
 
   it('audits every 403', async () => {
-    const denied = await api('GET', `/workspaces/${scope.workspaceId}/audit?outcome=denied&limit=200`, { as: 'alice' });
+    const denied = await api('GET', `/workspaces/${scope.workspaceId}/audit?outcome=denied&limit=200`, {
+      as: 'alice',
+    });
     expect(denied.status).toBe(200);
-    const forbiddenCalls = CALLERS.flatMap((caller) => operations.filter((op) => expected(op.access, caller) === 403).map(() => caller));
+    const forbiddenCalls = CALLERS.flatMap((caller) =>
+      operations.filter((op) => expected(op.access, caller) === 403).map(() => caller),
+    );
     expect(denied.body.items.length).toBe(forbiddenCalls.length);
-    expect(denied.body.items.every((e: { action: string }) => e.action === 'authorization.denied')).toBe(true);
+    expect(denied.body.items.every((e: { action: string }) => e.action === 'authorization.denied')).toBe(
+      true,
+    );
   });
 });

@@ -39,7 +39,14 @@ describe('credential secrecy', () => {
       responses.push(rotated.text);
     }
     // A rejected write must not echo the value either.
-    responses.push((await api('PUT', `${base}/${created.body.id}/credentials`, { as: 'rita', body: { authType: 'client_secret', clientSecret: secrets[0] } })).text);
+    responses.push(
+      (
+        await api('PUT', `${base}/${created.body.id}/credentials`, {
+          as: 'rita',
+          body: { authType: 'client_secret', clientSecret: secrets[0] },
+        })
+      ).text,
+    );
     responses.push((await api('GET', base, { as: 'rita' })).text);
     responses.push((await api('GET', `/workspaces/${workspaceId}/audit?limit=200`, { as: 'alice' })).text);
 
@@ -47,8 +54,13 @@ describe('credential secrecy', () => {
     const client = new CosmosClient({ endpoint, key });
     const documents: string[] = [];
     for (const { id: databaseId } of (await client.databases.readAll().fetchAll()).resources) {
-      for (const { id: containerId } of (await client.database(databaseId).containers.readAll().fetchAll()).resources) {
-        const { resources } = await client.database(databaseId).container(containerId).items.readAll().fetchAll();
+      for (const { id: containerId } of (await client.database(databaseId).containers.readAll().fetchAll())
+        .resources) {
+        const { resources } = await client
+          .database(databaseId)
+          .container(containerId)
+          .items.readAll()
+          .fetchAll();
         documents.push(JSON.stringify(resources));
       }
     }
@@ -59,11 +71,23 @@ describe('credential secrecy', () => {
     const onDisk = filesUnder(dataDir).map((file) => readFileSync(file, 'latin1'));
     const log = readFileSync(logFile, 'utf8');
     for (const secret of secrets) {
-      expect(responses.some((r) => r.includes(secret)), 'responses').toBe(false);
-      expect(documents.some((d) => d.includes(secret)), 'Cosmos documents').toBe(false);
-      expect(onDisk.some((d) => d.includes(secret)), 'files of the local cloud (incl. the encrypted store)').toBe(false);
+      expect(
+        responses.some((r) => r.includes(secret)),
+        'responses',
+      ).toBe(false);
+      expect(
+        documents.some((d) => d.includes(secret)),
+        'Cosmos documents',
+      ).toBe(false);
+      expect(
+        onDisk.some((d) => d.includes(secret)),
+        'files of the local cloud (incl. the encrypted store)',
+      ).toBe(false);
       expect(log.includes(secret), 'the cloud log').toBe(false);
     }
-    expect(documents.some((d) => d.includes(created.body.id)), 'the connection itself is stored').toBe(true);
+    expect(
+      documents.some((d) => d.includes(created.body.id)),
+      'the connection itself is stored',
+    ).toBe(true);
   });
 });

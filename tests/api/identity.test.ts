@@ -10,8 +10,11 @@ describe('identity: bearer tokens are validated against the issuer, audience and
 
   it('refuses every kind of bad token with the same bare 401 problem', async () => {
     const alice = demoUser('alice');
-    const contoso = (cloud().microsoft as { tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }> })
-      .tenants.find((t) => t.name === 'contoso')!;
+    const contoso = (
+      cloud().microsoft as {
+        tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
+      }
+    ).tenants.find((t) => t.name === 'contoso')!;
     const cases: Record<string, string | null> = {
       missing: null,
       garbage: 'not-a-jwt',

@@ -21,8 +21,16 @@ describe('provider connections', () => {
   it('keeps exactly one default, switches it atomically, and refuses to delete it while others exist', async () => {
     const first = await api('POST', base, { as: 'mike', body: body('first') });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ isDefault: true, entraTenantId: 'aaaaaaaa-1111-2222-3333-444444444444', status: 'connected' });
-    expect(first.body.credential).toEqual({ configured: true, updatedAt: expect.any(String), updatedBy: demoUser('mike').oid });
+    expect(first.body).toMatchObject({
+      isDefault: true,
+      entraTenantId: 'aaaaaaaa-1111-2222-3333-444444444444',
+      status: 'connected',
+    });
+    expect(first.body.credential).toEqual({
+      configured: true,
+      updatedAt: expect.any(String),
+      updatedBy: demoUser('mike').oid,
+    });
     expect(JSON.stringify(first.body)).not.toContain('secret-first');
 
     const second = await api('POST', base, { as: 'mike', body: body('second') });
@@ -31,9 +39,9 @@ describe('provider connections', () => {
     const switched = await api('POST', `${base}/${second.body.id}/make-default`, { as: 'mike' });
     expect(switched.status).toBe(200);
     const listed = await api('GET', base, { as: 'rita' });
-    expect(listed.body.items.filter((c: { isDefault: boolean }) => c.isDefault).map((c: { id: string }) => c.id)).toEqual([
-      second.body.id,
-    ]);
+    expect(
+      listed.body.items.filter((c: { isDefault: boolean }) => c.isDefault).map((c: { id: string }) => c.id),
+    ).toEqual([second.body.id]);
 
     const refused = await api('DELETE', `${base}/${second.body.id}`, { as: 'mike' });
     expect(refused.status).toBe(409);
@@ -47,10 +55,15 @@ describe('provider connections', () => {
 
   it('makes concurrent default switches end with exactly one default', async () => {
     const ids: string[] = [];
-    for (const name of ['a', 'b', 'c', 'd']) ids.push((await api('POST', base, { as: 'alice', body: body(name) })).body.id);
-    const results = await Promise.all(ids.map((id) => api('POST', `${base}/${id}/make-default`, { as: 'alice' })));
+    for (const name of ['a', 'b', 'c', 'd'])
+      ids.push((await api('POST', base, { as: 'alice', body: body(name) })).body.id);
+    const results = await Promise.all(
+      ids.map((id) => api('POST', `${base}/${id}/make-default`, { as: 'alice' })),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    const defaults = (await api('GET', base, { as: 'alice' })).body.items.filter((c: { isDefault: boolean }) => c.isDefault);
+    const defaults = (await api('GET', base, { as: 'alice' })).body.items.filter(
+      (c: { isDefault: boolean }) => c.isDefault,
+    );
     expect(defaults).toHaveLength(1);
   });
 
@@ -62,7 +75,9 @@ describe('provider connections', () => {
     });
     expect(rotated.status).toBe(200);
     expect(rotated.body.credential.updatedBy).toBe(demoUser('mike').oid);
-    const audit = await api('GET', `/workspaces/${workspaceId}/audit?action=connection.credential_rotate`, { as: 'rita' });
+    const audit = await api('GET', `/workspaces/${workspaceId}/audit?action=connection.credential_rotate`, {
+      as: 'rita',
+    });
     expect(audit.body.items).toHaveLength(1);
     expect(audit.body.items[0]).toMatchObject({
       actor: { kind: 'user', userId: demoUser('mike').oid },
@@ -74,13 +89,25 @@ describe('provider connections', () => {
   it('validates input with field-level errors', async () => {
     const invalid = await api('POST', base, {
       as: 'mike',
-      body: { displayName: '', entraTenantId: 'contoso.onmicrosoft.com', clientId: 'x', credential: { authType: 'password' } },
+      body: {
+        displayName: '',
+        entraTenantId: 'contoso.onmicrosoft.com',
+        clientId: 'x',
+        credential: { authType: 'password' },
+      },
     });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('content-type')).toContain('application/problem+json');
     expect(invalid.body.code).toBe('validation_failed');
     const paths = invalid.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.displayName', 'body.entraTenantId', 'body.clientId', 'body.credential.authType']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'body.displayName',
+        'body.entraTenantId',
+        'body.clientId',
+        'body.credential.authType',
+      ]),
+    );
     const unknown = await api('POST', `${base}/does-not-exist/make-default`, { as: 'mike' });
     expect(unknown.status).toBe(404);
   });

@@ -31,7 +31,12 @@ const userTokenSchema = z.object({
   tid: z.string(),
   name: z.string(),
   preferredUsername: z.string(),
-  expiresInSeconds: z.number().int().positive().optional(),
+  /** Negative values mint a token that has already expired (tests of the API's token validation). */
+  expiresInSeconds: z
+    .number()
+    .int()
+    .refine((v) => v !== 0, 'must not be 0')
+    .optional(),
 });
 
 /**
