@@ -145,7 +145,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       microsoft.tenants.filter((t) => t.name === 'contoso' || t.name === 'fabrikam'),
       (user) =>
         microsoft.issueUserToken(
-          { oid: user.oid, tid: DEMO_HOME_TENANT_ID, name: user.displayName, preferredUsername: user.username },
+          {
+            oid: user.oid,
+            tid: DEMO_HOME_TENANT_ID,
+            name: user.displayName,
+            preferredUsername: user.username,
+          },
           { expiresInSeconds: DEMO_TOKEN_LIFETIME_SECONDS },
         ),
     );

@@ -35,9 +35,12 @@ defineRoute(
     const report = await checkHealth(
       {
         cosmos: async () => void (await database().read()),
-        durable: async () => void (await durable.getStatusBy({ createdTimeFrom: new Date(), runtimeStatus: [] })),
+        durable: async () =>
+          void (await durable.getStatusBy({ createdTimeFrom: new Date(), runtimeStatus: [] })),
         signalr: settingProbe(HOST_CONNECTION_SETTINGS.signalR, ['', '__serviceUri']),
-        serviceBus: settingProbe(HOST_CONNECTION_SETTINGS.serviceBus, ['', '__fullyQualifiedNamespace'], { optional: true }),
+        serviceBus: settingProbe(HOST_CONNECTION_SETTINGS.serviceBus, ['', '__fullyQualifiedNamespace'], {
+          optional: true,
+        }),
       },
       appVersion(),
     );

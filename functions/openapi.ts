@@ -15,6 +15,9 @@ defineRoute(
   },
   async ({ request }) => ({
     status: 200,
-    body: buildOpenApiDocument(registeredRoutes(), { version: appVersion(), serverUrl: `${new URL(request.url).origin}/api` }),
+    body: buildOpenApiDocument(registeredRoutes(), {
+      version: appVersion(),
+      serverUrl: `${new URL(request.url).origin}/api`,
+    }),
   }),
 );

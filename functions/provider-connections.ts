@@ -78,7 +78,10 @@ defineRoute(
   },
   async ({ principal, params, body }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await getServices().connections.update(principal, tenant, params.connectionId, body) };
+    return {
+      status: 200,
+      body: await getServices().connections.update(principal, tenant, params.connectionId, body),
+    };
   },
 );
 
@@ -115,7 +118,10 @@ defineRoute(
   },
   async ({ principal, params, body }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await getServices().connections.rotateCredential(principal, tenant, params.connectionId, body) };
+    return {
+      status: 200,
+      body: await getServices().connections.rotateCredential(principal, tenant, params.connectionId, body),
+    };
   },
 );
 
@@ -132,6 +138,9 @@ defineRoute(
   },
   async ({ principal, params }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await getServices().connections.makeDefault(principal, tenant, params.connectionId) };
+    return {
+      status: 200,
+      body: await getServices().connections.makeDefault(principal, tenant, params.connectionId),
+    };
   },
 );

@@ -21,7 +21,11 @@ defineRoute(
   },
   async ({ params, query }) => ({
     status: 200,
-    body: { items: (await getServices().workspaces.listTenants(params.workspaceId, query.includeArchived === 'true')).map(view) },
+    body: {
+      items: (
+        await getServices().workspaces.listTenants(params.workspaceId, query.includeArchived === 'true')
+      ).map(view),
+    },
   }),
 );
 
@@ -69,7 +73,10 @@ defineRoute(
     params: tenantParams,
     responses: { 200: { description: 'The managed tenant', schema: tenantView } },
   },
-  async ({ params }) => ({ status: 200, body: view(await requireTenant(params.workspaceId, params.tenantId)) }),
+  async ({ params }) => ({
+    status: 200,
+    body: view(await requireTenant(params.workspaceId, params.tenantId)),
+  }),
 );
 
 defineRoute(
@@ -82,14 +89,22 @@ defineRoute(
     access: { kind: 'workspace', capability: 'tenants.manage' },
     params: tenantParams,
     body: z
-      .object({ displayName: z.string().trim().min(1).max(200).optional(), status: z.enum(['active', 'archived']).optional() })
+      .object({
+        displayName: z.string().trim().min(1).max(200).optional(),
+        status: z.enum(['active', 'archived']).optional(),
+      })
       .refine((b) => b.displayName !== undefined || b.status !== undefined, 'nothing to change'),
     exampleBody: { displayName: 'Renamed by the matrix' },
     responses: { 200: { description: 'The managed tenant', schema: tenantView } },
   },
   async ({ principal, params, body }) => {
     await requireTenant(params.workspaceId, params.tenantId);
-    const tenant = await getServices().workspaces.updateTenant(principal, params.workspaceId, params.tenantId, body);
+    const tenant = await getServices().workspaces.updateTenant(
+      principal,
+      params.workspaceId,
+      params.tenantId,
+      body,
+    );
     return { status: 200, body: view(tenant) };
   },
 );

@@ -19,7 +19,10 @@ defineRoute(
     access: { kind: 'authenticated' },
     responses: { 200: { description: 'Workspaces', schema: listOf(workspaceView) } },
   },
-  async ({ principal }) => ({ status: 200, body: { items: await getServices().workspaces.listForUser(principal.userId) } }),
+  async ({ principal }) => ({
+    status: 200,
+    body: { items: await getServices().workspaces.listForUser(principal.userId) },
+  }),
 );
 
 defineRoute(
@@ -36,7 +39,11 @@ defineRoute(
   },
   async ({ principal, body }) => {
     const workspace = await getServices().workspaces.create(principal, body.name);
-    return { status: 201, body: { ...workspace, role: 'owner' }, headers: { location: `/api/workspaces/${workspace.id}` } };
+    return {
+      status: 201,
+      body: { ...workspace, role: 'owner' },
+      headers: { location: `/api/workspaces/${workspace.id}` },
+    };
   },
 );
 
@@ -90,7 +97,13 @@ defineRoute(
   },
   async ({ principal, params, body }) => {
     const { workspaces } = getServices();
-    const membership = await workspaces.setMember(principal, params.workspaceId, params.userId, body.role, body.displayName);
+    const membership = await workspaces.setMember(
+      principal,
+      params.workspaceId,
+      params.userId,
+      body.role,
+      body.displayName,
+    );
     return { status: 200, body: memberOut(membership) };
   },
 );

@@ -52,9 +52,16 @@ const appSettingsShape = {
 
 const settingsSchema = z.object(appSettingsShape).superRefine((settings, context) => {
   if (settings.SECRET_STORE === 'keyvault' && !settings.KEY_VAULT_URI) {
-    context.addIssue({ code: 'custom', path: ['KEY_VAULT_URI'], message: 'required when SECRET_STORE=keyvault' });
+    context.addIssue({
+      code: 'custom',
+      path: ['KEY_VAULT_URI'],
+      message: 'required when SECRET_STORE=keyvault',
+    });
   }
-  if (settings.SECRET_STORE === 'local-file' && (!settings.LOCAL_SECRET_STORE_FILE || !settings.LOCAL_SECRET_STORE_KEY)) {
+  if (
+    settings.SECRET_STORE === 'local-file' &&
+    (!settings.LOCAL_SECRET_STORE_FILE || !settings.LOCAL_SECRET_STORE_KEY)
+  ) {
     context.addIssue({
       code: 'custom',
       path: ['LOCAL_SECRET_STORE_FILE'],

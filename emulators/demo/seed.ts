@@ -21,7 +21,11 @@ export interface DemoUser {
 }
 
 export interface DemoDescription {
-  workspaces: Array<{ name: string; id: string; tenants: Array<{ name: string; id: string; connectionId: string | null }> }>;
+  workspaces: Array<{
+    name: string;
+    id: string;
+    tenants: Array<{ name: string; id: string; connectionId: string | null }>;
+  }>;
   users: Array<DemoUser & { token: string }>;
 }
 
@@ -53,7 +57,12 @@ function user(spec: (typeof USERS)[number]): DemoUser {
 }
 
 function principalOf(u: DemoUser): Principal {
-  return { userId: u.oid, homeTenantId: DEMO_HOME_TENANT_ID, displayName: u.displayName, username: u.username };
+  return {
+    userId: u.oid,
+    homeTenantId: DEMO_HOME_TENANT_ID,
+    displayName: u.displayName,
+    username: u.username,
+  };
 }
 
 /**
@@ -86,7 +95,12 @@ export async function seedDemo(
       let tenant = await workspaces.getTenant(id, tenantId);
       if (!tenant) {
         tenant = await workspaces
-          .addTenant(principalOf(owner), id, { name, displayName: title(name), entraTenantId: microsoft?.entraTenantId }, tenantId)
+          .addTenant(
+            principalOf(owner),
+            id,
+            { name, displayName: title(name), entraTenantId: microsoft?.entraTenantId },
+            tenantId,
+          )
           .catch(async (error: unknown) => {
             if (error instanceof ConflictError) return (await workspaces.getTenant(id, tenantId))!;
             throw error;

@@ -289,12 +289,10 @@ export class FunctionsHost {
       return json(
         res,
         200,
-        this.registry
-          .all()
-          .map((fn) => ({
-            name: fn.name,
-            config: { bindings: Object.entries(fn.metadata.bindings).map(([k, b]) => ({ name: k, ...b })) },
-          })),
+        this.registry.all().map((fn) => ({
+          name: fn.name,
+          config: { bindings: Object.entries(fn.metadata.bindings).map(([k, b]) => ({ name: k, ...b })) },
+        })),
       );
     }
     if (!match || req.method !== 'POST') return json(res, 404, { message: 'Not found' });

@@ -1,4 +1,10 @@
-import { app, type FunctionInput, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import {
+  app,
+  type FunctionInput,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
 import type { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/api/problem';
 import { registerRouteSpec, type RouteSpec } from '../../shared/api/route-spec';
@@ -47,15 +53,23 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     handler: async (request, invocation): Promise<HttpResponseInit> => {
       try {
         const services = spec.access.kind === 'public' ? undefined : getServices();
-        const principal = services ? await services.verifyToken(request.headers.get('authorization')) : anonymous;
+        const principal = services
+          ? await services.verifyToken(request.headers.get('authorization'))
+          : anonymous;
         const params = parse(spec.params, request.params, 'path') as Infer<P>;
         let membership: Membership | undefined;
         if (spec.access.kind === 'workspace') {
           const scope = params as { workspaceId?: string; tenantId?: string };
-          membership = await authorizeInWorkspace(services!, principal, String(scope.workspaceId), spec.access.capability, {
-            route: spec.name,
-            ...(scope.tenantId && { tenantId: scope.tenantId }),
-          });
+          membership = await authorizeInWorkspace(
+            services!,
+            principal,
+            String(scope.workspaceId),
+            spec.access.capability,
+            {
+              route: spec.name,
+              ...(scope.tenantId && { tenantId: scope.tenantId }),
+            },
+          );
         }
         const query = parse(spec.query, Object.fromEntries(request.query.entries()), 'query') as Infer<Q>;
         const body = (spec.body ? parse(spec.body, await readJson(request), 'body') : undefined) as Infer<B>;
@@ -72,7 +86,12 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   });
 }
 
-const anonymous: Principal = { userId: 'anonymous', homeTenantId: '', displayName: 'anonymous', username: '' };
+const anonymous: Principal = {
+  userId: 'anonymous',
+  homeTenantId: '',
+  displayName: 'anonymous',
+  username: '',
+};
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
@@ -80,7 +99,10 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
   if (result.success) return result.data;
   throw new ValidationError(
     `The request ${where} is invalid.`,
-    result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message })),
+    result.error.issues.map((issue) => ({
+      path: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
   );
 }
 
@@ -97,7 +119,13 @@ async function readJson(request: HttpRequest): Promise<unknown> {
 export function problemResponse(error: unknown, invocation: InvocationContext): HttpResponseInit {
   const problem = toProblem(error);
   if (!(error instanceof AppError) || problem.status >= 500) {
-    invocation.error(`${invocation.functionName} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    invocation.error(
+      `${invocation.functionName} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
-  return { status: problem.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problem) };
+  return {
+    status: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(problem),
+  };
 }

@@ -19,9 +19,16 @@ const STANDARD_ERRORS: Record<number, string> = {
 };
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { version: string; serverUrl: string }) {
+export function buildOpenApiDocument(
+  routes: readonly RouteSpec[],
+  info: { version: string; serverUrl: string },
+) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   for (const route of routes) {
     const secured = route.access.kind !== 'public';
     const errors = Object.entries(STANDARD_ERRORS).filter(([status]) => secured || status === '400');
@@ -54,7 +61,8 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
           ]),
         ),
       },
-      'x-access': route.access.kind === 'workspace' ? `capability:${route.access.capability}` : route.access.kind,
+      'x-access':
+        route.access.kind === 'workspace' ? `capability:${route.access.capability}` : route.access.kind,
       ...(route.exampleBody !== undefined && { 'x-example-body': route.exampleBody }),
     });
   }

@@ -4,7 +4,8 @@ import type { Capability } from '../authz/capabilities';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route. Workspace routes resolve the caller's role in `{workspaceId}`. */
-export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'workspace'; capability: Capability };
+export type RouteAccess =
+  { kind: 'public' } | { kind: 'authenticated' } | { kind: 'workspace'; capability: Capability };
 
 export interface RouteResponseSpec {
   description: string;

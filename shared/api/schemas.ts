@@ -65,7 +65,11 @@ export const connectionViewSchema = z.object({
   status: z.enum(['connected', 'needs_consent', 'error', 'disabled']),
   isDefault: z.boolean(),
   lastHealthCheck: z
-    .object({ status: z.enum(['succeeded', 'failed']), checkedAt: z.string(), reasonCode: z.string().nullable() })
+    .object({
+      status: z.enum(['succeeded', 'failed']),
+      checkedAt: z.string(),
+      reasonCode: z.string().nullable(),
+    })
     .nullable(),
   credential: z.object({ configured: z.boolean(), updatedAt: z.string(), updatedBy: z.string() }),
   createdAt: z.string(),

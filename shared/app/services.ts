@@ -36,7 +36,11 @@ export function getServices(): Services {
       audit,
       secrets,
       workspaces: new WorkspaceService(
-        { workspaces: container('workspaces'), memberships: container('memberships'), tenants: container('tenants') },
+        {
+          workspaces: container('workspaces'),
+          memberships: container('memberships'),
+          tenants: container('tenants'),
+        },
         audit,
       ),
       connections: new ConnectionService(container('tenants'), secrets, audit),

@@ -66,7 +66,9 @@ export class AuditLog {
     const { idempotencyKey, ...rest } = event;
     const doc: AuditEvent = {
       ...rest,
-      id: idempotencyKey ? createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32) : randomUUID(),
+      id: idempotencyKey
+        ? createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)
+        : randomUUID(),
       tenantId: event.tenantId ?? null,
       metadata: sanitizeMetadata(event.metadata ?? {}),
       at: new Date().toISOString(),
@@ -81,7 +83,9 @@ export class AuditLog {
 
   async list(query: AuditQuery): Promise<{ items: AuditEvent[]; continuationToken?: string }> {
     const conditions = ['c.workspaceId = @workspaceId'];
-    const parameters: Array<{ name: string; value: string }> = [{ name: '@workspaceId', value: query.workspaceId }];
+    const parameters: Array<{ name: string; value: string }> = [
+      { name: '@workspaceId', value: query.workspaceId },
+    ];
     const add = (clause: string, name: string, value: string | undefined) => {
       if (value === undefined) return;
       conditions.push(clause);
@@ -95,7 +99,11 @@ export class AuditLog {
     add('c.at <= @to', '@to', query.to);
     const iterator = this.container.items.query<AuditEvent>(
       { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.at DESC`, parameters },
-      { partitionKey: query.workspaceId, maxItemCount: query.limit, continuationToken: query.continuationToken },
+      {
+        partitionKey: query.workspaceId,
+        maxItemCount: query.limit,
+        continuationToken: query.continuationToken,
+      },
     );
     const page = await iterator.fetchNext();
     return {

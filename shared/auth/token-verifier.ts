@@ -27,7 +27,10 @@ export type TokenVerifier = (authorization: string | null | undefined) => Promis
  * failure becomes the same 401: the caller learns nothing about why.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  const jwks = createRemoteJWKSet(new URL(options.jwksUri), {
+    cooldownDuration: 30_000,
+    cacheMaxAge: 10 * 60_000,
+  });
   return async (authorization) => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
     if (!token) throw new UnauthenticatedError();
@@ -40,11 +43,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         requiredClaims: ['exp', 'iss', 'aud', 'oid', 'tid'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError || error instanceof TypeError) throw new UnauthenticatedError({ cause: error });
+      if (error instanceof joseErrors.JOSEError || error instanceof TypeError)
+        throw new UnauthenticatedError({ cause: error });
       throw error;
     }
     const tenantId = String(payload.tid);
-    const issuerAccepted = options.issuers.some((issuer) => issuer.replace('{tenantid}', tenantId) === payload.iss);
+    const issuerAccepted = options.issuers.some(
+      (issuer) => issuer.replace('{tenantid}', tenantId) === payload.iss,
+    );
     if (!issuerAccepted) throw new UnauthenticatedError();
     return {
       userId: String(payload.oid),

@@ -8,7 +8,12 @@ import { secretNameFor } from '../secrets/secret-store';
 import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
 import type { ManagedTenant } from '../workspaces/models';
 import { actorOf } from '../workspaces/workspace-service';
-import { connectionView, type CredentialInput, type ProviderConnection, type ProviderConnectionView } from './models';
+import {
+  connectionView,
+  type CredentialInput,
+  type ProviderConnection,
+  type ProviderConnectionView,
+} from './models';
 
 export interface NewConnection {
   displayName: string;
@@ -31,25 +36,33 @@ export class ConnectionService {
 
   async list(tenant: ManagedTenant): Promise<ProviderConnectionView[]> {
     const { resources } = await this.tenants.items
-      .query<ProviderConnection>({
-        query:
-          "SELECT * FROM c WHERE c.workspaceId = @workspaceId AND c.kind = 'providerConnection' AND c.tenantId = @tenantId ORDER BY c.createdAt",
-        parameters: [
-          { name: '@workspaceId', value: tenant.workspaceId },
-          { name: '@tenantId', value: tenant.id },
-        ],
-      }, { partitionKey: tenant.workspaceId })
+      .query<ProviderConnection>(
+        {
+          query:
+            "SELECT * FROM c WHERE c.workspaceId = @workspaceId AND c.kind = 'providerConnection' AND c.tenantId = @tenantId ORDER BY c.createdAt",
+          parameters: [
+            { name: '@workspaceId', value: tenant.workspaceId },
+            { name: '@tenantId', value: tenant.id },
+          ],
+        },
+        { partitionKey: tenant.workspaceId },
+      )
       .fetchAll();
     return resources.map((c) => connectionView(withoutSystemFields(c), tenant.defaultConnectionId));
   }
 
   async get(tenant: ManagedTenant, connectionId: string): Promise<ProviderConnection> {
     const doc = await readItem<ProviderConnection>(this.tenants, connectionId, tenant.workspaceId);
-    if (!doc || doc.kind !== 'providerConnection' || doc.tenantId !== tenant.id) throw new NotFoundError('The provider connection');
+    if (!doc || doc.kind !== 'providerConnection' || doc.tenantId !== tenant.id)
+      throw new NotFoundError('The provider connection');
     return withoutSystemFields(doc);
   }
 
-  async create(actor: Principal, tenant: ManagedTenant, input: NewConnection): Promise<ProviderConnectionView> {
+  async create(
+    actor: Principal,
+    tenant: ManagedTenant,
+    input: NewConnection,
+  ): Promise<ProviderConnectionView> {
     const id = randomUUID();
     const secretName = secretNameFor('conn', id);
     // The secret first: a connection document never points at a credential that is not stored.
@@ -77,7 +90,11 @@ export class ConnectionService {
       await this.secrets.delete(secretName).catch(() => undefined);
       throw error;
     }
-    const updatedTenant = await this.setDefaultIf(tenant, id, (t) => input.makeDefault === true || t.defaultConnectionId === null);
+    const updatedTenant = await this.setDefaultIf(
+      tenant,
+      id,
+      (t) => input.makeDefault === true || t.defaultConnectionId === null,
+    );
     await this.record(actor, tenant, 'connection.create', id, {
       displayName: input.displayName,
       entraTenantId: connection.entraTenantId,
@@ -126,11 +143,17 @@ export class ConnectionService {
       }),
       'The provider connection',
     );
-    await this.record(actor, tenant, 'connection.credential_rotate', connectionId, { authType: credential.authType });
+    await this.record(actor, tenant, 'connection.credential_rotate', connectionId, {
+      authType: credential.authType,
+    });
     return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId);
   }
 
-  async makeDefault(actor: Principal, tenant: ManagedTenant, connectionId: string): Promise<ProviderConnectionView> {
+  async makeDefault(
+    actor: Principal,
+    tenant: ManagedTenant,
+    connectionId: string,
+  ): Promise<ProviderConnectionView> {
     const connection = await this.get(tenant, connectionId);
     const previous = tenant.defaultConnectionId;
     const updated = await this.setDefaultIf(tenant, connectionId, () => true);
@@ -155,7 +178,9 @@ export class ConnectionService {
     if (fresh.defaultConnectionId === connectionId) {
       await this.setDefaultIf(fresh, null, (t) => t.defaultConnectionId === connectionId);
     }
-    await this.record(actor, tenant, 'connection.delete', connectionId, { displayName: connection.displayName });
+    await this.record(actor, tenant, 'connection.delete', connectionId, {
+      displayName: connection.displayName,
+    });
   }
 
   /** The stored credential, for the Graph pipeline only. */
@@ -183,7 +208,13 @@ export class ConnectionService {
     return doc;
   }
 
-  private record(actor: Principal, tenant: ManagedTenant, action: string, connectionId: string, metadata: object) {
+  private record(
+    actor: Principal,
+    tenant: ManagedTenant,
+    action: string,
+    connectionId: string,
+    metadata: object,
+  ) {
     return this.audit.record({
       workspaceId: tenant.workspaceId,
       tenantId: tenant.id,

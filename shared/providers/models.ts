@@ -15,7 +15,11 @@ export const providerConnectionSchema = z.object({
   authType: z.enum(['client_secret', 'certificate']),
   status: connectionStatusSchema,
   lastHealthCheck: z
-    .object({ status: z.enum(['succeeded', 'failed']), checkedAt: z.string(), reasonCode: z.string().nullable() })
+    .object({
+      status: z.enum(['succeeded', 'failed']),
+      checkedAt: z.string(),
+      reasonCode: z.string().nullable(),
+    })
     .nullable(),
   /** A reference into the secret store; the value itself never enters Cosmos. */
   credential: z.object({ secretName: z.string(), updatedAt: z.string(), updatedBy: z.string() }),
@@ -24,8 +28,12 @@ export const providerConnectionSchema = z.object({
 });
 export type ProviderConnection = z.infer<typeof providerConnectionSchema>;
 
-const certificatePem = z.string().refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate');
-const privateKeyPem = z.string().refine((v) => /-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(v), 'must be a PEM private key');
+const certificatePem = z
+  .string()
+  .refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate');
+const privateKeyPem = z
+  .string()
+  .refine((v) => /-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(v), 'must be a PEM private key');
 
 /** Write-only credential input: accepted on create and rotation, never returned. */
 export const credentialInputSchema = z.discriminatedUnion('authType', [

@@ -32,7 +32,11 @@ export class LocalFileSecretStore implements SecretStore {
       const cipher = createCipheriv('aes-256-gcm', this.key, iv);
       cipher.setAAD(Buffer.from(name));
       const data = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-      entries[name] = { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+      entries[name] = {
+        iv: iv.toString('base64'),
+        tag: cipher.getAuthTag().toString('base64'),
+        data: data.toString('base64'),
+      };
       this.write(entries);
     });
   }
@@ -44,7 +48,9 @@ export class LocalFileSecretStore implements SecretStore {
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(entry.iv, 'base64'));
     decipher.setAAD(Buffer.from(name));
     decipher.setAuthTag(Buffer.from(entry.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(entry.data, 'base64')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(entry.data, 'base64')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   delete(name: string): Promise<void> {
@@ -63,7 +69,8 @@ export class LocalFileSecretStore implements SecretStore {
 
   private read(): Record<string, EncryptedEntry> {
     if (!existsSync(this.file)) return {};
-    return (JSON.parse(readFileSync(this.file, 'utf8')) as { secrets: Record<string, EncryptedEntry> }).secrets;
+    return (JSON.parse(readFileSync(this.file, 'utf8')) as { secrets: Record<string, EncryptedEntry> })
+      .secrets;
   }
 
   private write(entries: Record<string, EncryptedEntry>): void {

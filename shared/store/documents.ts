@@ -3,11 +3,22 @@ import { ConcurrencyError, NotFoundError } from '../errors';
 
 /** Cosmos system properties we never hand back to callers. */
 export function withoutSystemFields<T extends object>(doc: T): T {
-  const { _rid: _r, _self: _s, _etag: _e, _attachments: _a, _ts: _t, ...rest } = doc as Record<string, unknown>;
+  const {
+    _rid: _r,
+    _self: _s,
+    _etag: _e,
+    _attachments: _a,
+    _ts: _t,
+    ...rest
+  } = doc as Record<string, unknown>;
   return rest as T;
 }
 
-export async function readItem<T extends ItemDefinition>(container: Container, id: string, partitionKey: string) {
+export async function readItem<T extends ItemDefinition>(
+  container: Container,
+  id: string,
+  partitionKey: string,
+) {
   const { resource } = await container.item(id, partitionKey).read<T>();
   return resource;
 }

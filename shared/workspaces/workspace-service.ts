@@ -24,7 +24,13 @@ export class WorkspaceService {
     const now = new Date().toISOString();
     const workspace: Workspace = { id, name, createdAt: now, createdBy: principal.userId };
     await this.containers.workspaces.items.create(workspace);
-    await this.putMembership(workspace.id, principal.userId, principal.displayName, 'owner', principal.userId);
+    await this.putMembership(
+      workspace.id,
+      principal.userId,
+      principal.displayName,
+      'owner',
+      principal.userId,
+    );
     await this.audit.record({
       workspaceId: id,
       actor: actorOf(principal),
@@ -42,13 +48,20 @@ export class WorkspaceService {
   }
 
   async membership(workspaceId: string, userId: string): Promise<Membership | undefined> {
-    const doc = await readItem<Membership>(this.containers.memberships, membershipId(workspaceId, userId), workspaceId);
+    const doc = await readItem<Membership>(
+      this.containers.memberships,
+      membershipId(workspaceId, userId),
+      workspaceId,
+    );
     return doc && withoutSystemFields(doc);
   }
 
   async listForUser(userId: string): Promise<Array<Workspace & { role: Role }>> {
     const { resources } = await this.containers.memberships.items
-      .query<Membership>({ query: 'SELECT * FROM c WHERE c.userId = @userId', parameters: [{ name: '@userId', value: userId }] })
+      .query<Membership>({
+        query: 'SELECT * FROM c WHERE c.userId = @userId',
+        parameters: [{ name: '@userId', value: userId }],
+      })
       .fetchAll();
     const workspaces = await Promise.all(
       resources.map(async (m) => {
@@ -140,12 +153,18 @@ export class WorkspaceService {
     id: string = randomUUID(),
   ): Promise<ManagedTenant> {
     const duplicate = (await this.listTenants(workspaceId, true)).find(
-      (t) => t.name.toLowerCase() === input.name.toLowerCase() || (input.entraTenantId && t.entraTenantId === input.entraTenantId),
+      (t) =>
+        t.name.toLowerCase() === input.name.toLowerCase() ||
+        (input.entraTenantId && t.entraTenantId === input.entraTenantId),
     );
     if (duplicate) {
-      throw new ConflictError('tenant_exists', 'A managed tenant with this name or Entra tenant id already exists.', {
-        tenantId: duplicate.id,
-      });
+      throw new ConflictError(
+        'tenant_exists',
+        'A managed tenant with this name or Entra tenant id already exists.',
+        {
+          tenantId: duplicate.id,
+        },
+      );
     }
     const tenant: ManagedTenant = {
       id,
@@ -206,7 +225,13 @@ export class WorkspaceService {
     return withoutSystemFields(updated);
   }
 
-  private async putMembership(workspaceId: string, userId: string, displayName: string, role: Role, addedBy: string) {
+  private async putMembership(
+    workspaceId: string,
+    userId: string,
+    displayName: string,
+    role: Role,
+    addedBy: string,
+  ) {
     const membership: Membership = {
       id: membershipId(workspaceId, userId),
       workspaceId,
@@ -221,7 +246,9 @@ export class WorkspaceService {
   }
 
   private async ensureAnotherOwner(workspaceId: string, leavingOwner: string): Promise<void> {
-    const owners = (await this.listMembers(workspaceId)).filter((m) => m.role === 'owner' && m.userId !== leavingOwner);
+    const owners = (await this.listMembers(workspaceId)).filter(
+      (m) => m.role === 'owner' && m.userId !== leavingOwner,
+    );
     if (owners.length === 0) {
       throw new ConflictError('last_owner', 'A workspace needs at least one owner: add another owner first.');
     }

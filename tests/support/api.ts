@@ -34,7 +34,12 @@ export function contosoWorkspace() {
 export async function api(
   method: string,
   path: string,
-  options: { as?: DemoUserName; token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  options: {
+    as?: DemoUserName;
+    token?: string | null;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ApiResponse> {
   const token = options.token !== undefined ? options.token : options.as ? tokenOf(options.as) : null;
   const response = await fetch(`${cloud().functions.apiBaseUrl}${path}`, {
@@ -63,7 +68,10 @@ export async function freshWorkspace(name: string) {
   const workspaceId = created.body.id as string;
   for (const user of ['mike', 'olga', 'rita'] as const) {
     const { oid, role, displayName } = demoUser(user);
-    const put = await api('PUT', `/workspaces/${workspaceId}/members/${oid}`, { as: 'alice', body: { role, displayName } });
+    const put = await api('PUT', `/workspaces/${workspaceId}/members/${oid}`, {
+      as: 'alice',
+      body: { role, displayName },
+    });
     if (put.status !== 200) throw new Error(`member ${user}: ${put.status} ${put.text}`);
   }
   const tenant = await api('POST', `/workspaces/${workspaceId}/tenants`, {

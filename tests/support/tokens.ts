@@ -14,11 +14,21 @@ function microsoft() {
 }
 
 /** A token minted by the simulated Entra (trusted key) for our API, with a chosen lifetime. */
-export async function mintedToken(user: TokenSubject, tid: string, expiresInSeconds: number): Promise<string> {
+export async function mintedToken(
+  user: TokenSubject,
+  tid: string,
+  expiresInSeconds: number,
+): Promise<string> {
   const response = await fetch(`${microsoft().controlUrl}/user-tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ oid: user.oid, tid, name: user.displayName, preferredUsername: user.username, expiresInSeconds }),
+    body: JSON.stringify({
+      oid: user.oid,
+      tid,
+      name: user.displayName,
+      preferredUsername: user.username,
+      expiresInSeconds,
+    }),
   });
   if (!response.ok) throw new Error(`minting failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
@@ -33,7 +43,9 @@ export function expiredToken(user: TokenSubject & { token: string }): Promise<st
 export async function forgedToken(user: { token: string }): Promise<string> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const kid = (await exportJWK(publicKey)).n!.slice(0, 16);
-  return new SignJWT(decodeJwt(user.token)).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(privateKey);
+  return new SignJWT(decodeJwt(user.token))
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+    .sign(privateKey);
 }
 
 /** `alg: none`, no signature: the classic downgrade. */
@@ -50,7 +62,11 @@ export function tamperedToken(user: { token: string }, oid: string): string {
 }
 
 /** An app-only token from the same simulated Entra, issued for Microsoft Graph: valid, but not for our API. */
-export async function graphAppToken(tenant: { entraTenantId: string; clientId: string; clientSecret: string }): Promise<string> {
+export async function graphAppToken(tenant: {
+  entraTenantId: string;
+  clientId: string;
+  clientSecret: string;
+}): Promise<string> {
   const response = await fetch(`${microsoft().authorityHost}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
