@@ -11,13 +11,16 @@ import { registerRouteSpec, type RouteSpec } from '../../shared/api/route-spec';
 import { getServices } from '../../shared/app/services';
 import type { Principal } from '../../shared/auth/token-verifier';
 import { authorizeInWorkspace } from '../../shared/authz/authorize';
-import { AppError, ValidationError } from '../../shared/errors';
+import { AppError, NotFoundError, ValidationError } from '../../shared/errors';
+import type { Run } from '../../shared/operations/model';
 import type { Membership } from '../../shared/workspaces/models';
 
 export interface RouteContext<P, Q, B> {
   principal: Principal;
   /** The caller's membership, for workspace routes. */
   membership: Membership | undefined;
+  /** The run a run-scoped route was authorized through. */
+  run: Run | undefined;
   params: P;
   query: Q;
   body: B;
@@ -57,23 +60,38 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
           ? await services.verifyToken(request.headers.get('authorization'))
           : anonymous;
         const params = parse(spec.params, request.params, 'path') as Infer<P>;
+        const rawQuery = Object.fromEntries(request.query.entries());
         let membership: Membership | undefined;
+        let run: Run | undefined;
         if (spec.access.kind === 'workspace') {
-          const scope = params as { workspaceId?: string; tenantId?: string };
+          const scope = await resolveScope(spec.access.scope ?? 'path', params, rawQuery);
+          run = scope.run;
           membership = await authorizeInWorkspace(
             services!,
             principal,
-            String(scope.workspaceId),
+            scope.workspaceId,
             spec.access.capability,
             {
               route: spec.name,
               ...(scope.tenantId && { tenantId: scope.tenantId }),
             },
-          );
+          ).catch((error: unknown) => {
+            // For a run, "not a member" must not reveal that the run exists.
+            throw run && error instanceof NotFoundError ? new NotFoundError('The operation') : error;
+          });
         }
-        const query = parse(spec.query, Object.fromEntries(request.query.entries()), 'query') as Infer<Q>;
+        const query = parse(spec.query, rawQuery, 'query') as Infer<Q>;
         const body = (spec.body ? parse(spec.body, await readJson(request), 'body') : undefined) as Infer<B>;
-        const result = await handler({ principal, membership, params, query, body, request, invocation });
+        const result = await handler({
+          principal,
+          membership,
+          run,
+          params,
+          query,
+          body,
+          request,
+          invocation,
+        });
         return {
           status: result.status,
           headers: result.headers,
@@ -84,6 +102,26 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
       }
     },
   });
+}
+
+async function resolveScope(
+  source: 'path' | 'query' | 'run',
+  params: unknown,
+  query: Record<string, string>,
+): Promise<{ workspaceId: string; tenantId?: string; run?: Run }> {
+  const path = (params ?? {}) as { workspaceId?: string; tenantId?: string; runId?: string };
+  if (source === 'path') return { workspaceId: String(path.workspaceId), tenantId: path.tenantId };
+  if (source === 'query') {
+    if (!query.workspaceId) {
+      throw new ValidationError('The request query is invalid.', [
+        { path: 'query.workspaceId', message: 'Required' },
+      ]);
+    }
+    return { workspaceId: query.workspaceId, tenantId: query.tenantId };
+  }
+  const run = await getServices().operations.get(String(path.runId));
+  if (!run) throw new NotFoundError('The operation');
+  return { workspaceId: run.workspaceId, tenantId: run.tenantId, run };
 }
 
 const anonymous: Principal = {

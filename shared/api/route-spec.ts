@@ -3,9 +3,14 @@ import type { Capability } from '../authz/capabilities';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who may call a route. Workspace routes resolve the caller's role in `{workspaceId}`. */
+/**
+ * Who may call a route. Workspace routes resolve the caller's role in the workspace named by the path's
+ * `{workspaceId}` (default), the query's `workspaceId`, or the workspace of the run in `{runId}`.
+ */
 export type RouteAccess =
-  { kind: 'public' } | { kind: 'authenticated' } | { kind: 'workspace'; capability: Capability };
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'workspace'; capability: Capability; scope?: 'path' | 'query' | 'run' };
 
 export interface RouteResponseSpec {
   description: string;

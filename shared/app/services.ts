@@ -7,6 +7,10 @@ import { LocalFileSecretStore } from '../secrets/local-file';
 import type { SecretStore } from '../secrets/secret-store';
 import { container } from '../store/cosmos';
 import { WorkspaceService } from '../workspaces/workspace-service';
+import { createGraphClientFactory, type GraphClientFactory } from '../graph';
+import { RunLifecycle } from '../operations/lifecycle';
+import { RunStore } from '../operations/run-store';
+import { OperationsService } from '../operations/service';
 
 export interface Services {
   verifyToken: TokenVerifier;
@@ -14,6 +18,10 @@ export interface Services {
   workspaces: WorkspaceService;
   connections: ConnectionService;
   secrets: SecretStore;
+  runs: RunStore;
+  lifecycle: RunLifecycle;
+  operations: OperationsService;
+  graph: GraphClientFactory;
 }
 
 let services: Services | undefined;
@@ -27,6 +35,16 @@ export function getServices(): Services {
       config.SECRET_STORE === 'keyvault'
         ? new KeyVaultSecretStore(config.KEY_VAULT_URI!)
         : new LocalFileSecretStore(config.LOCAL_SECRET_STORE_FILE!, config.LOCAL_SECRET_STORE_KEY!);
+    const runs = new RunStore(container('runs'), container('runLocks'));
+    const lifecycle = new RunLifecycle(runs);
+    const workspaces = new WorkspaceService(
+      {
+        workspaces: container('workspaces'),
+        memberships: container('memberships'),
+        tenants: container('tenants'),
+      },
+      audit,
+    );
     services = {
       verifyToken: createTokenVerifier({
         audiences: config.AUTH_AUDIENCES,
@@ -35,15 +53,12 @@ export function getServices(): Services {
       }),
       audit,
       secrets,
-      workspaces: new WorkspaceService(
-        {
-          workspaces: container('workspaces'),
-          memberships: container('memberships'),
-          tenants: container('tenants'),
-        },
-        audit,
-      ),
+      workspaces,
       connections: new ConnectionService(container('tenants'), secrets, audit),
+      runs,
+      lifecycle,
+      operations: new OperationsService({ runs, lifecycle, audit, workspaces }),
+      graph: createGraphClientFactory({ settings: config }),
     };
   }
   return services;

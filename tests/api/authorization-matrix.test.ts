@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES, type Capability } from '../../shared/authz/capabilities';
 import { api, demoUser, freshWorkspace, type ApiResponse } from '../support/api';
+import { eventually } from '../support/http';
 import { expiredToken, forgedToken } from '../support/tokens';
 
 interface Operation {
@@ -32,7 +33,7 @@ const USER_OF = {
 } as const;
 
 let operations: Operation[] = [];
-let scope: { workspaceId: string; tenantId: string; connectionId: string };
+let scope: { workspaceId: string; tenantId: string; connectionId: string; runId: string };
 let tokens: Record<'expired' | 'forged', string>;
 
 beforeAll(async () => {
@@ -62,7 +63,17 @@ beforeAll(async () => {
     },
   );
   expect(connection.status).toBe(201);
-  scope = { workspaceId, tenantId, connectionId: connection.body.id };
+  // A finished run in the matrix workspace, for the run-scoped routes (its connection is fake: it fails fast).
+  const started = await api('POST', `/workspaces/${workspaceId}/tenants/${tenantId}/operations`, {
+    as: 'alice',
+    body: { type: 'provider.health_check' },
+  });
+  expect(started.status).toBe(202);
+  await eventually(async () => {
+    const run = await api('GET', `/operations/${started.body.run.id}`, { as: 'alice' });
+    return run.body.status === 'completed' ? true : undefined;
+  });
+  scope = { workspaceId, tenantId, connectionId: connection.body.id, runId: started.body.run.id };
   tokens = { expired: await expiredToken(demoUser('alice')), forged: await forgedToken(demoUser('alice')) };
 });
 
@@ -80,10 +91,12 @@ async function callAs(operation: Operation, caller: Caller, index: number): Prom
     .replace('{workspaceId}', scope.workspaceId)
     .replace('{tenantId}', scope.tenantId)
     .replace('{connectionId}', scope.connectionId)
+    .replace('{runId}', scope.runId)
     .replace('{userId}', `matrix-user-${index}`);
   const token =
     caller === 'noToken' ? null : caller === 'expired' || caller === 'forged' ? tokens[caller] : undefined;
-  return api(operation.method, path, {
+  const query = operation.path === '/operations' ? `?workspaceId=${scope.workspaceId}` : '';
+  return api(operation.method, `${path}${query}`, {
     ...(token !== undefined ? { token } : { as: USER_OF[caller as keyof typeof USER_OF] }),
     ...(operation.exampleBody !== undefined && { body: operation.exampleBody }),
   });
@@ -106,7 +119,8 @@ describe('authorization matrix: every route × every kind of caller', () => {
         const response = await callAs(operation, caller, index++);
         const want = expected(operation.access, caller);
         const isAuthz404 =
-          response.status === 404 && response.body?.detail === 'The workspace was not found.';
+          response.status === 404 &&
+          ['The workspace was not found.', 'The operation was not found.'].includes(response.body?.detail);
         const ok =
           want === 'allowed'
             ? ![401, 403].includes(response.status) && !isAuthz404 && response.status < 500
@@ -129,9 +143,13 @@ describe('authorization matrix: every route × every kind of caller', () => {
   });
 
   it('audits every 403', async () => {
-    const denied = await api('GET', `/workspaces/${scope.workspaceId}/audit?outcome=denied&limit=200`, {
-      as: 'alice',
-    });
+    const denied = await api(
+      'GET',
+      `/workspaces/${scope.workspaceId}/audit?action=authorization.denied&limit=200`,
+      {
+        as: 'alice',
+      },
+    );
     expect(denied.status).toBe(200);
     const forbiddenCalls = CALLERS.flatMap((caller) =>
       operations.filter((op) => expected(op.access, caller) === 403).map(() => caller),

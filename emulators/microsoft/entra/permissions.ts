@@ -53,7 +53,8 @@ export const DEFAULT_GRANTED_PERMISSIONS: string[] = [
   'DeviceManagementApps.ReadWrite.All',
   'DeviceManagementServiceConfig.ReadWrite.All',
   'DeviceManagementRBAC.ReadWrite.All',
-  'DeviceManagementManagedDevices.Read.All',
+  // Restoring device categories needs write access to managed devices.
+  'DeviceManagementManagedDevices.ReadWrite.All',
   'Policy.Read.All',
   'Policy.ReadWrite.ConditionalAccess',
   'Group.Read.All',

@@ -1,0 +1,120 @@
+import * as df from 'durable-functions';
+import {
+  listOperationsQuery,
+  runParams,
+  startOperationBody,
+  startOperationResponse,
+} from '../shared/api/operation-schemas';
+import { listOf, tenantParams } from '../shared/api/schemas';
+import { getServices } from '../shared/app/services';
+import { ConflictError } from '../shared/errors';
+import { runSchema } from '../shared/operations/model';
+import { requireTenant } from '../shared/workspaces/require-tenant';
+import { durableDispatcher } from './http/durable-dispatcher';
+import { defineRoute } from './http/route';
+
+const tag = 'Operations';
+const durableClient = { extraInputs: [df.input.durableClient()] };
+
+defineRoute(
+  {
+    name: 'startOperation',
+    method: 'POST',
+    path: '/workspaces/{workspaceId}/tenants/{tenantId}/operations',
+    summary: 'Start an operation: 202 started, 200 the same one already running, 409 the tenant is busy',
+    tag,
+    access: { kind: 'workspace', capability: 'operations.start' },
+    params: tenantParams,
+    body: startOperationBody,
+    exampleBody: { type: 'provider.health_check' },
+    responses: {
+      202: { description: 'Started', schema: startOperationResponse },
+      200: {
+        description: 'The same operation is already active (deduplicated)',
+        schema: startOperationResponse,
+      },
+      409: { description: '`scope_busy`: another operation is active on the tenant' },
+      503: { description: '`dispatch_failed`: recorded as failed, try again' },
+    },
+  },
+  async ({ principal, params, body, invocation }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    const outcome = await getServices().operations.start(
+      principal,
+      params,
+      body,
+      durableDispatcher(invocation),
+    );
+    if (outcome.kind === 'busy') {
+      const { activeRun } = outcome;
+      throw new ConflictError(
+        'scope_busy',
+        `Another operation (${activeRun.type}) is active on this tenant.`,
+        {
+          activeRun: {
+            id: activeRun.id,
+            type: activeRun.type,
+            status: activeRun.status,
+            links: activeRun.links,
+          },
+        },
+      );
+    }
+    const deduplicated = outcome.kind === 'deduplicated';
+    return {
+      status: deduplicated ? 200 : 202,
+      body: { run: outcome.run, deduplicated },
+      headers: { location: outcome.run.links.self },
+    };
+  },
+  durableClient,
+);
+
+defineRoute(
+  {
+    name: 'listOperations',
+    method: 'GET',
+    path: '/operations',
+    summary: 'Runs of a workspace, newest first (from the database only)',
+    tag,
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'query' },
+    query: listOperationsQuery,
+    responses: { 200: { description: 'Runs', schema: listOf(runSchema) } },
+  },
+  async ({ query }) => ({ status: 200, body: await getServices().operations.list(query) }),
+);
+
+defineRoute(
+  {
+    name: 'getOperation',
+    method: 'GET',
+    path: '/operations/{runId}',
+    summary: 'One run (the canonical, tenantless link)',
+    tag,
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'run' },
+    params: runParams,
+    responses: { 200: { description: 'The run', schema: runSchema } },
+  },
+  async ({ run }) => ({ status: 200, body: run }),
+);
+
+defineRoute(
+  {
+    name: 'cancelOperation',
+    method: 'POST',
+    path: '/operations/{runId}/cancel',
+    summary: 'Cancel an active run: its orchestration is terminated and the run ends `cancelled`',
+    tag,
+    access: { kind: 'workspace', capability: 'operations.start', scope: 'run' },
+    params: runParams,
+    responses: {
+      200: { description: 'The cancelled run', schema: runSchema },
+      409: { description: '`not_active`: the run has already ended' },
+    },
+  },
+  async ({ principal, run, invocation }) => ({
+    status: 200,
+    body: await getServices().operations.cancel(principal, run!, durableDispatcher(invocation)),
+  }),
+  durableClient,
+);

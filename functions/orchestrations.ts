@@ -1,0 +1,2 @@
+// The Durable orchestrators and activities, registered from orchestrations/.
+import '../orchestrations';

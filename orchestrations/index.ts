@@ -1,0 +1,6 @@
+// Every orchestration and activity of the app; loaded by functions/orchestrations.ts.
+import './runs/activities';
+import './provider-health-check/orchestrator';
+import './provider-health-check/activities';
+import './provider-verification/orchestrator';
+import './provider-verification/activities';

@@ -1,0 +1,4 @@
+export const HEALTH_CHECK = {
+  orchestrator: 'providerHealthCheck',
+  probe: 'providerHealthCheckProbe',
+} as const;

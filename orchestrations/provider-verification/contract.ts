@@ -1,0 +1,4 @@
+export const VERIFICATION = {
+  orchestrator: 'providerVerification',
+  check: 'providerVerificationCheck',
+} as const;

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Stable reason codes of run failures (DOMAIN.md); clients switch on them. */
+export const REASON_CODES = [
+  'provider_auth_failed',
+  'provider_permission_denied',
+  'provider_not_configured',
+  'graph_throttled',
+  'graph_unavailable',
+  'graph_error',
+  'dispatch_failed',
+  'stale_run',
+  'cancelled',
+  'validation_failed',
+  'scope_busy',
+  'internal_error',
+] as const;
+export const reasonCodeSchema = z.enum(REASON_CODES);
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
+
+export const runStatusSchema = z.enum(['queued', 'running', 'completed']);
+export const runOutcomeSchema = z.enum([
+  'pending',
+  'succeeded',
+  'partially_succeeded',
+  'failed',
+  'cancelled',
+]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export type RunOutcome = z.infer<typeof runOutcomeSchema>;
+
+export const initiatorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userId: z.string(), displayName: z.string() }),
+  z.object({ kind: z.literal('schedule'), scheduleId: z.string() }),
+]);
+export type Initiator = z.infer<typeof initiatorSchema>;
+
+export const runFailureSchema = z.object({
+  reasonCode: reasonCodeSchema,
+  message: z.string(),
+  target: z.string().optional(),
+});
+export type RunFailure = z.infer<typeof runFailureSchema>;
+
+export const runCountsSchema = z.object({
+  total: z.number().int(),
+  processed: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  byType: z.record(z.string(), z.object({ total: z.number().int(), failed: z.number().int() })).optional(),
+});
+export type RunCounts = z.infer<typeof runCountsSchema>;
+
+export const runSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  workspaceId: z.string(),
+  tenantId: z.string(),
+  status: runStatusSchema,
+  outcome: runOutcomeSchema,
+  identityKey: z.string(),
+  context: z.record(z.string(), z.unknown()),
+  initiator: initiatorSchema,
+  counts: runCountsSchema,
+  failures: z.array(runFailureSchema),
+  /** Short human-readable progress ("12 of 40 policy types"). */
+  progress: z.string().nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  instanceId: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  heartbeatAt: z.string(),
+  links: z.object({ self: z.string(), durableStatus: z.string() }),
+});
+export type Run = z.infer<typeof runSchema>;
+
+export const EMPTY_COUNTS: RunCounts = { total: 0, processed: 0, succeeded: 0, failed: 0, skipped: 0 };
+
+export function isActive(run: Pick<Run, 'status'>): boolean {
+  return run.status !== 'completed';
+}
+
+/** What callers see: the run without Cosmos system fields. */
+export function runView(run: Run) {
+  return runSchema.parse(run);
+}

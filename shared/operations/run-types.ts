@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import type { Capability } from '../authz/capabilities';
+
+/**
+ * One kind of operation: everything the gate, the lifecycle and the API need to know about it, in one
+ * registry (health check and verification now; inventory, backup and restore add theirs).
+ */
+export interface RunType<Input extends Record<string, unknown> = Record<string, unknown>> {
+  type: string;
+  /** Capability needed to start it (checked on top of the route's `operations.start`). */
+  capability: Capability;
+  /** The validated start input that becomes the run's `context`. */
+  input: z.ZodType<Input>;
+  /** What makes two starts "the same operation", beyond type and tenant (canonicalized by the gate). */
+  identity(input: Input): unknown;
+  /** The orchestrator function that runs it. */
+  orchestrator: string;
+  /** Durable instance id; the default is `{type}:{tenantId}:{runId}`. */
+  instanceId?(run: { id: string; tenantId: string; context: Input }): string;
+  /** A run without a heartbeat for this long is stale: failed with `stale_run`, no longer blocking. */
+  staleAfterMs: number;
+  touchesGraph: boolean;
+  summary: string;
+}
+
+const registry = new Map<string, RunType>();
+
+export function registerRunType<Input extends Record<string, unknown>>(
+  runType: RunType<Input>,
+): RunType<Input> {
+  if (registry.has(runType.type)) throw new Error(`Run type ${runType.type} is registered twice.`);
+  registry.set(runType.type, runType as unknown as RunType);
+  return runType;
+}
+
+export function findRunType(type: string): RunType | undefined {
+  return registry.get(type);
+}
+
+export function runTypes(): RunType[] {
+  return [...registry.values()];
+}
+
+export function defaultInstanceId(run: { id: string; tenantId: string; type: string }): string {
+  return `${run.type}:${run.tenantId}:${run.id}`;
+}
+
+/** JSON with sorted keys and sorted arrays of scalars: equal selections give equal identities. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    const items = value.map(canonicalJson);
+    return `[${(value.every((v) => typeof v !== 'object' || v === null) ? items.sort() : items).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}

@@ -1,0 +1,100 @@
+import type { AuditLog } from '../audit/audit';
+import type { Principal } from '../auth/token-verifier';
+import { authorizeInWorkspace } from '../authz/authorize';
+import { ConflictError, ValidationError } from '../errors';
+import type { WorkspaceService } from '../workspaces/workspace-service';
+import type { Dispatcher } from './dispatcher';
+import { startRun, sweepStaleRuns, type StartOutcome } from './gate';
+import type { RunLifecycle } from './lifecycle';
+import { isActive, type Run } from './model';
+import { findRunType, runTypes } from './run-types';
+import type { RunQuery, RunStore } from './run-store';
+import './types';
+
+export interface OperationsDeps {
+  runs: RunStore;
+  lifecycle: RunLifecycle;
+  audit: AuditLog;
+  workspaces: WorkspaceService;
+}
+
+/** Starting, reading and cancelling operation runs. Reads never touch Graph. */
+export class OperationsService {
+  constructor(private readonly deps: OperationsDeps) {}
+
+  async start(
+    principal: Principal,
+    scope: { workspaceId: string; tenantId: string },
+    body: { type: string } & Record<string, unknown>,
+    dispatcher: Dispatcher,
+  ): Promise<StartOutcome> {
+    const runType = findRunType(body.type);
+    if (!runType) {
+      throw new ValidationError(`Unknown operation type '${body.type}'.`, [
+        {
+          path: 'body.type',
+          message: `one of: ${runTypes()
+            .map((t) => t.type)
+            .join(', ')}`,
+        },
+      ]);
+    }
+    await authorizeInWorkspace(this.deps, principal, scope.workspaceId, runType.capability, {
+      route: `start:${runType.type}`,
+      tenantId: scope.tenantId,
+    });
+    const { type: _type, ...rest } = body;
+    const parsed = runType.input.safeParse(rest);
+    if (!parsed.success) {
+      throw new ValidationError(
+        'The operation input is invalid.',
+        parsed.error.issues.map((i) => ({
+          path: ['body', ...i.path.map(String)].join('.'),
+          message: i.message,
+        })),
+      );
+    }
+    return startRun(
+      { ...this.deps, dispatcher },
+      {
+        runType,
+        workspaceId: scope.workspaceId,
+        tenantId: scope.tenantId,
+        input: parsed.data,
+        initiator: { kind: 'user', userId: principal.userId, displayName: principal.displayName },
+      },
+    );
+  }
+
+  get(runId: string): Promise<Run | undefined> {
+    return this.deps.runs.get(runId);
+  }
+
+  list(query: RunQuery) {
+    return this.deps.runs.list(query);
+  }
+
+  async cancel(principal: Principal, run: Run, dispatcher: Dispatcher): Promise<Run> {
+    if (!isActive(run))
+      throw new ConflictError('not_active', 'The operation has already ended.', { outcome: run.outcome });
+    await dispatcher.terminate(run.instanceId, `cancelled by ${principal.userId}`).catch(() => undefined);
+    const cancelled = await this.deps.lifecycle.complete(run.id, {
+      outcome: 'cancelled',
+      failures: [{ reasonCode: 'cancelled', message: `Cancelled by ${principal.displayName}.` }],
+    });
+    await this.deps.audit.record({
+      workspaceId: run.workspaceId,
+      tenantId: run.tenantId,
+      actor: { kind: 'user', userId: principal.userId, displayName: principal.displayName },
+      action: 'operation.cancel',
+      target: { type: 'operation', id: run.id },
+      outcome: 'success',
+      metadata: { type: run.type },
+    });
+    return cancelled;
+  }
+
+  sweepStale(dispatcher: Dispatcher): Promise<Run[]> {
+    return sweepStaleRuns({ ...this.deps, dispatcher });
+  }
+}
