@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from '../authz/capabilities';
+import { providerConnectionSchema } from '../providers/models';
+import { managedTenantSchema, membershipSchema } from '../workspaces/models';
 
 /** Ids in paths: opaque, URL-safe, bounded. */
 export const idSchema = z
@@ -30,48 +32,12 @@ export const workspaceView = z.object({
   role: roleSchema.optional(),
 });
 
-export const memberView = z.object({
-  userId: z.string(),
-  workspaceId: z.string(),
-  role: roleSchema,
-  displayName: z.string(),
-  addedAt: z.string(),
-  addedBy: z.string(),
-});
+/** API views are the stored documents minus what callers must not see (derived, so they cannot drift). */
+export const memberView = membershipSchema.omit({ id: true });
 
-export const tenantView = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
-  name: z.string(),
-  displayName: z.string(),
-  entraTenantId: z.string().nullable(),
-  domain: z.string().nullable(),
-  status: z.enum(['active', 'archived']),
-  defaultConnectionId: z.string().nullable(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  archivedAt: z.string().nullable(),
-});
+export const tenantView = managedTenantSchema.omit({ kind: true });
 
-export const connectionViewSchema = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
-  tenantId: z.string(),
-  provider: z.literal('microsoft'),
-  displayName: z.string(),
-  entraTenantId: z.string(),
-  clientId: z.string(),
-  authType: z.enum(['client_secret', 'certificate']),
-  status: z.enum(['connected', 'needs_consent', 'error', 'disabled']),
+export const connectionViewSchema = providerConnectionSchema.omit({ kind: true, credential: true }).extend({
   isDefault: z.boolean(),
-  lastHealthCheck: z
-    .object({
-      status: z.enum(['succeeded', 'failed']),
-      checkedAt: z.string(),
-      reasonCode: z.string().nullable(),
-    })
-    .nullable(),
   credential: z.object({ configured: z.boolean(), updatedAt: z.string(), updatedBy: z.string() }),
-  createdAt: z.string(),
-  createdBy: z.string(),
 });

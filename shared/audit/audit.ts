@@ -2,6 +2,7 @@ import type { Container } from '@azure/cosmos';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { withoutSystemFields } from '../store/documents';
+import { QueryBuilder } from '../store/query';
 
 export const auditActorSchema = z.union([
   z.object({ kind: z.literal('user'), userId: z.string(), displayName: z.string() }),
@@ -82,29 +83,20 @@ export class AuditLog {
   }
 
   async list(query: AuditQuery): Promise<{ items: AuditEvent[]; continuationToken?: string }> {
-    const conditions = ['c.workspaceId = @workspaceId'];
-    const parameters: Array<{ name: string; value: string }> = [
-      { name: '@workspaceId', value: query.workspaceId },
-    ];
-    const add = (clause: string, name: string, value: string | undefined) => {
-      if (value === undefined) return;
-      conditions.push(clause);
-      parameters.push({ name, value });
-    };
-    add('c.tenantId = @tenantId', '@tenantId', query.tenantId);
-    add('c.action = @action', '@action', query.action);
-    add('c.actor.userId = @actorId', '@actorId', query.actorId);
-    add('c.outcome = @outcome', '@outcome', query.outcome);
-    add('c.at >= @from', '@from', query.from);
-    add('c.at <= @to', '@to', query.to);
-    const iterator = this.container.items.query<AuditEvent>(
-      { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.at DESC`, parameters },
-      {
-        partitionKey: query.workspaceId,
-        maxItemCount: query.limit,
-        continuationToken: query.continuationToken,
-      },
-    );
+    const spec = new QueryBuilder()
+      .where('c.workspaceId = @workspaceId', '@workspaceId', query.workspaceId)
+      .where('c.tenantId = @tenantId', '@tenantId', query.tenantId)
+      .where('c.action = @action', '@action', query.action)
+      .where('c.actor.userId = @actorId', '@actorId', query.actorId)
+      .where('c.outcome = @outcome', '@outcome', query.outcome)
+      .where('c.at >= @from', '@from', query.from)
+      .where('c.at <= @to', '@to', query.to)
+      .build('c.at DESC');
+    const iterator = this.container.items.query<AuditEvent>(spec, {
+      partitionKey: query.workspaceId,
+      maxItemCount: query.limit,
+      continuationToken: query.continuationToken,
+    });
     const page = await iterator.fetchNext();
     return {
       items: page.resources.map((doc) => withoutSystemFields(doc)),

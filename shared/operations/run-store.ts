@@ -1,5 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { isConflict, readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
+import { QueryBuilder } from '../store/query';
 import type { Run, RunOutcome, RunStatus } from './model';
 
 /** The gate document of a tenant: at most one exists, naming the tenant's one active run. */
@@ -46,31 +47,22 @@ export class RunStore {
   }
 
   async list(query: RunQuery): Promise<{ items: Run[]; continuationToken?: string }> {
-    const conditions = ['c.workspaceId = @workspaceId'];
-    const parameters: Array<{ name: string; value: string }> = [
-      { name: '@workspaceId', value: query.workspaceId },
-    ];
-    const add = (clause: string, name: string, value: string | undefined) => {
-      if (value === undefined) return;
-      conditions.push(clause);
-      parameters.push({ name, value });
-    };
-    add('c.tenantId = @tenantId', '@tenantId', query.tenantId);
-    add('c.type = @type', '@type', query.type);
-    add('c.status = @status', '@status', query.status);
-    add('c.outcome = @outcome', '@outcome', query.outcome);
-    add(
-      '(c.initiator.userId = @initiator OR c.initiator.scheduleId = @initiator)',
-      '@initiator',
-      query.initiator,
-    );
-    add('c.createdAt >= @from', '@from', query.from);
-    add('c.createdAt <= @to', '@to', query.to);
-    const page = await this.runs.items
-      .query<Run>(
-        { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.createdAt DESC`, parameters },
-        { maxItemCount: query.limit, continuationToken: query.continuationToken },
+    const spec = new QueryBuilder()
+      .where('c.workspaceId = @workspaceId', '@workspaceId', query.workspaceId)
+      .where('c.tenantId = @tenantId', '@tenantId', query.tenantId)
+      .where('c.type = @type', '@type', query.type)
+      .where('c.status = @status', '@status', query.status)
+      .where('c.outcome = @outcome', '@outcome', query.outcome)
+      .where(
+        '(c.initiator.userId = @initiator OR c.initiator.scheduleId = @initiator)',
+        '@initiator',
+        query.initiator,
       )
+      .where('c.createdAt >= @from', '@from', query.from)
+      .where('c.createdAt <= @to', '@to', query.to)
+      .build('c.createdAt DESC');
+    const page = await this.runs.items
+      .query<Run>(spec, { maxItemCount: query.limit, continuationToken: query.continuationToken })
       .fetchNext();
     return {
       items: page.resources.map((r) => withoutSystemFields(r)),
