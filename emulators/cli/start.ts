@@ -31,7 +31,18 @@ async function main(): Promise<void> {
   console.log(`  Durable    ${cloud.description.functions.durableBaseUrl}`);
   console.log(`  Cosmos DB  ${cloud.description.cosmos.endpoint}`);
   console.log(`  SignalR    ${cloud.description.signalr.hubUrl}`);
-  console.log(`  Described in ${file}  (Ctrl-C stops)`);
+  const { demo, microsoft } = cloud.description;
+  if (microsoft)
+    console.log(
+      `  Microsoft  ${String(microsoft.authorityHost)} (Entra ID, Graph at ${String(microsoft.graphBaseUrl)})`,
+    );
+  for (const workspace of demo?.workspaces ?? []) {
+    console.log(`\nDemo workspace "${workspace.name}" ${workspace.id}`);
+    for (const tenant of workspace.tenants) console.log(`  tenant ${tenant.name} ${tenant.id}`);
+  }
+  if (demo) console.log('\nDemo users (bearer tokens for the API, valid 12 h; restart to renew):');
+  for (const user of demo?.users ?? []) console.log(`  ${user.name} (${user.role}): ${user.token}`);
+  console.log(`\nDescribed in ${file}  (Ctrl-C stops)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
