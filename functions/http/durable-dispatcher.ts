@@ -12,5 +12,15 @@ export function durableDispatcher(invocation: InvocationContext): Dispatcher {
     async terminate(instanceId, reason) {
       await client.terminate(instanceId, reason);
     },
+    async exists(instanceId) {
+      try {
+        await client.getStatus(instanceId);
+        return true;
+      } catch (error) {
+        // The client turns the extension's 404 into an Error naming it; anything else is a real failure.
+        if (error instanceof Error && /HTTP 404/.test(error.message)) return false;
+        throw error;
+      }
+    },
   };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit';
 import { ConcurrencyError, ServiceUnavailableError } from '../errors';
+import { isConflict } from '../store/documents';
 import type { Dispatcher } from './dispatcher';
 import { isStale, type RunLifecycle } from './lifecycle';
 import { EMPTY_COUNTS, isActive, type Initiator, type Run } from './model';
-import { canonicalJson, defaultInstanceId, findRunType, type RunType } from './run-types';
+import { defaultInstanceId, findRunType, identityKeyOf, stableRunIdOf, type RunType } from './run-types';
 import { scopeLockId, type RunStore } from './run-store';
 
 export interface StartRequest {
@@ -49,16 +50,40 @@ export class DispatchFailedError extends ServiceUnavailableError {
  */
 export async function startRun(deps: GateDeps, request: StartRequest): Promise<StartOutcome> {
   const { runType, tenantId } = request;
-  const identityKey = `${runType.type}|${tenantId}|${canonicalJson(runType.identity(request.input))}`;
-  const runId = randomUUID();
-  const lockId = scopeLockId(tenantId);
+  const identityKey = identityKeyOf(runType, tenantId, request.input);
+  const runId = runType.stableRunId ? stableRunIdOf(identityKey) : randomUUID();
+  if (runType.stableRunId) {
+    // This identity has run before (it may have ended): it never runs twice.
+    const existing = await deps.runs.get(runId);
+    if (existing) return deduplicated(deps, request, existing);
+  }
+  const contention = await contend(deps, { tenantId, runId, identityKey, type: runType.type });
+  if (contention.kind === 'locked') return createAndDispatch(deps, request, runId, identityKey);
+  if (contention.kind === 'same') return deduplicated(deps, request, contention.holder);
+  await audit(deps, request, 'operation.scope_busy', contention.holder, 'denied');
+  return { kind: 'busy', activeRun: contention.holder };
+}
+
+type Contention = { kind: 'locked' } | { kind: 'same' | 'other'; holder: Run };
+
+/**
+ * Takes the tenant's scope lock for a run, or names the active run holding it. A lock left by an ended
+ * or vanished run is released; a stale holder is failed first.
+ */
+async function contend(
+  deps: GateDeps,
+  claim: { tenantId: string; runId: string; identityKey: string; type: string; resume?: boolean },
+): Promise<Contention> {
+  const lockId = scopeLockId(claim.tenantId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const now = new Date().toISOString();
-    if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type: runType.type, createdAt: now })) {
-      return { kind: 'started', run: await createAndDispatch(deps, request, runId, identityKey) };
+    const { runId, identityKey, type } = claim;
+    if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type, createdAt: now })) {
+      return { kind: 'locked' };
     }
     const lock = await deps.runs.readLock(lockId);
     if (!lock) continue;
+    if (claim.resume && lock.runId === runId) return { kind: 'locked' }; // ours already (a retried acquire)
     const holder = await deps.runs.get(lock.runId);
     if (!holder || !isActive(holder)) {
       if (holder || Date.now() - Date.parse(lock.createdAt) > IN_FLIGHT_GRACE_MS)
@@ -70,14 +95,14 @@ export async function startRun(deps: GateDeps, request: StartRequest): Promise<S
       await failStale(deps, holder);
       continue;
     }
-    if (lock.identityKey === identityKey) {
-      await audit(deps, request, 'operation.deduplicated', holder);
-      return { kind: 'deduplicated', run: holder };
-    }
-    await audit(deps, request, 'operation.scope_busy', holder, 'denied');
-    return { kind: 'busy', activeRun: holder };
+    return { kind: lock.identityKey === identityKey ? 'same' : 'other', holder };
   }
   throw new ConcurrencyError('The tenant');
+}
+
+async function deduplicated(deps: GateDeps, request: StartRequest, run: Run): Promise<StartOutcome> {
+  await audit(deps, request, 'operation.deduplicated', run);
+  return { kind: 'deduplicated', run };
 }
 
 async function createAndDispatch(
@@ -85,13 +110,35 @@ async function createAndDispatch(
   request: StartRequest,
   runId: string,
   identityKey: string,
-): Promise<Run> {
+): Promise<StartOutcome> {
+  const run = newRun(request, runId, identityKey);
+  try {
+    await deps.runs.create(run);
+  } catch (error) {
+    const lock = await deps.runs.readLock(scopeLockId(request.tenantId));
+    if (lock?.runId === runId) await deps.runs.releaseLock(lock);
+    // A stable id taken in the meantime: the same identity started between our read and our create.
+    const existing = isConflict(error) && request.runType.stableRunId && (await deps.runs.get(runId));
+    if (existing) return deduplicated(deps, request, existing);
+    throw error;
+  }
+  await audit(deps, request, 'operation.start', run);
+  try {
+    await deps.dispatcher.start(request.runType.orchestrator, run.instanceId, { runId });
+  } catch (error) {
+    const failed = await failDispatch(deps, runId);
+    throw new DispatchFailedError(failed, error);
+  }
+  return { kind: 'started', run };
+}
+
+function newRun(request: StartRequest, runId: string, identityKey: string): Run {
   const { runType } = request;
   const now = new Date().toISOString();
   const instanceId =
     runType.instanceId?.({ id: runId, tenantId: request.tenantId, context: request.input }) ??
     defaultInstanceId({ id: runId, tenantId: request.tenantId, type: runType.type });
-  const run: Run = {
+  return {
     id: runId,
     type: runType.type,
     workspaceId: request.workspaceId,
@@ -115,24 +162,80 @@ async function createAndDispatch(
       durableStatus: `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`,
     },
   };
+}
+
+function failDispatch(deps: GateDeps, runId: string, message = 'The orchestration could not be started.') {
+  return deps.lifecycle.complete(runId, {
+    outcome: 'failed',
+    failures: [{ reasonCode: 'dispatch_failed', message }],
+  });
+}
+
+export type ScheduledStartOutcome =
+  | { kind: 'started'; run: Run }
+  /** This identity (schedule and fire time) was claimed before, by this or another host: nothing to do. */
+  | { kind: 'claimed'; runId: string }
+  | { kind: 'dispatch_failed'; run: Run };
+
+/**
+ * The gate for starts nobody is waiting on (the backup scheduler), where "the tenant is busy" must not
+ * lose the start. The run is created without the scope lock, under its stable id: that conditional
+ * create is the claim, so racing timers or hosts make one run per identity, ever. Then the instance is
+ * checked before it is started, because starting the id of a finished instance would silently run it
+ * again. The run takes the tenant's scope later, from its orchestration (`acquireScope`), waiting
+ * while another run holds it.
+ */
+export async function startScheduledRun(
+  deps: GateDeps,
+  request: StartRequest,
+): Promise<ScheduledStartOutcome> {
+  const identityKey = identityKeyOf(request.runType, request.tenantId, request.input);
+  const run = newRun(request, stableRunIdOf(identityKey), identityKey);
   try {
     await deps.runs.create(run);
   } catch (error) {
-    const lock = await deps.runs.readLock(scopeLockId(request.tenantId));
-    if (lock?.runId === runId) await deps.runs.releaseLock(lock);
+    if (isConflict(error)) return { kind: 'claimed', runId: run.id };
     throw error;
   }
   await audit(deps, request, 'operation.start', run);
   try {
-    await deps.dispatcher.start(runType.orchestrator, instanceId, { runId });
-  } catch (error) {
-    const failed = await deps.lifecycle.complete(runId, {
-      outcome: 'failed',
-      failures: [{ reasonCode: 'dispatch_failed', message: 'The orchestration could not be started.' }],
-    });
-    throw new DispatchFailedError(failed, error);
+    if (await deps.dispatcher.exists(run.instanceId)) {
+      // Only possible if an earlier run document of this identity was removed: the work was done.
+      const failed = await failDispatch(deps, run.id, 'This start already ran; it is not run again.');
+      return { kind: 'dispatch_failed', run: failed };
+    }
+    await deps.dispatcher.start(request.runType.orchestrator, run.instanceId, { runId: run.id });
+  } catch {
+    return { kind: 'dispatch_failed', run: await failDispatch(deps, run.id) };
   }
-  return run;
+  return { kind: 'started', run };
+}
+
+export type ScopeOutcome = { kind: 'acquired' } | { kind: 'busy'; activeRun: Run } | { kind: 'ended' };
+
+/**
+ * Takes the tenant's scope for a run created by `startScheduledRun`, from its orchestration. Idempotent
+ * (a retried activity finds the lock already its own); `ended` when the run was completed meanwhile
+ * (cancelled, or failed as stale).
+ */
+export async function acquireScope(deps: GateDeps, runId: string): Promise<ScopeOutcome> {
+  const run = await deps.runs.get(runId);
+  if (!run || !isActive(run)) return { kind: 'ended' };
+  const contention = await contend(deps, {
+    tenantId: run.tenantId,
+    runId: run.id,
+    identityKey: run.identityKey,
+    type: run.type,
+    resume: true,
+  });
+  if (contention.kind === 'locked') {
+    // Completed between our read and the lock (cancel): give the scope back at once.
+    const current = await deps.runs.get(runId);
+    if (current && isActive(current)) return { kind: 'acquired' };
+    if (current) await deps.lifecycle.releaseScope(current);
+    return { kind: 'ended' };
+  }
+  return { kind: 'busy', activeRun: contention.holder };
 }
 
 /** Completing the run releases its scope; the orchestration, if it still exists somewhere, is ended. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Capability } from '../authz/capabilities';
 
@@ -21,6 +22,13 @@ export interface RunType<Input extends Record<string, unknown> = Record<string, 
   staleAfterMs: number;
   touchesGraph: boolean;
   summary: string;
+  /**
+   * Derive the run id from the identity key, so the same identity can never make a second run — not
+   * only while the first is active (a click token submitted twice, a schedule's fire time).
+   */
+  stableRunId?: boolean;
+  /** Started by the app itself (the backup scheduler), never through the start route. */
+  internal?: boolean;
 }
 
 const registry = new Map<string, RunType>();
@@ -39,6 +47,17 @@ export function findRunType(type: string): RunType | undefined {
 
 export function runTypes(): RunType[] {
   return [...registry.values()];
+}
+
+/** What makes two starts "the same operation": type, tenant and the canonical identity of the input. */
+export function identityKeyOf(runType: RunType, tenantId: string, input: Record<string, unknown>): string {
+  return `${runType.type}|${tenantId}|${canonicalJson(runType.identity(input))}`;
+}
+
+/** A run id that is a pure function of the identity key (UUID-shaped, like random run ids). */
+export function stableRunIdOf(identityKey: string): string {
+  const hex = createHash('sha256').update(identityKey).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function defaultInstanceId(run: { id: string; tenantId: string; type: string }): string {

@@ -28,12 +28,15 @@ export class OperationsService {
     body: { type: string } & Record<string, unknown>,
     dispatcher: Dispatcher,
   ): Promise<StartOutcome> {
-    const runType = findRunType(body.type);
+    const found = findRunType(body.type);
+    // Internal types (scheduled backups) exist only for the app itself: unknown to callers.
+    const runType = found?.internal ? undefined : found;
     if (!runType) {
       throw new ValidationError(`Unknown operation type '${body.type}'.`, [
         {
           path: 'body.type',
           message: `one of: ${runTypes()
+            .filter((t) => !t.internal)
             .map((t) => t.type)
             .join(', ')}`,
         },
