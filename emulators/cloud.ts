@@ -80,6 +80,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       env.COSMOS_KEY = LOCAL_COSMOS_KEY;
     }
     env.COSMOS_DATABASE ??= 'tenantatlas';
+    // Bindings name the hub as %SIGNALR_HUB% (resolved from app settings), so the setting must exist.
+    env.SIGNALR_HUB ??= 'operations';
     env[HOST_CONNECTION_SETTINGS.cosmos] ??=
       `AccountEndpoint=${env.COSMOS_ENDPOINT};AccountKey=${env.COSMOS_KEY ?? ''};`;
     env.DURABLE_TASK_HUB ??= 'TenantAtlasLocal';
@@ -172,7 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       signalr: {
         negotiateUrl: `${host.baseUrl}/api/negotiate`,
         hubUrl: `${hub.baseUrl}/client/`,
-        hub: env.SIGNALR_HUB ?? 'operations',
+        hub: env.SIGNALR_HUB,
       },
       tls: { caCertPath: ca.caCertPath },
       microsoft: microsoft.describe(),

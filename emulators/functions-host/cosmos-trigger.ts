@@ -1,6 +1,7 @@
 import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import { isLocalCosmosEndpoint, startChangeFeed } from '../cosmos';
+import { resolveAppSettings } from './expressions';
 import { triggerOf, type RegisteredFunction } from './registry';
 
 export interface CosmosTriggerSubscription {
@@ -21,10 +22,12 @@ export async function startCosmosTrigger(
   const binding = triggerOf(fn);
   const connection = String(binding.connection ?? '');
   const client = clientFor(connection, env);
-  const databaseName = String(binding.databaseName);
-  const containerName = String(binding.containerName ?? binding.collectionName);
-  const leaseDatabase = client.database(String(binding.leaseDatabaseName ?? databaseName));
-  const leaseContainerName = String(binding.leaseContainerName ?? binding.leaseCollectionName ?? 'leases');
+  // Like the extension, names may be `%Setting%` expressions resolved from app settings.
+  const setting = (value: unknown) => resolveAppSettings(String(value), env);
+  const databaseName = setting(binding.databaseName);
+  const containerName = setting(binding.containerName ?? binding.collectionName);
+  const leaseDatabase = client.database(setting(binding.leaseDatabaseName ?? databaseName));
+  const leaseContainerName = setting(binding.leaseContainerName ?? binding.leaseCollectionName ?? 'leases');
   if (binding.createLeaseContainerIfNotExists === true) {
     await leaseDatabase.containers.createIfNotExists({
       id: leaseContainerName,

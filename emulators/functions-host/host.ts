@@ -130,10 +130,10 @@ export class FunctionsHost {
               durableClientBinding(this.baseUrl, `http://127.0.0.1:${this.port}`, this.durableHttp),
           },
         ],
-        ['signalRConnectionInfo', signalRConnectionInfoInput(options.signalR)],
+        ['signalRConnectionInfo', signalRConnectionInfoInput(options.signalR, options.env)],
       ]),
       outputs: new Map([
-        ['signalR', signalROutput(options.signalR)],
+        ['signalR', signalROutput(options.signalR, options.env)],
         ['serviceBus', this.serviceBus],
       ]),
     };

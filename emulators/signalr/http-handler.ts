@@ -1,13 +1,25 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type ClientGate, requestToken, requestedHub } from './client-gate';
+import { handleRestRequest, type RestApiContext } from './rest-api';
 import { InvalidAccessTokenError } from './token';
 
 const CORS_ALLOWED_HEADERS = ['Authorization', 'X-Requested-With', 'X-SignalR-User-Agent', 'Content-Type'];
 const AVAILABLE_TRANSPORTS = [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }];
 
-/** Serves `POST /client/negotiate` (and CORS for it); every other plain HTTP request is a 404. */
-export function createRequestHandler(gate: ClientGate): RequestListener {
+/**
+ * Serves `POST /client/negotiate` (and CORS for it) and the data-plane REST API under `/api/`; every
+ * other plain HTTP request is a 404.
+ */
+export function createRequestHandler(gate: ClientGate, rest: RestApiContext): RequestListener {
   return (request, response) => {
+    if (request.url?.startsWith('/api/')) {
+      handleRestRequest(rest, request, response).catch((error: unknown) => {
+        if (!response.headersSent)
+          sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+        else response.end();
+      });
+      return;
+    }
     request.resume(); // negotiate bodies are empty; drain whatever arrives
     allowOrigin(request, response);
     const url = new URL(request.url ?? '/', 'http://localhost');

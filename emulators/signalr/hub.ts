@@ -34,7 +34,9 @@ export async function startSignalRHub(options: SignalRHubOptions): Promise<Signa
   };
   let stopping: Promise<void> | undefined;
 
-  const server = createServer(createRequestHandler(gate));
+  const server = createServer(
+    createRequestHandler(gate, { accessKey, baseUrl: () => baseUrl, clientUrl, registry }),
+  );
   const webSockets = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
     if (stopping) return refuseUpgrade(socket, 503, 'The local SignalR Service is stopping.');

@@ -5,8 +5,11 @@ import type { SignalRConnectionSummary, SignalRGroupAction, SignalRMessage } fro
 /** Live (handshaken) connections of every hub, their groups, and message delivery. */
 export class ConnectionRegistry {
   private readonly live = new Map<string, ClientConnection>();
-  /** Like Azure, a group joined by userId holds for that user's current and future connections. */
-  private readonly userGroups = new Map<string, Set<string>>();
+  /**
+   * Like Azure, a group joined by userId holds for that user's current and future connections, until its
+   * TTL (if any) passes: group name → expiry in epoch ms, or undefined for no expiry.
+   */
+  private readonly userGroups = new Map<string, Map<string, number | undefined>>();
 
   add(connection: ClientConnection): void {
     this.live.set(connection.connectionId, connection);
@@ -47,11 +50,37 @@ export class ConnectionRegistry {
       this.userGroups.delete(key);
       for (const connection of connections) connection.groups.clear();
     } else if (action === 'add' && groupName) {
-      this.userGroups.set(key, (this.userGroups.get(key) ?? new Set()).add(groupName));
+      this.addUserToGroup(hub, userId, groupName);
     } else if (action === 'remove' && groupName) {
       this.userGroups.get(key)?.delete(groupName);
       for (const connection of connections) connection.groups.delete(groupName);
     }
+  }
+
+  /** `ttlSeconds` as the REST API's `ttl`: undefined = no expiry, 0 = only the user's current connections. */
+  addUserToGroup(hub: string, userId: string, groupName: string, ttlSeconds?: number): void {
+    if (ttlSeconds === 0) {
+      for (const connection of this.inHub(hub).filter((c) => c.identity.userId === userId))
+        connection.groups.add(groupName);
+      return;
+    }
+    const key = userKey(hub, userId);
+    const groups = this.userGroups.get(key) ?? new Map<string, number | undefined>();
+    groups.set(groupName, ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000);
+    this.userGroups.set(key, groups);
+  }
+
+  isUserInGroup(hub: string, userId: string, groupName: string): boolean {
+    const groups = this.userGroups.get(userKey(hub, userId));
+    if (groups?.has(groupName) && (groups.get(groupName) ?? Infinity) > Date.now()) return true;
+    return this.inHub(hub).some((c) => c.identity.userId === userId && c.groups.has(groupName));
+  }
+
+  addConnectionToGroup(hub: string, connectionId: string, groupName: string): boolean {
+    const connection = this.live.get(connectionId);
+    if (!connection || connection.identity.hub !== hub) return false;
+    connection.groups.add(groupName);
+    return true;
   }
 
   private recipients(hub: string, message: SignalRMessage): ClientConnection[] {
@@ -66,7 +95,9 @@ export class ConnectionRegistry {
   private groupsOf(connection: ClientConnection): Set<string> {
     const { hub, userId } = connection.identity;
     const viaUser = userId === undefined ? undefined : this.userGroups.get(userKey(hub, userId));
-    return new Set([...connection.groups, ...(viaUser ?? [])]);
+    const now = Date.now();
+    const current = [...(viaUser ?? [])].filter(([, expiresAt]) => (expiresAt ?? Infinity) > now);
+    return new Set([...connection.groups, ...current.map(([group]) => group)]);
   }
 
   private inHub(hub: string): ClientConnection[] {
