@@ -47,6 +47,11 @@ const appSettingsShape = {
   LOCAL_SECRET_STORE_FILE: z.string().min(1).optional(),
   /** Base64 AES-256 key of that file (32 bytes). */
   LOCAL_SECRET_STORE_KEY: z.string().min(1).optional(),
+  /**
+   * How long a scheduled backup waits for its tenant when another operation holds it, before it fails
+   * with `scope_busy` (user starts never wait: they get 409 at once).
+   */
+  BACKUP_SCOPE_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(1800),
   ...graphSettingsSchema.shape,
 };
 
@@ -80,6 +85,70 @@ export const HOST_CONNECTION_SETTINGS = {
   storage: 'AzureWebJobsStorage',
 } as const;
 
+/**
+ * The host connections the app's own SDK clients also use (the SignalR REST API for user-bound tokens
+ * and groups, the Service Bus sender for message ids the binding cannot set). Same settings as the
+ * bindings: a connection string locally, the identity-based `__serviceUri` / `__fullyQualifiedNamespace`
+ * form in Azure. Not app settings of their own, so they are documented with the host connections.
+ */
+const hostConnectionsSchema = z.object({
+  [HOST_CONNECTION_SETTINGS.signalR]: z.string().min(1).optional(),
+  [`${HOST_CONNECTION_SETTINGS.signalR}__serviceUri`]: z.url().optional(),
+  [HOST_CONNECTION_SETTINGS.serviceBus]: z.string().min(1).optional(),
+  [`${HOST_CONNECTION_SETTINGS.serviceBus}__fullyQualifiedNamespace`]: z.string().min(1).optional(),
+});
+
+export type SignalRConnection = { endpoint: string; accessKey?: string };
+export type ServiceBusConnection = { connectionString: string } | { fullyQualifiedNamespace: string };
+
+export interface HostConnections {
+  /** Undefined when the connection is not configured (the caller decides whether that is an error). */
+  signalR?: SignalRConnection;
+  serviceBus?: ServiceBusConnection;
+}
+
+let cachedConnections: HostConnections | undefined;
+
+export function getHostConnections(): HostConnections {
+  if (!cachedConnections) cachedConnections = parseHostConnections(process.env);
+  return cachedConnections;
+}
+
+export function parseHostConnections(env: Record<string, string | undefined>): HostConnections {
+  const result = hostConnectionsSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const values = result.data as Record<string, string | undefined>;
+  const signalRString = values[HOST_CONNECTION_SETTINGS.signalR];
+  const signalRUri = values[`${HOST_CONNECTION_SETTINGS.signalR}__serviceUri`];
+  const serviceBusString = values[HOST_CONNECTION_SETTINGS.serviceBus];
+  const namespace = values[`${HOST_CONNECTION_SETTINGS.serviceBus}__fullyQualifiedNamespace`];
+  return {
+    ...(signalRString
+      ? { signalR: parseSignalRConnectionString(signalRString) }
+      : signalRUri && { signalR: { endpoint: signalRUri.replace(/\/+$/, '') } }),
+    ...(serviceBusString
+      ? { serviceBus: { connectionString: serviceBusString } }
+      : namespace && { serviceBus: { fullyQualifiedNamespace: namespace } }),
+  };
+}
+
+/** `Endpoint=…;AccessKey=…;Version=1.0;[Port=…;]`; without AccessKey (`AuthType=azure.msi`) the identity is used. */
+function parseSignalRConnectionString(value: string): SignalRConnection {
+  const parts = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const separator = part.indexOf('='); // values keep every later '=' (access keys are base64)
+    if (separator > 0) parts.set(part.slice(0, separator).trim().toLowerCase(), part.slice(separator + 1));
+  }
+  const endpoint = parts.get('endpoint');
+  if (!endpoint) throw new ConfigError([`${HOST_CONNECTION_SETTINGS.signalR}: Endpoint=<url> is required`]);
+  const url = new URL(endpoint.trim());
+  if (parts.get('port')) url.port = parts.get('port')!.trim();
+  const accessKey = parts.get('accesskey')?.trim();
+  return { endpoint: url.toString().replace(/\/+$/, ''), ...(accessKey && { accessKey }) };
+}
+
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
     super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
@@ -108,4 +177,5 @@ export const APP_SETTING_NAMES = Object.keys(appSettingsShape) as Array<keyof Ap
 /** Forget the cached settings (tests that change the environment). */
 export function resetConfigForTests(): void {
   cached = undefined;
+  cachedConnections = undefined;
 }

@@ -11,6 +11,10 @@ import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { RunLifecycle } from '../operations/lifecycle';
 import { RunStore } from '../operations/run-store';
 import { OperationsService } from '../operations/service';
+import { createLive } from '../live/compose';
+import type { RunFanOut } from '../live/fan-out';
+import type { LiveService } from '../live/live-service';
+import { NotificationStore } from '../notifications/store';
 
 export interface Services {
   verifyToken: TokenVerifier;
@@ -22,6 +26,9 @@ export interface Services {
   lifecycle: RunLifecycle;
   operations: OperationsService;
   graph: GraphClientFactory;
+  notifications: NotificationStore;
+  live: LiveService;
+  runFanOut: RunFanOut;
 }
 
 let services: Services | undefined;
@@ -45,6 +52,7 @@ export function getServices(): Services {
       },
       audit,
     );
+    const notifications = new NotificationStore(container('notifications'));
     services = {
       verifyToken: createTokenVerifier({
         audiences: config.AUTH_AUDIENCES,
@@ -59,6 +67,8 @@ export function getServices(): Services {
       lifecycle,
       operations: new OperationsService({ runs, lifecycle, audit, workspaces }),
       graph: createGraphClientFactory({ settings: config }),
+      notifications,
+      ...createLive({ hub: config.SIGNALR_HUB, workspaces, notifications }),
     };
   }
   return services;

@@ -1,0 +1,46 @@
+import type { Principal } from '../auth/token-verifier';
+import { NotFoundError } from '../errors';
+import type { WorkspaceService } from '../workspaces/workspace-service';
+import { tenantGroup } from './names';
+import type { ClientConnectionInfo, LiveHub } from './signalr-rest';
+
+/**
+ * How long a subscription lasts. Group membership by user id outlives connections (Azure keeps it for
+ * the user's future connections), so it expires: someone removed from a workspace stops receiving its
+ * tenants' progress within this time, and clients subscribe again on (re)connect and before it ends.
+ */
+export const SUBSCRIPTION_TTL_SECONDS = 3600;
+
+export interface Subscription {
+  groups: Array<{ tenantId: string; group: string }>;
+  expiresAt: string;
+}
+
+/** Negotiate and tenant subscriptions: the caller's identity always comes from the verified token. */
+export class LiveService {
+  constructor(private readonly deps: { hub: LiveHub; workspaces: WorkspaceService }) {}
+
+  negotiate(principal: Principal): Promise<ClientConnectionInfo> {
+    return this.deps.hub.clientConnection(principal.userId);
+  }
+
+  /**
+   * Joins the caller to the groups of the workspace's tenants (all, or those named). The route has
+   * already checked that the caller may view the workspace; tenants of other workspaces are not found.
+   */
+  async subscribe(principal: Principal, workspaceId: string, tenantIds?: string[]): Promise<Subscription> {
+    const tenants = await this.deps.workspaces.listTenants(workspaceId, false);
+    const known = new Set(tenants.map((t) => t.id));
+    const unknown = tenantIds?.find((id) => !known.has(id));
+    if (unknown !== undefined) throw new NotFoundError('The tenant');
+    const chosen = tenantIds ? [...new Set(tenantIds)] : [...known];
+    const groups = chosen.map((tenantId) => ({ tenantId, group: tenantGroup(tenantId) }));
+    const expiresAt = new Date(Date.now() + SUBSCRIPTION_TTL_SECONDS * 1000).toISOString();
+    await this.deps.hub.addUserToGroups(
+      principal.userId,
+      groups.map((g) => g.group),
+      SUBSCRIPTION_TTL_SECONDS,
+    );
+    return { groups, expiresAt };
+  }
+}
