@@ -17,7 +17,7 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  signalRAppServer: '420fcaa2-552c-430f-98ca-3264be4806c7'
+  signalRServiceOwner: '7e4f1700-ea5a-4f59-8f37-079cfe29dce3'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -96,12 +96,14 @@ resource cosmosData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@20
   }
 }
 
-// Negotiate client connections and push messages through the output binding.
-resource signalRAppServer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(signalR.id, principalId, roles.signalRAppServer)
+// Serverless mode needs the data-plane REST API: the output binding sends through it, and the app calls
+// :generateToken (user-bound client tokens) and user-group membership itself. SignalR App Server covers
+// server connections and key generation only; SignalR Service Owner covers both.
+resource signalRServiceOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(signalR.id, principalId, roles.signalRServiceOwner)
   scope: signalR
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.signalRAppServer)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.signalRServiceOwner)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -1,6 +1,7 @@
-// Azure SignalR Service in serverless mode: the Functions app negotiates connections and pushes through
-// the signalR output binding; clients never talk to the app over WebSockets. Access keys are disabled, so
-// the app authenticates with its managed identity (SignalR App Server, see access.bicep).
+// Azure SignalR Service in serverless mode: the Functions app hands out user-bound client tokens
+// (REST :generateToken), manages tenant groups over REST and pushes through the signalR output binding;
+// clients never talk to the app over WebSockets. Access keys are disabled, so the app authenticates with
+// its managed identity (SignalR Service Owner, see access.bicep).
 
 param location string
 param tags object
