@@ -1,0 +1,171 @@
+import { rmSync } from 'node:fs';
+import { startCloudProcess } from '../tests/support/cloud-process';
+
+/**
+ * `npm run bench:start`: start latency and throughput of the start route under a burst. Starts its own
+ * local cloud (the compiled `npm start`, as the tests do), makes 20 tenants connected to the simulated
+ * Microsoft tenants, fires 200 health-check starts at once across them (10 per tenant: one starts, the
+ * rest are deduplicated by the gate) and waits for the started runs to finish.
+ */
+
+const TENANTS = 20;
+const STARTS = 200;
+
+interface Result {
+  status: number;
+  ms: number;
+  runId?: string;
+}
+
+async function main(): Promise<void> {
+  console.log('Starting a local cloud for the benchmark…');
+  const cloud = await startCloudProcess({ env: { LOCAL_EXTRA_ENTRY_FILES: '' } });
+  try {
+    const { apiBaseUrl } = cloud.description.functions;
+    const token = cloud.description.demo!.users.find((u) => u.name === 'alice')!.token;
+    const microsoft = (
+      cloud.description.microsoft as {
+        tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
+      }
+    ).tenants.filter((t) => t.name === 'contoso' || t.name === 'fabrikam');
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${apiBaseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        body: text ? (JSON.parse(text) as Record<string, never>) : undefined,
+      };
+    };
+
+    const workspace = await call('POST', '/workspaces', { name: 'Start benchmark' });
+    const workspaceId = String((workspace.body as { id?: string } | undefined)?.id);
+    const tenantIds: string[] = [];
+    for (let i = 0; i < TENANTS; i++) {
+      const tenant = await call('POST', `/workspaces/${workspaceId}/tenants`, {
+        name: `bench-${i}`,
+        displayName: `Bench tenant ${i}`,
+      });
+      const tenantId = String((tenant.body as { id?: string } | undefined)?.id);
+      const target = microsoft[i % microsoft.length]!;
+      const connection = await call(
+        'POST',
+        `/workspaces/${workspaceId}/tenants/${tenantId}/provider-connections`,
+        {
+          displayName: `Simulated ${target.name}`,
+          entraTenantId: target.entraTenantId,
+          clientId: target.clientId,
+          credential: { authType: 'client_secret', clientSecret: target.clientSecret },
+        },
+      );
+      if (tenant.status !== 201 || connection.status !== 201) throw new Error('setting up tenants failed');
+      tenantIds.push(tenantId);
+    }
+    // Warm the token cache and the route once, so the burst measures steady state, not first use.
+    await call('GET', `/operations?workspaceId=${workspaceId}&limit=1`);
+
+    console.log(`Firing ${STARTS} concurrent starts across ${TENANTS} tenants…`);
+    const began = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: STARTS }, async (_, i): Promise<Result> => {
+        const t0 = performance.now();
+        const response = await call(
+          'POST',
+          `/workspaces/${workspaceId}/tenants/${tenantIds[i % TENANTS]}/operations`,
+          { type: 'provider.health_check' },
+        );
+        const run = (response.body as { run?: { id: string } } | undefined)?.run;
+        return { status: response.status, ms: performance.now() - t0, ...(run && { runId: run.id }) };
+      }),
+    );
+    const wallMs = performance.now() - began;
+
+    const started = [...new Set(results.filter((r) => r.status === 202).map((r) => r.runId!))];
+    const completed = await waitForRuns(call, started);
+    // The same start without contention: one at a time, each on an idle tenant.
+    const sequential: number[] = [];
+    for (const tenantId of tenantIds) {
+      const t0 = performance.now();
+      const response = await call('POST', `/workspaces/${workspaceId}/tenants/${tenantId}/operations`, {
+        type: 'provider.health_check',
+      });
+      if (response.status === 202) sequential.push(performance.now() - t0);
+    }
+    report(results, wallMs, started.length, completed, sequential);
+    if (results.some((r) => r.status >= 500)) process.exitCode = 1;
+  } finally {
+    await cloud.stop();
+    rmSync(cloud.dataDir, { recursive: true, force: true });
+  }
+}
+
+type Call = (method: string, path: string) => Promise<{ status: number; body?: Record<string, never> }>;
+
+/** Start → completed per run, from the run documents' own times. */
+async function waitForRuns(call: Call, runIds: string[]): Promise<number[]> {
+  const deadline = Date.now() + 120_000;
+  const durations = new Map<string, number>();
+  while (durations.size < runIds.length && Date.now() < deadline) {
+    for (const id of runIds.filter((r) => !durations.has(r))) {
+      const run = (await call('GET', `/operations/${id}`)).body as
+        { status?: string; createdAt?: string; completedAt?: string } | undefined;
+      if (run?.status === 'completed')
+        durations.set(id, Date.parse(run.completedAt!) - Date.parse(run.createdAt!));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return [...durations.values()];
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function report(
+  results: Result[],
+  wallMs: number,
+  started: number,
+  completed: number[],
+  sequential: number[],
+): void {
+  const byStatus = new Map<number, number[]>();
+  for (const r of results) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.ms]);
+  const row = (label: string, values: number[]) =>
+    `  ${label.padEnd(22)} n=${String(values.length).padStart(3)}  p50 ${percentile(values, 50).toFixed(1).padStart(7)} ms` +
+    `  p95 ${percentile(values, 95).toFixed(1).padStart(7)} ms  max ${Math.max(...values)
+      .toFixed(1)
+      .padStart(7)} ms`;
+  console.log('\nStart latency (HTTP round trip of POST …/operations):');
+  console.log(
+    row(
+      'all responses',
+      results.map((r) => r.ms),
+    ),
+  );
+  for (const [status, values] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const label =
+      { 202: '202 started', 200: '200 deduplicated', 409: '409 scope_busy' }[status] ?? `${status}`;
+    console.log(row(label, values));
+  }
+  console.log(
+    `\nThroughput: ${((results.length / wallMs) * 1000).toFixed(0)} starts/s answered ` +
+      `(${results.length} in ${wallMs.toFixed(0)} ms), ${started} runs started`,
+  );
+  console.log(`5xx responses: ${results.filter((r) => r.status >= 500).length}`);
+  console.log(row('\nuncontended 202 (one at a time)', sequential).replace(/^ {2}/, ''));
+  if (completed.length > 0)
+    console.log(
+      `Started runs, queued → completed: p50 ${percentile(completed, 50)} ms, p95 ${percentile(completed, 95)} ms ` +
+        `(${completed.length}/${started} finished)`,
+    );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
