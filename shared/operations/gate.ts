@@ -164,11 +164,17 @@ function newRun(request: StartRequest, runId: string, identityKey: string): Run 
   };
 }
 
-function failDispatch(deps: GateDeps, runId: string, message = 'The orchestration could not be started.') {
-  return deps.lifecycle.complete(runId, {
+async function failDispatch(
+  deps: GateDeps,
+  runId: string,
+  message = 'The orchestration could not be started.',
+): Promise<Run> {
+  const failed = await deps.lifecycle.complete(runId, {
     outcome: 'failed',
     failures: [{ reasonCode: 'dispatch_failed', message }],
   });
+  await auditSystem(deps, failed, 'operation.dispatch_failed');
+  return failed;
 }
 
 export type ScheduledStartOutcome =
@@ -247,6 +253,21 @@ async function failStale(deps: GateDeps, run: Run): Promise<void> {
     ],
   });
   await deps.dispatcher.terminate(run.instanceId, 'stale_run').catch(() => undefined);
+  await auditSystem(deps, run, 'operation.stale');
+}
+
+/** Runs the system ended (nobody asked): on record too, once per run even when a step is retried. */
+function auditSystem(deps: GateDeps, run: Run, action: string) {
+  return deps.audit.record({
+    workspaceId: run.workspaceId,
+    tenantId: run.tenantId,
+    actor: { kind: 'system' },
+    action,
+    target: { type: 'operation', id: run.id },
+    outcome: 'failure',
+    metadata: { type: run.type },
+    idempotencyKey: `${run.id}:${action}`,
+  });
 }
 
 function audit(

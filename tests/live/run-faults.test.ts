@@ -5,6 +5,20 @@ import { finished, microsoftControl, operationsPath, start } from './support';
 
 const STALE_AFTER_MS = 1500; // test.stuck's threshold (tests/fixtures/functions/runs.ts)
 
+async function auditOf(workspaceId: string, runId: string) {
+  const audit = await api('GET', `/workspaces/${workspaceId}/audit?limit=200`, { as: 'alice' });
+  return (
+    audit.body.items as Array<{
+      action: string;
+      outcome: string;
+      actor: { kind: string };
+      target: { id: string };
+    }>
+  )
+    .filter((e) => e.target.id === runId)
+    .map((e) => `${e.action}:${e.outcome}:${e.actor.kind}`);
+}
+
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -33,6 +47,9 @@ describe('runs under faults', () => {
       outcome: 'failed',
       failures: [expect.objectContaining({ reasonCode: 'dispatch_failed' })],
     });
+    expect(await auditOf(scope.workspaceId, refused.body.run.id)).toEqual(
+      expect.arrayContaining(['operation.start:success:user', 'operation.dispatch_failed:failure:system']),
+    );
     // …and it does not hold the tenant.
     const next = await start(scope, 'olga', { type: 'test.progress', steps: 1, stepMs: 0 });
     expect((await finished(next.id)).outcome).toBe('succeeded');
@@ -53,6 +70,7 @@ describe('runs under faults', () => {
       failures: [expect.objectContaining({ reasonCode: 'stale_run' })],
     });
     expect((await finished(next.id)).outcome).toBe('succeeded');
+    expect(await auditOf(scope.workspaceId, stuck.id)).toContain('operation.stale:failure:system');
     expect(
       await eventually(async () =>
         (await durableStatus(stuck.instanceId)) === 'Terminated' ? true : undefined,
