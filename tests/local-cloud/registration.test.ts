@@ -57,7 +57,8 @@ describe('production entry files, as the Azure host will see them', () => {
         }
       }
       for (const output of outputsOf(fn).filter((o) => o.type === 'signalR')) {
-        expect(output.hubName).toMatch(/^[a-z][a-z0-9_]*$/);
+        // A literal hub (lower case, as the service normalizes it) or an app setting the host resolves.
+        expect(output.hubName).toMatch(/^([a-z][a-z0-9_]*|%[A-Za-z0-9_]+%)$/);
         expect(output.connectionStringSetting).toBe(HOST_CONNECTION_SETTINGS.signalR);
       }
       for (const input of extraInputsOf(fn).filter((i) => i.type === 'signalRConnectionInfo')) {
