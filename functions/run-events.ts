@@ -39,7 +39,7 @@ app.cosmosDB('runEvents', {
   // A failed batch (a notification or Service Bus write) is retried rather than skipped.
   retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: 1000, maximumInterval: 30_000 },
   handler: async (documents: unknown[], context: InvocationContext) => {
-    const result = await getServices().runFanOut.handle(documents);
+    const result = await getServices().runFanOut.handle(documents, (message) => context.warn(message));
     if (result.pushes.length > 0) context.extraOutputs.set(pushes, result.pushes);
     if (result.unpublished.length > 0)
       context.extraOutputs.set(

@@ -51,14 +51,15 @@ export class RunFanOut {
 
   constructor(private readonly deps: FanOutDeps) {}
 
-  async handle(documents: unknown[]): Promise<FanOutResult> {
+  /** `warn` reports documents that are not runs (the invocation's logger, from the function). */
+  async handle(documents: unknown[], warn = this.deps.warn): Promise<FanOutResult> {
     const now = this.deps.now ?? Date.now;
     const pushes: LivePush[] = [];
     const events: RunLifecycleEvent[] = [];
     const writes: Array<Promise<unknown>> = [];
     const remembered = new Map<string, RunMemory>();
     let holdMs = 0;
-    for (const run of this.parse(documents)) {
+    for (const run of this.parse(documents, warn)) {
       const previous = remembered.get(run.id) ?? this.memory.get(run.id);
       const memory: RunMemory = previous
         ? { ...previous, delivered: new Set(previous.delivered) }
@@ -96,15 +97,12 @@ export class RunFanOut {
     return { pushes, unpublished };
   }
 
-  private parse(documents: unknown[]): Run[] {
+  private parse(documents: unknown[], warn: FanOutDeps['warn']): Run[] {
     const runs: Run[] = [];
     for (const document of documents) {
       const parsed = runSchema.safeParse(document);
       if (parsed.success) runs.push(parsed.data);
-      else
-        this.deps.warn?.(
-          `Skipped a document of the runs container that is not a run: ${parsed.error.message}`,
-        );
+      else warn?.(`Skipped a document of the runs container that is not a run: ${parsed.error.message}`);
     }
     return runs;
   }
