@@ -4,3 +4,5 @@ import './provider-health-check/orchestrator';
 import './provider-health-check/activities';
 import './provider-verification/orchestrator';
 import './provider-verification/activities';
+import './inventory-sync/orchestrator';
+import './inventory-sync/activities';

@@ -10,6 +10,7 @@ import { isActive, type Run } from './model';
 import { findRunType, runTypes } from './run-types';
 import type { RunQuery, RunStore } from './run-store';
 import './types';
+import '../inventory/run-type';
 
 export interface OperationsDeps {
   runs: RunStore;

@@ -40,13 +40,16 @@ export const CONTAINERS = {
   inventory: {
     id: 'inventory',
     partitionKey: '/tenantId',
-    purpose: 'One inventory item per Graph object of a managed tenant.',
+    // Sync cursors and run state opt in with `ttl`; items never expire.
+    defaultTtl: -1,
+    purpose: 'One inventory item per Graph object of a managed tenant, plus sync cursors and run state.',
   },
   policyVersions: {
     id: 'policyVersions',
     partitionKey: '/tenantId',
-    excludedPaths: ['/payload/*'],
-    purpose: 'Content-addressed versions of Graph objects (payload + assignments).',
+    excludedPaths: ['/content/*', '/data/?'],
+    purpose:
+      'Content-addressed versions of Graph objects (content + assignments); chunk documents for large ones.',
   },
   backups: { id: 'backups', partitionKey: '/tenantId', purpose: 'Backup sets and backup schedules.' },
   notifications: {

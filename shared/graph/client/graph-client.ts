@@ -28,6 +28,11 @@ export interface GraphPage {
   /** 1-based position of the page in the collection. */
   pageNumber: number;
   items: GraphObject[];
+  /**
+   * Where the collection continues (`@odata.nextLink`), absent on the last page: lets a long read stop at
+   * a page boundary and resume elsewhere with `continuePages` (one activity per page range).
+   */
+  nextLink?: string;
 }
 
 /** A request the client sends: a contract's request, or the client's own `$batch` envelope. */
@@ -108,7 +113,7 @@ export class GraphClient {
     let body = await this.call(spec, options);
     for (let pageNumber = 1; ; pageNumber++) {
       const page = asCollection(body, spec.contractKey);
-      yield { pageNumber, items: page.value };
+      yield { pageNumber, items: page.value, ...(page.nextLink && { nextLink: page.nextLink }) };
       if (!page.nextLink) return;
       body = await this.followNextLink(page.nextLink, spec.contractKey, options);
     }
@@ -125,7 +130,7 @@ export class GraphClient {
   ): AsyncGenerator<GraphPage> {
     for (let pageNumber = 2, link: string | undefined = nextLink; link; pageNumber++) {
       const page = asCollection(await this.followNextLink(link, contractKey, options), contractKey);
-      yield { pageNumber, items: page.value };
+      yield { pageNumber, items: page.value, ...(page.nextLink && { nextLink: page.nextLink }) };
       link = page.nextLink;
     }
   }

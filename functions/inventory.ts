@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { listOf, tenantParams } from '../shared/api/schemas';
+import { inventoryStores } from '../shared/inventory/services';
+import {
+  diffQuery,
+  diffView,
+  historyView,
+  inventoryItemView,
+  inventoryListQuery,
+  itemWithVersionView,
+  versionView,
+} from '../shared/inventory/views';
+import { requireTenant } from '../shared/workspaces/require-tenant';
+import { defineRoute } from './http/route';
+
+const tag = 'Inventory';
+const access = { kind: 'workspace', capability: 'workspace.view' } as const;
+// Item ids embed Graph ids; unknown ones are a 404 of the item, not a validation error.
+const itemParams = tenantParams.extend({ itemId: z.string().min(1).max(300) });
+const versionParams = itemParams.extend({ versionId: z.string().min(1).max(200) });
+const base = '/workspaces/{workspaceId}/tenants/{tenantId}/inventory';
+
+defineRoute(
+  {
+    name: 'listInventory',
+    method: 'GET',
+    path: base,
+    summary: 'Inventory items of a tenant, filtered and searched (from the database only)',
+    tag,
+    access,
+    params: tenantParams,
+    query: inventoryListQuery,
+    responses: { 200: { description: 'Items', schema: listOf(inventoryItemView) } },
+  },
+  async ({ params, query }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await inventoryStores().queries.list(params.tenantId, query) };
+  },
+);
+
+defineRoute(
+  {
+    name: 'getInventoryItem',
+    method: 'GET',
+    path: `${base}/{itemId}`,
+    summary: 'One inventory item with its current version (content, sub-resources, assignments)',
+    tag,
+    access,
+    params: itemParams,
+    responses: { 200: { description: 'The item', schema: itemWithVersionView } },
+  },
+  async ({ params }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await inventoryStores().queries.item(params.tenantId, params.itemId) };
+  },
+);
+
+defineRoute(
+  {
+    name: 'listInventoryItemVersions',
+    method: 'GET',
+    path: `${base}/{itemId}/versions`,
+    summary: 'The change history of an item, newest first',
+    tag,
+    access,
+    params: itemParams,
+    responses: { 200: { description: 'Versions', schema: listOf(historyView) } },
+  },
+  async ({ params }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await inventoryStores().queries.history(params.tenantId, params.itemId) };
+  },
+);
+
+defineRoute(
+  {
+    name: 'getInventoryItemVersion',
+    method: 'GET',
+    path: `${base}/{itemId}/versions/{versionId}`,
+    summary: 'One version of an item, with its full content',
+    tag,
+    access,
+    params: versionParams,
+    responses: { 200: { description: 'The version', schema: versionView } },
+  },
+  async ({ params }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return {
+      status: 200,
+      body: await inventoryStores().queries.version(params.tenantId, params.itemId, params.versionId),
+    };
+  },
+);
+
+defineRoute(
+  {
+    name: 'diffInventoryItemVersions',
+    method: 'GET',
+    path: `${base}/{itemId}/diff`,
+    summary: 'JSON diff between two versions of an item (default: previous → current)',
+    tag,
+    access,
+    params: itemParams,
+    query: diffQuery,
+    responses: { 200: { description: 'The changes', schema: diffView } },
+  },
+  async ({ params, query }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await inventoryStores().queries.diff(params.tenantId, params.itemId, query) };
+  },
+);

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Intune's documented read budget for one app in one tenant: 1000 requests per 20 s (every request of a
+ * `$batch` counts). The inventory paces itself at 90 % of it, so the rest of the app (and a restart that
+ * forgot what was spent) keeps some room, and a sync is never throttled into Retry-After pauses.
+ */
+export const INTUNE_APP_BUDGET = { requests: 1000, windowSeconds: 20 } as const;
+export const BUDGET_SHARE = 0.9;
+
+/**
+ * A token bucket per (Entra tenant, app) in this process: `take(n)` resolves once `n` requests may be
+ * sent. Takers are served in arrival order, so a large batch is not starved by single pages. Graph's
+ * own 429s remain the safety net (the client pauses the tenant for their Retry-After).
+ */
+export class GraphBudget {
+  private tokens: number;
+  private updatedAt: number;
+  private queue: Promise<void> = Promise.resolve();
+  readonly capacity: number;
+  /** Tokens per millisecond. */
+  readonly rate: number;
+
+  constructor(
+    requests: number,
+    windowSeconds: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.capacity = requests;
+    this.rate = requests / (windowSeconds * 1000);
+    this.tokens = requests;
+    this.updatedAt = this.now();
+  }
+
+  take(count: number, signal?: AbortSignal): Promise<void> {
+    const want = Math.min(Math.max(count, 0), this.capacity);
+    const turn = this.queue.then(async () => {
+      for (;;) {
+        this.refill();
+        if (this.tokens >= want) {
+          this.tokens -= want;
+          return;
+        }
+        await sleep(Math.ceil((want - this.tokens) / this.rate), undefined, { signal });
+      }
+    });
+    // A taker that gave up (aborted) must not block the ones behind it.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Tokens available now (for tests and diagnostics). */
+  available(): number {
+    this.refill();
+    return this.tokens;
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.rate);
+    this.updatedAt = now;
+  }
+}
+
+const budgets = new Map<string, GraphBudget>();
+
+/** The process-wide budget of one app registration in one tenant. */
+export function graphBudgetFor(entraTenantId: string, clientId: string): GraphBudget {
+  const key = `${entraTenantId.toLowerCase()}|${clientId.toLowerCase()}`;
+  let budget = budgets.get(key);
+  if (!budget) {
+    budget = new GraphBudget(
+      Math.floor(INTUNE_APP_BUDGET.requests * BUDGET_SHARE),
+      INTUNE_APP_BUDGET.windowSeconds,
+    );
+    budgets.set(key, budget);
+  }
+  return budget;
+}

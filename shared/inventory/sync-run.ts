@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import { getServices } from '../app/services';
+import type { Completion } from '../operations/lifecycle';
+import { runFailureSchema, type RunCounts, type RunFailure } from '../operations/model';
+import { graphForRun, toRunFailure } from '../providers/graph-access';
+import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
+import type { GraphContract } from '../graph';
+import type { DependencyResult } from './dependencies';
+import { canonicalSelection, resolveSelection, type InventorySelectionInput } from './selection';
+import { inventoryStores } from './services';
+import {
+  addTallies,
+  emptyTally,
+  typeTallySchema,
+  WORKING_DOCUMENT_TTL_SECONDS,
+  type TypeTally,
+} from './store/cursors';
+import { loadRun, type TypeStatus } from './sync-type';
+
+/** Types read at once per sync: each reads ahead on its own, and all share the tenant's Graph budget. */
+export const SYNC_LANES = 4;
+/** A type with more objects is read one page range (activity) at a time. */
+export const SEGMENT_MAX_OBJECTS = 2000;
+/** Failures that no other type can escape: the sync stops reading when one of them appears. */
+const FATAL = new Set(['provider_auth_failed', 'provider_not_configured']);
+
+const claimSchema = z.object({
+  policyType: z.string(),
+  segment: z.number().int(),
+  continuation: z.string().nullable(),
+});
+/** The next page range a lane reads. */
+export type Claim = z.infer<typeof claimSchema>;
+
+const typeStatusSchema = z.enum(['succeeded', 'partial', 'failed']);
+
+/** What a finished segment reports back: counts and a cursor id, never payloads. */
+export const segmentOutcomeSchema = z.object({
+  policyType: z.string(),
+  segment: z.number().int(),
+  status: typeStatusSchema,
+  /** The type's figures so far (this segment and the ones before). */
+  total: typeTallySchema,
+  failure: runFailureSchema.optional(),
+  continuation: z.string().nullable(),
+});
+export type SegmentOutcome = z.infer<typeof segmentOutcomeSchema>;
+
+const typeOutcomeSchema = z.object({
+  status: typeStatusSchema,
+  segments: z.number().int(),
+  tally: typeTallySchema,
+  failure: runFailureSchema.optional(),
+});
+
+const syncStateSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  docType: z.literal('syncState'),
+  runId: z.string(),
+  types: z.array(z.string()),
+  includeDependencies: z.boolean(),
+  queue: z.array(z.string()),
+  claims: z.record(z.string(), claimSchema.nullable()),
+  outcomes: z.record(z.string(), typeOutcomeSchema),
+  aborted: runFailureSchema.nullable(),
+  dependencies: z.record(z.string(), z.unknown()).nullable(),
+  ttl: z.number().int(),
+});
+type SyncState = z.infer<typeof syncStateSchema>;
+
+const summarySchema = z.object({
+  id: z.literal('summary'),
+  tenantId: z.string(),
+  docType: z.literal('summary'),
+  lastRunId: z.string(),
+  lastCompletedAt: z.string(),
+  objectsByType: z.record(z.string(), z.number().int()),
+});
+
+const stateId = (runId: string) => `sync:${runId}`;
+
+export type PlanResult =
+  { lanes: number; types: number; includeDependencies: boolean } | { failure: RunFailure };
+
+/**
+ * Plans a sync: the selection's types, most expensive first (by the previous sync's object counts and
+ * the reads each object needs), in a state document the lanes claim work from. Fails early (no Graph
+ * request) when the tenant has no usable connection. Idempotent: a retried plan finds its state.
+ */
+export async function planSync(runId: string): Promise<PlanResult> {
+  const run = await loadRun(runId);
+  try {
+    await graphForRun(run);
+  } catch (error) {
+    return { failure: toRunFailure(error) };
+  }
+  const selection = canonicalSelection((run.context.selection ?? {}) as InventorySelectionInput);
+  const container = inventoryStores().items.container;
+  const summary = await readItem(container, 'summary', run.tenantId);
+  const previous = summary ? summarySchema.parse(withoutSystemFields(summary)).objectsByType : {};
+  const types = resolveSelection(selection)
+    .map((contract) => ({ contract, cost: (previous[contract.key] ?? 50) * readsPerObject(contract) }))
+    .sort((a, b) => b.cost - a.cost)
+    .map(({ contract }) => contract.key);
+  const state: SyncState = {
+    id: stateId(runId),
+    tenantId: run.tenantId,
+    docType: 'syncState',
+    runId,
+    types,
+    includeDependencies: selection.includeDependencies,
+    queue: types,
+    claims: {},
+    outcomes: {},
+    aborted: null,
+    dependencies: null,
+    ttl: WORKING_DOCUMENT_TTL_SECONDS,
+  };
+  try {
+    await container.items.create(state);
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
+  await getServices().lifecycle.progress(runId, {
+    progress: `Reading ${types.length} policy types`,
+    counts: { total: 0, processed: 0, succeeded: 0, failed: 0, skipped: 0, byType: {} },
+  });
+  return {
+    lanes: Math.max(1, Math.min(SYNC_LANES, types.length)),
+    types: types.length,
+    includeDependencies: selection.includeDependencies,
+  };
+}
+
+/** Requests per object beyond the list: the weight of a type when ordering the work. */
+function readsPerObject(contract: GraphContract): number {
+  let reads = 1;
+  if (contract.detailRead === 'getById') reads++;
+  if (contract.assignments.read === 'subresource') reads++;
+  for (const sub of contract.subResources) {
+    if (sub.read === 'batch') reads++;
+    if (sub.children?.length) reads += 3;
+  }
+  return reads;
+}
+
+/**
+ * A lane's next page range, after recording what its previous one did: the type's next segment when
+ * it has more pages, else the next type in the queue, else nothing. Keyed by lane and step, so a retried
+ * claim gets the same answer. Also the run's progress: counts per type and overall.
+ */
+export async function claimNext(input: {
+  runId: string;
+  lane: number;
+  step: number;
+  finished: SegmentOutcome | null;
+}): Promise<Claim | null> {
+  const run = await loadRun(input.runId);
+  const key = `${input.lane}:${input.step}`;
+  const state = await updateState(run.tenantId, input.runId, (current) => {
+    if (key in current.claims) return undefined;
+    const next = structuredClone(current);
+    const finished = input.finished;
+    let claim: Claim | null = null;
+    if (finished) {
+      next.outcomes[finished.policyType] = {
+        status: combine(next.outcomes[finished.policyType]?.status, finished.status, finished.total),
+        segments: finished.segment + 1,
+        tally: finished.total,
+        ...((finished.failure ?? next.outcomes[finished.policyType]?.failure) && {
+          failure: finished.failure ?? next.outcomes[finished.policyType]!.failure,
+        }),
+      };
+      if (finished.failure && FATAL.has(finished.failure.reasonCode) && !next.aborted) {
+        next.aborted = { ...finished.failure, target: undefined };
+        next.queue = [];
+      }
+      if (finished.continuation && !next.aborted)
+        claim = {
+          policyType: finished.policyType,
+          segment: finished.segment + 1,
+          continuation: finished.continuation,
+        };
+    }
+    const queued = claim ? undefined : next.queue.shift();
+    if (queued) claim = { policyType: queued, segment: 0, continuation: null };
+    next.claims[key] = claim;
+    return next;
+  });
+  const claim = state.claims[key] ?? null;
+  const done = Object.keys(state.outcomes).length;
+  await getServices().lifecycle.progress(input.runId, {
+    progress: `${done} of ${state.types.length} policy types read`,
+    counts: countsOf(state),
+  });
+  return claim;
+}
+
+/** A type's status over its segments: one that failed after earlier pages were stored is partial. */
+function combine(previous: TypeStatus | undefined, latest: TypeStatus, total: TypeTally): TypeStatus {
+  if (!previous) return latest === 'failed' && total.objects > 0 ? 'partial' : latest;
+  return previous === 'succeeded' && latest === 'succeeded' ? 'succeeded' : 'partial';
+}
+
+export async function recordDependencies(
+  runId: string,
+  result: Omit<DependencyResult, 'versions'>,
+): Promise<void> {
+  const run = await loadRun(runId);
+  await updateState(run.tenantId, runId, (current) => ({ ...current, dependencies: { ...result } }));
+}
+
+/**
+ * The run's end: outcome, failures (one per failed type, or the one that stopped the sync), counts per
+ * type, and the figures of every type in `result`. Remembers the object counts for the next plan.
+ */
+export async function summarizeSync(runId: string): Promise<Completion> {
+  const run = await loadRun(runId);
+  const state = await readState(run.tenantId, runId);
+  const outcomes = Object.entries(state.outcomes);
+  const dependencyFailure = state.dependencies?.failure as RunFailure | undefined;
+  const failures: RunFailure[] = state.aborted
+    ? [state.aborted]
+    : [
+        ...outcomes.flatMap(([, outcome]) => (outcome.failure ? [outcome.failure] : [])),
+        ...(dependencyFailure ? [dependencyFailure] : []),
+      ];
+  const succeeded = outcomes.filter(([, o]) => o.status === 'succeeded').length;
+  const anyRead = outcomes.some(([, o]) => o.status !== 'failed');
+  const outcome: Completion['outcome'] =
+    state.aborted || (state.types.length > 0 && !anyRead)
+      ? 'failed'
+      : failures.length > 0 || succeeded < state.types.length
+        ? 'partially_succeeded'
+        : 'succeeded';
+  const totals = outcomes.reduce((sum, [, o]) => addTallies(sum, o.tally), emptyTally());
+  const now = new Date().toISOString();
+  await inventoryStores().items.container.items.upsert({
+    id: 'summary',
+    tenantId: run.tenantId,
+    docType: 'summary',
+    lastRunId: runId,
+    lastCompletedAt: now,
+    objectsByType: Object.fromEntries(outcomes.map(([type, o]) => [type, o.tally.objects])),
+  });
+  return {
+    outcome,
+    failures,
+    counts: countsOf(state),
+    result: {
+      types: Object.fromEntries(
+        state.types.map((type) => {
+          const o = state.outcomes[type];
+          return [type, o ? { status: o.status, segments: o.segments, ...o.tally } : { status: 'skipped' }];
+        }),
+      ),
+      totals,
+      dependencies: state.dependencies,
+    },
+  };
+}
+
+function countsOf(state: SyncState): RunCounts {
+  const outcomes = Object.entries(state.outcomes);
+  const sum = (pick: (tally: TypeTally) => number) => outcomes.reduce((n, [, o]) => n + pick(o.tally), 0);
+  const stored = (t: TypeTally) => t.new + t.changed + t.unchanged + t.restored;
+  return {
+    total: sum((t) => t.objects),
+    processed: sum((t) => t.objects),
+    succeeded: sum(stored),
+    failed: sum((t) => t.failed),
+    skipped: sum((t) => t.skipped),
+    byType: Object.fromEntries(
+      outcomes.map(([type, o]) => [
+        type,
+        {
+          total: o.tally.objects,
+          failed: o.status === 'failed' ? Math.max(1, o.tally.failed) : o.tally.failed,
+        },
+      ]),
+    ),
+  };
+}
+
+async function readState(tenantId: string, runId: string): Promise<SyncState> {
+  const doc = await readItem(inventoryStores().items.container, stateId(runId), tenantId);
+  if (!doc) throw new Error(`The sync state of run ${runId} is missing.`);
+  return syncStateSchema.parse(withoutSystemFields(doc));
+}
+
+function updateState(
+  tenantId: string,
+  runId: string,
+  mutate: (state: SyncState) => SyncState | undefined,
+): Promise<SyncState> {
+  return updateWithEtag<SyncState>(
+    inventoryStores().items.container,
+    stateId(runId),
+    tenantId,
+    (current) => {
+      const next = mutate(syncStateSchema.parse(withoutSystemFields(current)));
+      return next;
+    },
+    'The sync state',
+    30,
+  );
+}
