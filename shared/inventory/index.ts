@@ -13,6 +13,8 @@
  * Stored data (DB only, never Graph):
  * - `readVersion(tenantId, versionId)` a version with its full content (reassembled when chunked).
  * - `InventoryQueries`: list/search items, one item, its history, diffs.
+ * - `versionSummaries`, `inventoryVersionReferences`, `storedVersions`, `deleteVersions`: what backups
+ *   need to name the versions they pin and to garbage-collect versions nothing references.
  */
 export {
   inventorySelectionSchema,
@@ -41,6 +43,14 @@ export {
   type HistoryEntry,
 } from './model';
 export { INVENTORY_SYNC, inventorySyncRunType } from './run-type';
+export {
+  versionSummaries,
+  inventoryVersionReferences,
+  storedVersions,
+  deleteVersions,
+  type VersionSummary,
+  type StoredVersion,
+} from './version-catalog';
 
 import { inventoryStores } from './services';
 import type { PolicyVersion, VersionContent } from './model';
