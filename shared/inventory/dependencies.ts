@@ -1,6 +1,7 @@
 import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
 import type { RunFailure } from '../operations/model';
 import { graphForRun, toRunFailure } from '../providers/graph-access';
+import { BatchQueue } from './batch-queue';
 import { graphBudgetFor } from './graph-budget';
 import type { InventoryItem } from './model';
 import { markRemoved, observe } from './observe';
@@ -30,8 +31,9 @@ export interface DependencyResult {
 
 /**
  * The groups the tenant's current items are assigned to (id, name, type, membership rule), stored as
- * inventory items of type `groups` with their own versions. One directory page is read first (most
- * tenants' groups fit in it); whatever it did not hold is read by id, 20 to a `$batch`.
+ * inventory items of type `groups` with their own versions. One directory page (999 groups) is read
+ * first: most tenants' groups fit in it. In a larger directory, what it did not hold is read by id,
+ * 20 to a `$batch`, rather than listing the whole directory for a few hundred referenced groups.
  */
 export async function syncDependencies(request: {
   runId: string;
@@ -57,11 +59,14 @@ export async function syncDependencies(request: {
   let graph: GraphReadContext;
   try {
     const access = await graphForRun(run);
+    const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
+    const correlation = { runId: run.id, tenantId: run.tenantId };
     graph = {
       client: access.client,
-      budget: graphBudgetFor(access.connection.entraTenantId, access.connection.clientId),
-      correlation: { runId: run.id, tenantId: run.tenantId },
-      stats: { pages: 0, batches: 0, subRequests: 0 },
+      budget,
+      batches: new BatchQueue(access.client, budget, correlation),
+      correlation,
+      stats: { pages: 0, subRequests: 0 },
     };
   } catch (error) {
     return { ...result, failure: toRunFailure(error, contract.key) };
@@ -76,21 +81,19 @@ export async function syncDependencies(request: {
       for (const group of first.done ? [] : first.value.items) {
         if (remaining.delete(String(group.id))) found.push(group);
       }
-      const ids = [...remaining];
-      for (let start = 0; start < ids.length; start += 20) {
-        const chunk = ids.slice(start, start + 20);
-        await graph.budget.take(chunk.length);
-        graph.stats.batches++;
-        graph.stats.subRequests += chunk.length;
-        const answers = await graph.client.batch(
-          chunk.map((id) => getByIdRequest(contract, id)),
-          { correlation: graph.correlation },
-        );
-        for (const answer of answers) {
-          if (answer.ok) found.push(answer.body as GraphObject);
-          else if (isGraphNotFound(answer.error)) result.unresolved++;
-          else throw answer.error;
-        }
+      // The whole directory fit in that page: what it did not hold does not exist (deleted groups).
+      if (first.done || !first.value.nextLink) {
+        result.unresolved = remaining.size;
+        remaining.clear();
+      }
+      graph.stats.subRequests += remaining.size;
+      const answers = await Promise.all(
+        [...remaining].map((id) => graph.batches.read(getByIdRequest(contract, id))),
+      );
+      for (const answer of answers) {
+        if (answer.ok) found.push(answer.body as GraphObject);
+        else if (isGraphNotFound(answer.error)) result.unresolved++;
+        else throw answer.error;
       }
     }
   } catch (error) {

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Intune's documented read budget for one app in one tenant: 1000 requests per 20 s (every request of a
- * `$batch` counts). The inventory paces itself at 90 % of it, so the rest of the app (and a restart that
- * forgot what was spent) keeps some room, and a sync is never throttled into Retry-After pauses.
+ * Intune's documented budget for one app in one tenant: 1000 requests per 20 s (every request of a
+ * `$batch` counts). The inventory paces itself at 95 % of it, so a little is left for the rest of the
+ * app, and a sync is not throttled into Retry-After pauses that would stall every read of the tenant.
  */
 export const INTUNE_APP_BUDGET = { requests: 1000, windowSeconds: 20 } as const;
-export const BUDGET_SHARE = 0.9;
+export const BUDGET_SHARE = 0.95;
 
 /**
  * A token bucket per (Entra tenant, app) in this process: `take(n)` resolves once `n` requests may be
@@ -47,6 +47,12 @@ export class GraphBudget {
     // A taker that gave up (aborted) must not block the ones behind it.
     this.queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /** Gives back tokens taken but not spent (a batch that went out with fewer requests than planned). */
+  refund(count: number): void {
+    this.refill();
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, count));
   }
 
   /** Tokens available now (for tests and diagnostics). */

@@ -13,11 +13,9 @@ import {
   type GraphRequestSpec,
   type SubResourceContract,
 } from '../graph';
+import type { BatchQueue } from './batch-queue';
 import type { GraphBudget } from './graph-budget';
 import { sortById } from './normalize';
-
-/** Graph's limit of requests in one `$batch`. */
-const BATCH_SIZE = 20;
 
 /**
  * Page sizes to ask for where the service's default is small: the settings catalog family pages at 25
@@ -34,6 +32,8 @@ const PAGE_SIZE_HINTS: Readonly<Record<string, number>> = {
 export interface GraphReadContext {
   client: GraphClient;
   budget: GraphBudget;
+  /** Packs single reads into `$batch`es (shared with the run's other reads in this process). */
+  batches: BatchQueue;
   correlation: GraphCorrelation;
   signal?: AbortSignal;
   /** Requests actually sent, for the run's figures. */
@@ -42,7 +42,7 @@ export interface GraphReadContext {
 
 export interface ReadStats {
   pages: number;
-  batches: number;
+  /** Reads sent inside `$batch`es. */
   subRequests: number;
 }
 
@@ -100,8 +100,8 @@ interface PendingRead {
 
 /**
  * Completes a page's objects: the reads the list cannot give (script content by id, assignments and
- * sub-resources Graph does not `$expand`, then the children of those sub-resources) packed 20 to a
- * `$batch`, each batch paid for from the budget. One failed read marks only its object.
+ * sub-resources Graph does not `$expand`, then the children of those sub-resources), sent through the
+ * run's batch queue. One failed read marks only its object.
  */
 export async function readDetails(
   context: GraphReadContext,
@@ -212,37 +212,18 @@ async function collection(
   }
 }
 
-/** Sends the reads 20 to a `$batch` (the batches concurrently, each paid from the budget first). */
+/** Queues the reads (the batch queue packs and paces them) and applies each answer to its object. */
 async function runReads(context: GraphReadContext, pending: PendingRead[]): Promise<void> {
-  const chunks: PendingRead[][] = [];
-  for (let start = 0; start < pending.length; start += BATCH_SIZE)
-    chunks.push(pending.slice(start, start + BATCH_SIZE));
+  context.stats.subRequests += pending.length;
   await Promise.all(
-    chunks.map(async (chunk) => {
-      await context.budget.take(chunk.length, context.signal);
-      context.stats.batches++;
-      context.stats.subRequests += chunk.length;
-      let results;
+    pending.map(async (read) => {
       try {
-        results = await context.client.batch(
-          chunk.map((read) => read.spec),
-          { correlation: context.correlation, signal: context.signal },
-        );
+        const result = await context.batches.read(read.spec);
+        if (!result.ok) return fail(read.read, result.error);
+        await read.apply(result.body, read.read);
       } catch (error) {
-        for (const read of chunk) fail(read.read, error);
-        return;
+        fail(read.read, error);
       }
-      await Promise.all(
-        chunk.map(async (read, index) => {
-          const result = results[index]!;
-          if (!result.ok) return fail(read.read, result.error);
-          try {
-            await read.apply(result.body, read.read);
-          } catch (error) {
-            fail(read.read, error);
-          }
-        }),
-      );
     }),
   );
 }

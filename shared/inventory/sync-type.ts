@@ -2,6 +2,7 @@ import { getServices } from '../app/services';
 import { findContract, graphContracts, type GraphContract, type GraphObject } from '../graph';
 import type { Run, RunFailure } from '../operations/model';
 import { graphForRun, toRunFailure } from '../providers/graph-access';
+import { acquireBatchQueue, allowManyListeners } from './batch-queue';
 import { graphBudgetFor } from './graph-budget';
 import { markRemoved, observe, seenOnly, type ObserveContext } from './observe';
 import { readDetails, readPages, type GraphReadContext } from './reader';
@@ -106,13 +107,18 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
     return finish('failed', null, toRunFailure(error, contract.key));
   }
   const abort = new AbortController();
+  allowManyListeners(abort.signal);
   const heartbeat = heartbeatFor(run.id, abort);
+  const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
+  const correlation = { runId: run.id, tenantId: run.tenantId };
+  const batches = acquireBatchQueue(access.client, budget, correlation);
   const graph: GraphReadContext = {
     client: access.client,
-    budget: graphBudgetFor(access.connection.entraTenantId, access.connection.clientId),
-    correlation: { runId: run.id, tenantId: run.tenantId },
+    budget,
+    batches: batches.queue,
+    correlation,
     signal: abort.signal,
-    stats: { pages: 0, batches: 0, subRequests: 0 },
+    stats: { pages: 0, subRequests: 0 },
   };
   const writes = emptyWriteStats();
   const observeContext: Omit<ObserveContext, 'now'> = {
@@ -203,6 +209,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
     if (listFailure.reasonCode === 'internal_error') logUnexpected(run.id, contract.key, error);
   } finally {
     heartbeat.stop();
+    batches.release();
   }
 
   const total = addTally(before, withStats(tally, graph, writes));
@@ -239,7 +246,6 @@ function withStats(
   writes: { requests: number; documents: number },
 ) {
   tally.pages = graph.stats.pages;
-  tally.batches = graph.stats.batches;
   tally.subRequests = graph.stats.subRequests;
   tally.cosmosRequests = writes.requests;
   tally.documentsWritten = writes.documents;

@@ -6,13 +6,17 @@ const NO_FILTER = '00000000-0000-0000-0000-000000000000';
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
-function kindOf(odataType: string | null): AssignmentTarget['kind'] {
+/**
+ * `groupAssignmentTarget`, `exclusionGroupAssignmentTarget`, `allDevicesAssignmentTarget`,
+ * `allLicensedUsersAssignmentTarget`, and family-specific group targets (Windows 365's
+ * `cloudPcManagementGroupAssignmentTarget`, …) that carry a `groupId` too.
+ */
+function kindOf(odataType: string | null, groupId: string | null): AssignmentTarget['kind'] {
   const type = (odataType ?? '').replace(/^#?microsoft\.graph\./, '');
-  if (type === 'groupAssignmentTarget') return 'include';
-  if (type === 'exclusionGroupAssignmentTarget') return 'exclude';
+  if (/^exclusion/i.test(type)) return 'exclude';
   if (type === 'allDevicesAssignmentTarget') return 'allDevices';
   if (type === 'allLicensedUsersAssignmentTarget') return 'allUsers';
-  return 'other';
+  return groupId ? 'include' : 'other';
 }
 
 /** The targets of Intune assignments (`{target: {@odata.type, groupId, …Filter…}, intent?}`). */
@@ -20,9 +24,10 @@ export function assignmentTargets(assignments: readonly Json[]): AssignmentTarge
   return assignments.map((assignment) => {
     const target = (assignment.target ?? {}) as Json;
     const filterId = str(target.deviceAndAppManagementAssignmentFilterId);
+    const groupId = str(target.groupId);
     return {
-      kind: kindOf(str(target['@odata.type'])),
-      groupId: str(target.groupId),
+      kind: kindOf(str(target['@odata.type']), groupId),
+      groupId,
       filterId: filterId === NO_FILTER ? null : filterId,
       filterType:
         filterId && filterId !== NO_FILTER ? str(target.deviceAndAppManagementAssignmentFilterType) : null,
