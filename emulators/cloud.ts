@@ -8,12 +8,12 @@ import { FunctionsHost, PortInUseError } from './functions-host/host';
 import { expandGlob } from './functions-host/load-app';
 import { loadLocalSecrets } from './local-secrets';
 import { localCaDir, repoRoot } from './paths';
-import { readLocalCloudSettings, type LocalCloudSettings } from './settings';
+import { extraMicrosoftTenants, readLocalCloudSettings, type LocalCloudSettings } from './settings';
 import { startSignalRHub, type SignalRHub } from './signalr';
 import { ensureLocalCa } from './tls/local-ca';
 import { DEMO_HOME_TENANT_ID, seedDemo, type DemoDescription } from './demo/seed';
 import { stableGuid } from './demo/ids';
-import { startMicrosoftCloud, type MicrosoftCloud } from './microsoft';
+import { startMicrosoftCloud, type MicrosoftCloud, type TenantSpec } from './microsoft';
 
 export interface LocalCloudOptions {
   /** Where state is kept (Cosmos snapshot, timer status, keys, cloud.json). */
@@ -48,6 +48,15 @@ export interface LocalCloud {
 const DURABLE_DATABASE = 'durabletask-local';
 /** The app id (audience) of our own API in the simulated Entra. */
 export const API_APP_ID = stableGuid('api-app');
+/**
+ * The simulated Microsoft tenants: the demo's two, and a small generated one that only the inventory
+ * tests change (admin changes, faults), so tests reading contoso are never disturbed.
+ */
+const MICROSOFT_TENANTS: TenantSpec[] = [
+  { name: 'contoso' },
+  { name: 'fabrikam' },
+  { name: 'tailspin', generated: { objects: 200, seed: 61 } },
+];
 /** Demo tokens in cloud.json are minted at each start and last a working day. */
 const DEMO_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
@@ -100,6 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         tls: ca.server,
         apiAppId: API_APP_ID,
         stateDir: path.join(options.dataDir, 'microsoft'),
+        tenants: [...MICROSOFT_TENANTS, ...extraMicrosoftTenants(settings)],
       }),
     );
     stops.push(() => microsoft.stop());

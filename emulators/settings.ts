@@ -12,7 +12,28 @@ const localCloudSettingsSchema = z.object({
   LOCAL_EXTRA_ENTRY_FILES: z.string().optional(),
   /** Allowed browser origins for the API and SignalR negotiate; `*` reflects any origin. */
   LOCAL_CORS_ORIGINS: z.string().default('*'),
+  /**
+   * More generated Microsoft tenants, comma-separated `name:objects:seed` (e.g. `bench:10000:7` for the
+   * inventory benchmark), added to the default ones.
+   */
+  LOCAL_MICROSOFT_EXTRA_TENANTS: z
+    .string()
+    .regex(/^([a-z][a-z0-9-]*:\d+:\d+)(,[a-z][a-z0-9-]*:\d+:\d+)*$/, 'name:objects:seed[,…]')
+    .optional(),
 });
+
+/** The generated tenants named by LOCAL_MICROSOFT_EXTRA_TENANTS. */
+export function extraMicrosoftTenants(
+  settings: LocalCloudSettings,
+): Array<{ name: string; generated: { objects: number; seed: number } }> {
+  return (settings.LOCAL_MICROSOFT_EXTRA_TENANTS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, objects, seed] = entry.split(':');
+      return { name: name!, generated: { objects: Number(objects), seed: Number(seed) } };
+    });
+}
 
 export type LocalCloudSettings = z.infer<typeof localCloudSettingsSchema>;
 
