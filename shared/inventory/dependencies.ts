@@ -143,6 +143,7 @@ export async function syncDependencies(request: {
         itemId: observation.item.id,
         graphId: observation.item.graphId,
         versionId: observation.item.currentVersionId,
+        displayName: observation.item.displayName,
         change: observation.change,
       });
     }

@@ -23,6 +23,7 @@ export interface ObservedVersion {
   itemId: string;
   graphId: string;
   versionId: string;
+  displayName: string;
   change: 'new' | 'changed' | 'restored' | 'unchanged';
 }
 
@@ -165,6 +166,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
         itemId: observation.item.id,
         graphId: observation.item.graphId,
         versionId: observation.item.currentVersionId,
+        displayName: observation.item.displayName,
         change: observation.change,
       });
     }
