@@ -51,7 +51,13 @@ export const CONTAINERS = {
     purpose:
       'Content-addressed versions of Graph objects (content + assignments); chunk documents for large ones.',
   },
-  backups: { id: 'backups', partitionKey: '/tenantId', purpose: 'Backup sets and backup schedules.' },
+  backups: {
+    id: 'backups',
+    partitionKey: '/tenantId',
+    // Manifest pages hold up to 500 items each that no query filters on: indexing them would only cost.
+    excludedPaths: ['/items/*'],
+    purpose: 'Backup schedules (the scheduler queries nextRunAt), backup sets and their manifest pages.',
+  },
   notifications: {
     id: 'notifications',
     partitionKey: '/userId',
