@@ -4,5 +4,7 @@ import './provider-health-check/orchestrator';
 import './provider-health-check/activities';
 import './provider-verification/orchestrator';
 import './provider-verification/activities';
+import './backup/orchestrator';
+import './backup/activities';
 import './inventory-sync/orchestrator';
 import './inventory-sync/activities';

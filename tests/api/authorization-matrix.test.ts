@@ -92,7 +92,10 @@ async function callAs(operation: Operation, caller: Caller, index: number): Prom
     .replace('{tenantId}', scope.tenantId)
     .replace('{connectionId}', scope.connectionId)
     .replace('{runId}', scope.runId)
-    .replace('{userId}', `matrix-user-${index}`);
+    .replace('{userId}', `matrix-user-${index}`)
+    // Ids of resources the matrix does not create (schedules, backups, …): unknown ids, which must be
+    // told apart from the authorization 404s below.
+    .replace(/\{(\w+)\}/g, 'matrix-unknown-$1');
   const token =
     caller === 'noToken' ? null : caller === 'expired' || caller === 'forged' ? tokens[caller] : undefined;
   const query = operation.path === '/operations' ? `?workspaceId=${scope.workspaceId}` : '';
