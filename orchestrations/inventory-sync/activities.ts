@@ -4,6 +4,7 @@ import {
   claimNext,
   planSync,
   recordDependencies,
+  SEGMENT_MAX_MS,
   SEGMENT_MAX_OBJECTS,
   summarizeSync,
 } from '../../shared/inventory/sync-run';
@@ -34,6 +35,7 @@ df.app.activity(INVENTORY.segment, {
       policyType: input.policyType,
       continuation: input.continuation,
       maxObjects: SEGMENT_MAX_OBJECTS,
+      maxDurationMs: SEGMENT_MAX_MS,
     });
     return {
       policyType: result.policyType,

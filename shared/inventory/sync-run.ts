@@ -21,6 +21,8 @@ import { loadRun, type TypeStatus } from './sync-type';
 export const SYNC_LANES = 4;
 /** A type with more objects is read one page range (activity) at a time. */
 export const SEGMENT_MAX_OBJECTS = 2000;
+/** …or after this long: an activity stays far from the 10-minute function timeout. */
+export const SEGMENT_MAX_MS = 3 * 60_000;
 /** Failures that no other type can escape: the sync stops reading when one of them appears. */
 const FATAL = new Set(['provider_auth_failed', 'provider_not_configured']);
 
@@ -157,6 +159,8 @@ export async function claimNext(input: {
   finished: SegmentOutcome | null;
 }): Promise<Claim | null> {
   const run = await loadRun(input.runId);
+  // A cancelled (or stale-failed) run ends its lanes: terminating the parent does not stop them.
+  if (run.status === 'completed') return null;
   const key = `${input.lane}:${input.step}`;
   const state = await updateState(run.tenantId, input.runId, (current) => {
     if (key in current.claims) return undefined;

@@ -39,6 +39,11 @@ export interface SyncTypeRequest {
    * activity per page range); default: read the whole type in this call.
    */
   maxObjects?: number;
+  /**
+   * Likewise after this long (at a page boundary), so one call stays well inside a Functions timeout
+   * even when several types share a slow budget.
+   */
+  maxDurationMs?: number;
   /** Called with each page's versions once they are stored (e.g. to pin them in a backup manifest). */
   onVersions?: (versions: ObservedVersion[]) => Promise<void>;
 }
@@ -183,12 +188,16 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
   let listFailure: RunFailure | undefined;
   const inFlight: Array<Promise<void>> = [];
   let listed = 0;
+  const began = Date.now();
   try {
     for await (const page of readPages(graph, contract, cursor?.nextLink)) {
       listed += page.items.length;
       inFlight.push(processPage(page.items));
       if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
-      if (page.nextLink && request.maxObjects !== undefined && listed >= request.maxObjects) {
+      const enough =
+        (request.maxObjects !== undefined && listed >= request.maxObjects) ||
+        (request.maxDurationMs !== undefined && Date.now() - began >= request.maxDurationMs);
+      if (page.nextLink && enough) {
         await Promise.all(inFlight.splice(0));
         continuation = `cursor:${run.id}:${contract.key}:${before.pages + graph.stats.pages}`;
         await stores.cursors.save({

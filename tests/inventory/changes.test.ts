@@ -1,8 +1,8 @@
 import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api';
-import { cloud } from '../support/http';
-import { allItems, connectedScope, control, sync, type Scope } from './support';
+import { call, cloud, eventually } from '../support/http';
+import { allItems, connectedScope, control, finished, startSync, sync, type Scope } from './support';
 
 /**
  * Tailspin is the simulated tenant only this file changes (administrator changes, injected faults), so
@@ -187,5 +187,41 @@ describe('throttling and outages', () => {
     expect(entries.filter((entry) => entry.status === 429).length).toBeGreaterThan(5);
     expect(entries.filter((entry) => entry.status === 503).length).toBeGreaterThan(5);
     expect((await allItems(faulty)).map((item) => `${item.id} ${item.contentHash}`).sort()).toEqual(expected);
+  });
+});
+
+describe('cancelling a sync', () => {
+  it('ends the run and its lanes; nothing keeps reading Graph', async () => {
+    const scope = await connectedScope('Inventory cancel', TENANT);
+    await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 150, jitterMs: 0 } });
+    try {
+      const started = await startSync(scope);
+      const runId = started.body.run.id as string;
+      await eventually(async () => {
+        const run = await api('GET', `/operations/${runId}`, { as: 'rita' });
+        return run.body.counts.processed > 0 ? true : undefined;
+      });
+      const cancelled = await api('POST', `/operations/${runId}/cancel`, { as: 'olga' });
+      expect(cancelled.status).toBe(200);
+      const run = await finished(runId);
+      expect(run.outcome).toBe('cancelled');
+      const { masterKey } = cloud().functions;
+      for (let lane = 0; lane < 4; lane++) {
+        const id = encodeURIComponent(`${run.instanceId}:lane${lane}`);
+        await eventually(async () => {
+          const status = await call('GET', `/runtime/webhooks/durabletask/instances/${id}?code=${masterKey}`);
+          return ['Completed', 'Terminated'].includes(status.json?.runtimeStatus) ? true : undefined;
+        }, 30_000);
+      }
+      const { lastSeq } = await control<{ lastSeq: number }>('GET', '/requests?since=999999999');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const later = await control<{ entries: unknown[] }>(
+        'GET',
+        `/requests?tenant=${TENANT}&since=${lastSeq}`,
+      );
+      expect(later.entries).toEqual([]);
+    } finally {
+      await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 0, jitterMs: 0 } });
+    }
   });
 });
