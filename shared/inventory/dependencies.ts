@@ -1,15 +1,15 @@
+import type { Container } from '@azure/cosmos';
 import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
-import type { RunFailure } from '../operations/model';
-import { graphForRun, toRunFailure } from '../providers/graph-access';
-import { BatchQueue } from './batch-queue';
-import { graphBudgetFor } from './graph-budget';
+import type { Run, RunFailure } from '../operations/model';
+import { toRunFailure } from '../providers/graph-access';
 import type { InventoryItem } from './model';
 import { markRemoved, observe } from './observe';
 import { readPages, type GraphReadContext } from './reader';
+import { loadRun, openRunGraph, type RunGraph } from './run-context';
 import { inventoryStores } from './services';
-import { emptyWriteStats } from './store/batch-writer';
+import { emptyWriteStats, type WriteStats } from './store/batch-writer';
 import type { NewVersion } from './store/versions';
-import { loadRun, type ObservedVersion } from './sync-type';
+import type { ObservedVersion } from './sync-type';
 
 export interface DependencyResult {
   /** Groups referenced by the tenant's current items. */
@@ -29,11 +29,13 @@ export interface DependencyResult {
   versions: ObservedVersion[];
 }
 
+/** Groups stored per write round. */
+const WRITE_CHUNK = 500;
+
 /**
  * The groups the tenant's current items are assigned to (id, name, type, membership rule), stored as
- * inventory items of type `groups` with their own versions. One directory page (999 groups) is read
- * first: most tenants' groups fit in it. In a larger directory, what it did not hold is read by id,
- * 20 to a `$batch`, rather than listing the whole directory for a few hundred referenced groups.
+ * inventory items of type `groups` with their own versions; groups no longer referenced are marked
+ * removed. Runs after the types, whose assignments it follows.
  */
 export async function syncDependencies(request: {
   runId: string;
@@ -41,8 +43,7 @@ export async function syncDependencies(request: {
 }): Promise<DependencyResult> {
   const run = await loadRun(request.runId);
   const contract = getContract('groups');
-  const { items, versions: versionStore } = inventoryStores();
-  const referenced = await referencedGroupIds(items.container, run.tenantId);
+  const referenced = await referencedGroupIds(inventoryStores().items.container, run.tenantId);
   const result: DependencyResult = {
     referenced: referenced.size,
     stored: 0,
@@ -56,56 +57,74 @@ export async function syncDependencies(request: {
     documentsWritten: 0,
     versions: [],
   };
-  let graph: GraphReadContext;
+  let opened: RunGraph | undefined;
+  let found: GraphObject[];
   try {
-    const access = await graphForRun(run);
-    const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
-    const correlation = { runId: run.id, tenantId: run.tenantId };
-    graph = {
-      client: access.client,
-      budget,
-      batches: new BatchQueue(access.client, budget, correlation),
-      correlation,
-      stats: { pages: 0, subRequests: 0 },
-    };
+    opened = await openRunGraph(run);
+    const read = await readGroups(opened.graph, referenced);
+    found = read.found;
+    result.unresolved = read.unresolved;
   } catch (error) {
-    return { ...result, failure: toRunFailure(error, contract.key) };
+    return { ...result, ...readFigures(opened), failure: toRunFailure(error, contract.key) };
+  } finally {
+    opened?.close();
   }
-  const found: GraphObject[] = [];
-  try {
-    if (referenced.size > 0) {
-      const pages = readPages(graph, contract);
-      const first = await pages.next();
-      await pages.return(undefined);
-      const remaining = new Set(referenced);
-      for (const group of first.done ? [] : first.value.items) {
-        if (remaining.delete(String(group.id))) found.push(group);
-      }
-      // The whole directory fit in that page: what it did not hold does not exist (deleted groups).
-      if (first.done || !first.value.nextLink) {
-        result.unresolved = remaining.size;
-        remaining.clear();
-      }
-      graph.stats.subRequests += remaining.size;
-      const answers = await Promise.all(
-        [...remaining].map((id) => graph.batches.read(getByIdRequest(contract, id))),
-      );
-      for (const answer of answers) {
-        if (answer.ok) found.push(answer.body as GraphObject);
-        else if (isGraphNotFound(answer.error)) result.unresolved++;
-        else throw answer.error;
-      }
-    }
-  } catch (error) {
-    return {
-      ...result,
-      pages: graph.stats.pages,
-      subRequests: graph.stats.subRequests,
-      failure: toRunFailure(error, contract.key),
-    };
-  }
-
   const writes = emptyWriteStats();
+  await storeGroups(run, found, result, writes, request.onVersions);
+  return {
+    ...result,
+    ...readFigures(opened),
+    cosmosRequests: writes.requests,
+    documentsWritten: writes.documents,
+  };
+}
+
+function readFigures(opened: RunGraph | undefined) {
+  return { pages: opened?.graph.stats.pages ?? 0, subRequests: opened?.graph.stats.subRequests ?? 0 };
+}
+
+/**
+ * One directory page (999 groups) first: most tenants' groups fit in it, and then whatever it does not
+ * hold does not exist. In a larger directory the rest is read by id through the batch queue, rather
+ * than listing the whole directory for a few hundred referenced groups.
+ */
+async function readGroups(
+  graph: GraphReadContext,
+  referenced: ReadonlySet<string>,
+): Promise<{ found: GraphObject[]; unresolved: number }> {
+  if (referenced.size === 0) return { found: [], unresolved: 0 };
+  const contract = getContract('groups');
+  const pages = readPages(graph, contract);
+  const first = await pages.next();
+  await pages.return(undefined);
+  const found: GraphObject[] = [];
+  const remaining = new Set(referenced);
+  for (const group of first.done ? [] : first.value.items) {
+    if (remaining.delete(String(group.id))) found.push(group);
+  }
+  if (first.done || !first.value.nextLink) return { found, unresolved: remaining.size };
+  graph.stats.subRequests += remaining.size;
+  const answers = await Promise.all(
+    [...remaining].map((id) => graph.batches.read(getByIdRequest(contract, id))),
+  );
+  let unresolved = 0;
+  for (const answer of answers) {
+    if (answer.ok) found.push(answer.body as GraphObject);
+    else if (isGraphNotFound(answer.error)) unresolved++;
+    else throw answer.error;
+  }
+  return { found, unresolved };
+}
+
+async function storeGroups(
+  run: Run,
+  found: readonly GraphObject[],
+  result: DependencyResult,
+  writes: WriteStats,
+  onVersions?: (versions: ObservedVersion[]) => Promise<void>,
+): Promise<void> {
+  const contract = getContract('groups');
+  const { items, versions: versionStore } = inventoryStores();
   const now = new Date().toISOString();
   const context = {
     contract,
@@ -115,26 +134,18 @@ export async function syncDependencies(request: {
     now,
     typeOrder: graphContracts.indexOf(contract),
   };
-  for (let start = 0; start < found.length; start += 500) {
-    const page = found.slice(start, start + 500);
+  for (let start = 0; start < found.length; start += WRITE_CHUNK) {
+    const chunk = found.slice(start, start + WRITE_CHUNK);
+    const ids = chunk.map((group) => String(group.id));
     const existing = new Map(
-      (
-        await items.byGraphIds(
-          run.tenantId,
-          contract.key,
-          page.map((group) => String(group.id)),
-        )
-      ).map((item) => [item.graphId, item]),
+      (await items.byGraphIds(run.tenantId, contract.key, ids)).map((item) => [item.graphId, item]),
     );
     const stored: InventoryItem[] = [];
     const versions: NewVersion[] = [];
     const seen: ObservedVersion[] = [];
-    for (const group of page) {
-      const observation = observe(
-        context,
-        { object: group, subResources: {}, assignments: [], gone: false },
-        existing.get(String(group.id)),
-      );
+    for (const group of chunk) {
+      const read = { object: group, subResources: {}, assignments: [], gone: false };
+      const observation = observe(context, read, existing.get(String(group.id)));
       if (observation.change === 'new') result.new++;
       if (observation.change === 'changed') result.changed++;
       stored.push(observation.item);
@@ -151,25 +162,15 @@ export async function syncDependencies(request: {
     await items.upsert(run.tenantId, stored, writes);
     result.stored += stored.length;
     result.versions.push(...seen);
-    await request.onVersions?.(seen);
+    await onVersions?.(seen);
   }
   const gone = (await items.unseen(run.tenantId, contract.key, run.id)).map((item) => markRemoved(item, now));
   await items.upsert(run.tenantId, gone, writes);
-  return {
-    ...result,
-    removed: gone.length,
-    pages: graph.stats.pages,
-    subRequests: graph.stats.subRequests,
-    cosmosRequests: writes.requests,
-    documentsWritten: writes.documents,
-  };
+  result.removed = gone.length;
 }
 
 /** Group ids in the assignments of the tenant's current (not removed) items. */
-async function referencedGroupIds(
-  container: import('@azure/cosmos').Container,
-  tenantId: string,
-): Promise<Set<string>> {
+async function referencedGroupIds(container: Container, tenantId: string): Promise<Set<string>> {
   const { resources } = await container.items
     .query<{ assignments: Array<{ groupId: string | null }> }>(
       {

@@ -1,21 +1,26 @@
-import { z } from 'zod';
 import { getServices } from '../app/services';
-import type { Completion } from '../operations/lifecycle';
-import { runFailureSchema, type RunCounts, type RunFailure } from '../operations/model';
-import { graphForRun, toRunFailure } from '../providers/graph-access';
-import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
 import type { GraphContract } from '../graph';
+import type { Completion } from '../operations/lifecycle';
+import type { RunCounts, RunFailure } from '../operations/model';
+import { graphForRun, toRunFailure } from '../providers/graph-access';
+import { readItem, withoutSystemFields } from '../store/documents';
 import type { DependencyResult } from './dependencies';
+import { loadRun } from './run-context';
 import { canonicalSelection, resolveSelection, type InventorySelectionInput } from './selection';
 import { inventoryStores } from './services';
+import { addTallies, emptyTally, WORKING_DOCUMENT_TTL_SECONDS, type TypeTally } from './store/cursors';
 import {
-  addTallies,
-  emptyTally,
-  typeTallySchema,
-  WORKING_DOCUMENT_TTL_SECONDS,
-  type TypeTally,
-} from './store/cursors';
-import { loadRun, type TypeStatus } from './sync-type';
+  readState,
+  stateId,
+  summarySchema,
+  updateState,
+  type Claim,
+  type SegmentOutcome,
+  type SyncState,
+} from './sync-state';
+import type { TypeStatus } from './sync-type';
+
+export type { Claim, SegmentOutcome };
 
 /** Types read at once per sync: each reads ahead on its own, and all share the tenant's Graph budget. */
 export const SYNC_LANES = 4;
@@ -25,62 +30,6 @@ export const SEGMENT_MAX_OBJECTS = 2000;
 export const SEGMENT_MAX_MS = 3 * 60_000;
 /** Failures that no other type can escape: the sync stops reading when one of them appears. */
 const FATAL = new Set(['provider_auth_failed', 'provider_not_configured']);
-
-const claimSchema = z.object({
-  policyType: z.string(),
-  segment: z.number().int(),
-  continuation: z.string().nullable(),
-});
-/** The next page range a lane reads. */
-export type Claim = z.infer<typeof claimSchema>;
-
-const typeStatusSchema = z.enum(['succeeded', 'partial', 'failed']);
-
-/** What a finished segment reports back: counts and a cursor id, never payloads. */
-export const segmentOutcomeSchema = z.object({
-  policyType: z.string(),
-  segment: z.number().int(),
-  status: typeStatusSchema,
-  /** The type's figures so far (this segment and the ones before). */
-  total: typeTallySchema,
-  failure: runFailureSchema.optional(),
-  continuation: z.string().nullable(),
-});
-export type SegmentOutcome = z.infer<typeof segmentOutcomeSchema>;
-
-const typeOutcomeSchema = z.object({
-  status: typeStatusSchema,
-  segments: z.number().int(),
-  tally: typeTallySchema,
-  failure: runFailureSchema.optional(),
-});
-
-const syncStateSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  docType: z.literal('syncState'),
-  runId: z.string(),
-  types: z.array(z.string()),
-  includeDependencies: z.boolean(),
-  queue: z.array(z.string()),
-  claims: z.record(z.string(), claimSchema.nullable()),
-  outcomes: z.record(z.string(), typeOutcomeSchema),
-  aborted: runFailureSchema.nullable(),
-  dependencies: z.record(z.string(), z.unknown()).nullable(),
-  ttl: z.number().int(),
-});
-type SyncState = z.infer<typeof syncStateSchema>;
-
-const summarySchema = z.object({
-  id: z.literal('summary'),
-  tenantId: z.string(),
-  docType: z.literal('summary'),
-  lastRunId: z.string(),
-  lastCompletedAt: z.string(),
-  objectsByType: z.record(z.string(), z.number().int()),
-});
-
-const stateId = (runId: string) => `sync:${runId}`;
 
 export type PlanResult =
   { lanes: number; types: number; includeDependencies: boolean } | { failure: RunFailure };
@@ -285,28 +234,4 @@ function countsOf(state: SyncState): RunCounts {
       ]),
     ),
   };
-}
-
-async function readState(tenantId: string, runId: string): Promise<SyncState> {
-  const doc = await readItem(inventoryStores().items.container, stateId(runId), tenantId);
-  if (!doc) throw new Error(`The sync state of run ${runId} is missing.`);
-  return syncStateSchema.parse(withoutSystemFields(doc));
-}
-
-function updateState(
-  tenantId: string,
-  runId: string,
-  mutate: (state: SyncState) => SyncState | undefined,
-): Promise<SyncState> {
-  return updateWithEtag<SyncState>(
-    inventoryStores().items.container,
-    stateId(runId),
-    tenantId,
-    (current) => {
-      const next = mutate(syncStateSchema.parse(withoutSystemFields(current)));
-      return next;
-    },
-    'The sync state',
-    30,
-  );
 }

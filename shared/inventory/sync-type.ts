@@ -1,22 +1,24 @@
-import { getServices } from '../app/services';
-import { findContract, graphContracts, type GraphContract, type GraphObject } from '../graph';
-import type { Run, RunFailure } from '../operations/model';
-import { graphForRun, toRunFailure } from '../providers/graph-access';
-import { acquireBatchQueue, allowManyListeners } from './batch-queue';
-import { graphBudgetFor } from './graph-budget';
+import { graphContracts, type GraphObject } from '../graph';
+import type { RunFailure } from '../operations/model';
+import { toRunFailure } from '../providers/graph-access';
+import type { InventoryItem } from './model';
 import { markRemoved, observe, seenOnly, type ObserveContext } from './observe';
 import { readDetails, readPages, type GraphReadContext } from './reader';
-import { inventoryContracts } from './selection';
+import {
+  InventoryRunError,
+  inventoryContract,
+  loadRun,
+  logUnexpected,
+  openRunGraph,
+  type RunGraph,
+} from './run-context';
 import { inventoryStores } from './services';
-import { emptyWriteStats } from './store/batch-writer';
-import { emptyTally, type TypeTally } from './store/cursors';
-import type { InventoryItem } from './model';
+import { emptyWriteStats, type WriteStats } from './store/batch-writer';
+import { addTallies, emptyTally, type TypeTally } from './store/cursors';
 import type { NewVersion } from './store/versions';
 
 /** Pages of one type read ahead while earlier pages are completed and stored. */
 const PIPELINE_DEPTH = 2;
-/** Runs report they are alive at least this often while they read. */
-const HEARTBEAT_MS = 10_000;
 
 /** A version an inventory read saw: what a backup pins. */
 export interface ObservedVersion {
@@ -64,20 +66,7 @@ export interface SyncTypeResult {
   versions: ObservedVersion[];
 }
 
-export class InventoryRunError extends Error {}
-
-export async function loadRun(runId: string): Promise<Run> {
-  const run = await getServices().runs.get(runId);
-  if (!run) throw new InventoryRunError(`Run ${runId} does not exist.`);
-  return run;
-}
-
-export function inventoryContract(policyType: string): GraphContract {
-  const contract = findContract(policyType);
-  if (!contract || !inventoryContracts().includes(contract))
-    throw new InventoryRunError(`'${policyType}' is not an inventory type.`);
-  return contract;
-}
+export { InventoryRunError, loadRun } from './run-context';
 
 /**
  * Reads one policy type of the run's tenant from Graph and records it: new and changed objects get a
@@ -100,32 +89,19 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
     policyType: contract.key,
     status,
     counts: tally,
-    total: addTally(before, tally),
+    total: addTallies(before, tally),
     ...(failure && { failure }),
     continuation,
     versions,
   });
 
-  let access: Awaited<ReturnType<typeof graphForRun>>;
+  let opened: RunGraph;
   try {
-    access = await graphForRun(run);
+    opened = await openRunGraph(run);
   } catch (error) {
     return finish('failed', null, toRunFailure(error, contract.key));
   }
-  const abort = new AbortController();
-  allowManyListeners(abort.signal);
-  const heartbeat = heartbeatFor(run.id, abort);
-  const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
-  const correlation = { runId: run.id, tenantId: run.tenantId };
-  const batches = acquireBatchQueue(access.client, budget, correlation);
-  const graph: GraphReadContext = {
-    client: access.client,
-    budget,
-    batches: batches.queue,
-    correlation,
-    signal: abort.signal,
-    stats: { pages: 0, subRequests: 0 },
-  };
+  const { graph } = opened;
   const writes = emptyWriteStats();
   const observeContext: Omit<ObserveContext, 'now'> = {
     contract,
@@ -181,7 +157,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
     await stores.items.upsert(run.tenantId, items, writes);
     versions.push(...seen);
     await request.onVersions?.(seen);
-    await heartbeat.beat();
+    await opened.beat();
   };
 
   let continuation: string | null = null;
@@ -206,7 +182,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
           runId: run.id,
           policyType: contract.key,
           nextLink: page.nextLink,
-          tally: addTally(before, withStats(tally, graph, writes)),
+          tally: addTallies(before, withStats(tally, graph, writes)),
         });
         break;
       }
@@ -214,16 +190,14 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
     await Promise.all(inFlight.splice(0));
   } catch (error) {
     await Promise.allSettled(inFlight.splice(0));
-    if (heartbeat.stopped())
-      return finish('failed', null, { reasonCode: 'cancelled', message: 'The run ended.' });
+    if (opened.ended()) return finish('failed', null, { reasonCode: 'cancelled', message: 'The run ended.' });
     listFailure = toRunFailure(error, contract.key);
     if (listFailure.reasonCode === 'internal_error') logUnexpected(run.id, contract.key, error);
   } finally {
-    heartbeat.stop();
-    batches.release();
+    opened.close();
   }
 
-  const total = addTally(before, withStats(tally, graph, writes));
+  const total = addTallies(before, withStats(tally, graph, writes));
   if (!listFailure && !continuation && total.failed === 0) {
     const now = new Date().toISOString();
     const gone = (await stores.items.unseen(run.tenantId, contract.key, run.id)).map((item) =>
@@ -238,57 +212,11 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
   return finish('succeeded', continuation);
 }
 
-/** Unexpected failures (not Graph's) are logged in full for operators; the run shows a sanitized reason. */
-function logUnexpected(runId: string, policyType: string, error: unknown): void {
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      message: 'inventory type sync failed unexpectedly',
-      runId,
-      policyType,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    }),
-  );
-}
-
-function withStats(
-  tally: TypeTally,
-  graph: GraphReadContext,
-  writes: { requests: number; documents: number },
-) {
+/** This call's request figures, written into its tally. */
+function withStats(tally: TypeTally, graph: GraphReadContext, writes: WriteStats) {
   tally.pages = graph.stats.pages;
   tally.subRequests = graph.stats.subRequests;
   tally.cosmosRequests = writes.requests;
   tally.documentsWritten = writes.documents;
   return tally;
-}
-
-function addTally(a: TypeTally, b: TypeTally): TypeTally {
-  return Object.fromEntries(
-    Object.entries(a).map(([key, value]) => [key, value + b[key as keyof TypeTally]]),
-  ) as TypeTally;
-}
-
-/**
- * Keeps the run's heartbeat fresh while the type is read, and notices when the run has ended (cancelled
- * or failed as stale): the reads are then aborted instead of running on for nothing.
- */
-function heartbeatFor(runId: string, abort: AbortController) {
-  let last = Date.now();
-  let ended = false;
-  return {
-    async beat() {
-      if (Date.now() - last < HEARTBEAT_MS) return;
-      last = Date.now();
-      const run = await getServices().lifecycle.progress(runId, {});
-      if (run.status === 'completed') {
-        ended = true;
-        abort.abort(new InventoryRunError('The run has ended.'));
-      }
-    },
-    stopped: () => ended,
-    stop() {
-      last = Number.POSITIVE_INFINITY;
-    },
-  };
 }

@@ -1,0 +1,87 @@
+import { getServices } from '../app/services';
+import { findContract, type GraphContract } from '../graph';
+import type { Run } from '../operations/model';
+import { graphForRun } from '../providers/graph-access';
+import { acquireBatchQueue, allowManyListeners } from './batch-queue';
+import { graphBudgetFor } from './graph-budget';
+import type { GraphReadContext } from './reader';
+import { inventoryContracts } from './selection';
+
+/** Runs report they are alive at least this often while they read. */
+const HEARTBEAT_MS = 10_000;
+
+export class InventoryRunError extends Error {}
+
+export async function loadRun(runId: string): Promise<Run> {
+  const run = await getServices().runs.get(runId);
+  if (!run) throw new InventoryRunError(`Run ${runId} does not exist.`);
+  return run;
+}
+
+export function inventoryContract(policyType: string): GraphContract {
+  const contract = findContract(policyType);
+  if (!contract || !inventoryContracts().includes(contract))
+    throw new InventoryRunError(`'${policyType}' is not an inventory type.`);
+  return contract;
+}
+
+export interface RunGraph {
+  graph: GraphReadContext;
+  /** Marks the run alive (throttled); aborts the reads once the run has ended (cancelled, stale). */
+  beat(): Promise<void>;
+  /** Whether the reads stopped because the run had ended. */
+  ended(): boolean;
+  close(): void;
+}
+
+/**
+ * Graph for one of a run's reads: the run's connection, the tenant's budget, the run's batch queue in
+ * this process, and a heartbeat. Throws like `graphForRun` when the tenant has no usable connection.
+ */
+export async function openRunGraph(run: Run): Promise<RunGraph> {
+  const access = await graphForRun(run);
+  const abort = new AbortController();
+  allowManyListeners(abort.signal);
+  const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
+  const correlation = { runId: run.id, tenantId: run.tenantId };
+  const batches = acquireBatchQueue(access.client, budget, correlation);
+  let last = Date.now();
+  let ended = false;
+  return {
+    graph: {
+      client: access.client,
+      budget,
+      batches: batches.queue,
+      correlation,
+      signal: abort.signal,
+      stats: { pages: 0, subRequests: 0 },
+    },
+    async beat() {
+      if (Date.now() - last < HEARTBEAT_MS) return;
+      last = Date.now();
+      const current = await getServices().lifecycle.progress(run.id, {});
+      if (current.status === 'completed') {
+        ended = true;
+        abort.abort(new InventoryRunError('The run has ended.'));
+      }
+    },
+    ended: () => ended,
+    close() {
+      last = Number.POSITIVE_INFINITY;
+      batches.release();
+    },
+  };
+}
+
+/** Unexpected failures (not Graph's) are logged in full for operators; the run shows a sanitized reason. */
+export function logUnexpected(runId: string, policyType: string, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      message: 'inventory read failed unexpectedly',
+      runId,
+      policyType,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }),
+  );
+}
