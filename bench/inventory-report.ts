@@ -12,6 +12,7 @@ export interface SyncMeasurement {
       types: Record<string, TypeFigures & { status: string }>;
       totals: Record<string, number>;
       dependencies: Record<string, number> | null;
+      bookkeepingWrites?: number;
     };
   };
   seconds: number;
@@ -102,7 +103,8 @@ export function report(measured: {
   line(
     'Cosmos writes',
     `${n(again.cosmosRequests! + Number(deps.cosmosRequests ?? 0))} batch requests, ` +
-      `${n(again.documentsWritten! + Number(deps.documentsWritten ?? 0))} documents (last-seen stamps)`,
+      `${n(again.documentsWritten! + Number(deps.documentsWritten ?? 0))} documents (last-seen stamps); ` +
+      `${n(second.run.result.bookkeepingWrites ?? 0)} single writes of run state, progress and cursors`,
   );
   line(
     'first sync, for comparison',

@@ -66,6 +66,8 @@ export async function planSync(runId: string): Promise<PlanResult> {
     outcomes: {},
     aborted: null,
     dependencies: null,
+    // This document and the progress below.
+    bookkeepingWrites: 2,
     ttl: WORKING_DOCUMENT_TTL_SECONDS,
   };
   try {
@@ -139,6 +141,8 @@ export async function claimNext(input: {
     const queued = claim ? undefined : next.queue.shift();
     if (queued) claim = { policyType: queued, segment: 0, continuation: null };
     next.claims[key] = claim;
+    // This document, the run's progress, and the cursor a continued segment saved.
+    next.bookkeepingWrites += finished?.continuation ? 3 : 2;
     return next;
   });
   const claim = state.claims[key] ?? null;
@@ -161,7 +165,11 @@ export async function recordDependencies(
   result: Omit<DependencyResult, 'versions'>,
 ): Promise<void> {
   const run = await loadRun(runId);
-  await updateState(run.tenantId, runId, (current) => ({ ...current, dependencies: { ...result } }));
+  await updateState(run.tenantId, runId, (current) => ({
+    ...current,
+    dependencies: { ...result },
+    bookkeepingWrites: current.bookkeepingWrites + 1,
+  }));
 }
 
 /**
@@ -210,6 +218,8 @@ export async function summarizeSync(runId: string): Promise<Completion> {
       ),
       totals,
       dependencies: state.dependencies,
+      // Plus the summary document written above; the run's completion is the lifecycle's.
+      bookkeepingWrites: state.bookkeepingWrites + 1,
     },
   };
 }

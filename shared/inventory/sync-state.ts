@@ -50,6 +50,8 @@ export const syncStateSchema = z.object({
   outcomes: z.record(z.string(), typeOutcomeSchema),
   aborted: runFailureSchema.nullable(),
   dependencies: z.record(z.string(), z.unknown()).nullable(),
+  /** Writes of the run's own bookkeeping (this document, the run's progress, cursors, the summary). */
+  bookkeepingWrites: z.number().int(),
   ttl: z.number().int(),
 });
 export type SyncState = z.infer<typeof syncStateSchema>;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { getContract } from '../../shared/graph';
+import {
+  getByIdRequest,
+  getContract,
+  type BatchResult,
+  type GraphClient,
+  type GraphRequestSpec,
+} from '../../shared/graph';
+import { BatchQueue } from '../../shared/inventory/batch-queue';
 import { canonicalSelection, inventoryContracts, resolveSelection } from '../../shared/inventory';
 import { diffJson } from '../../shared/inventory/diff';
 import { GraphBudget } from '../../shared/inventory/graph-budget';
@@ -162,5 +169,31 @@ describe("the tenant's Graph budget", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
     budget.refund(100);
     expect(budget.available()).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('the batch queue', () => {
+  it('packs reads from anywhere into full batches of 20 per API version, answering each its own', async () => {
+    const sent: string[][] = [];
+    const client = {
+      connectionId: 'c',
+      batch: async (specs: readonly GraphRequestSpec[]): Promise<BatchResult[]> => {
+        sent.push(specs.map((spec) => spec.url));
+        return specs.map((spec) => ({ ok: true, status: 200, body: spec.url }));
+      },
+    } as unknown as GraphClient;
+    const queue = new BatchQueue(client, new GraphBudget(1000, 20), { runId: 'r' });
+    const beta = getContract('deviceConfigurations');
+    const v1 = getContract('groups');
+    const reads = [
+      ...Array.from({ length: 25 }, (_, i) => getByIdRequest(beta, `a${i}`)),
+      getByIdRequest(v1, 'g1'),
+      ...Array.from({ length: 18 }, (_, i) => getByIdRequest(beta, `b${i}`)),
+    ].map(async (spec) => ({ spec, result: await queue.read(spec) }));
+    const answers = await Promise.all(reads);
+    expect(answers.every(({ spec, result }) => result.ok && result.body === spec.url)).toBe(true);
+    expect(sent.map((batch) => batch.length).sort((a, b) => b - a)).toEqual([20, 20, 3, 1]);
+    expect(sent.find((batch) => batch.length === 1)![0]).toMatch(/^\/groups\//);
+    expect(queue.stats).toEqual({ batches: 4, subRequests: 44 });
   });
 });
