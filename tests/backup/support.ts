@@ -81,6 +81,7 @@ export async function runsOfSchedule(workspaceId: string, scheduleId: string) {
       type: string;
       status: string;
       outcome: string;
+      createdAt: string;
       failures: Array<{ reasonCode: string; message: string }>;
       context: Record<string, unknown>;
     }>({
