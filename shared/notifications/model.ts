@@ -23,11 +23,13 @@ export const notificationSchema = z.object({
 export type Notification = z.infer<typeof notificationSchema>;
 
 /**
- * Who hears about a run: user runs notify their initiator only. Scheduled runs have no user yet; the
- * schedules issue resolves the schedule owner here.
+ * Who hears about a run: user runs notify their initiator only. Scheduled runs notify the schedule's
+ * owner (the user who last saved it), whom the scheduler puts in the run's context.
  */
 export function notificationRecipient(run: Run): string | undefined {
-  return run.initiator.kind === 'user' ? run.initiator.userId : undefined;
+  if (run.initiator.kind === 'user') return run.initiator.userId;
+  const owner = run.context.ownerUserId;
+  return typeof owner === 'string' ? owner : undefined;
 }
 
 /** Deterministic ids (run + kind): writing the same notification twice creates it once. */

@@ -163,6 +163,15 @@ describe('backup schedules: the scheduler', () => {
     const after = await api('GET', `${base}/backup-schedules/${schedule.id}`, { as: 'rita' });
     expect(after.body.nextRunAt).toBe(nextFireAfter(cadence, slot).toISOString());
     await finished(run.id);
+    // The schedule's owner (mike saved it) is told about the scheduled run, as an initiator would be.
+    const notified = await eventually(async () => {
+      const mine = await api('GET', '/me/notifications', { as: 'mike' });
+      const kinds = mine.body.items
+        .filter((n: { runId: string }) => n.runId === run.id)
+        .map((n: { kind: string }) => n.kind);
+      return kinds.includes('run.ended') ? kinds : undefined;
+    });
+    expect(notified.sort()).toEqual(['run.ended', 'run.queued']);
     const instance = await call(
       'GET',
       `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`,
