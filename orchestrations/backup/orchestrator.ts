@@ -62,16 +62,16 @@ function* backupWork(context: OrchestrationContext, runId: string): Generator<Ta
   return { ...completion, result: { ...completion.result, ...maintenance } };
 }
 
-df.app.orchestration(BACKUP.run, function* (context: OrchestrationContext) {
+export function* backupRunOrchestrator(context: OrchestrationContext) {
   return yield* runLifecycle(context, (runId) => backupWork(context, runId));
-});
+}
 
 /**
  * A scheduled backup does not fail because the tenant is busy: it waits for the tenant's scope with
  * durable timers (growing intervals, no worker held) up to the configured bound, then fails with
  * `scope_busy`. The run stays `queued` while it waits.
  */
-df.app.orchestration(BACKUP.scheduled, function* (context: OrchestrationContext) {
+export function* backupScheduledOrchestrator(context: OrchestrationContext) {
   const { runId } = context.df.getInput() as RunInput;
   const waitingSince = context.df.currentUtcDateTime.getTime();
   for (let attempt = 0; ; attempt++) {
@@ -102,4 +102,7 @@ df.app.orchestration(BACKUP.scheduled, function* (context: OrchestrationContext)
     yield context.df.createTimer(new Date(now + delay));
   }
   return yield* runLifecycle(context, (id) => backupWork(context, id));
-});
+}
+
+df.app.orchestration(BACKUP.run, backupRunOrchestrator);
+df.app.orchestration(BACKUP.scheduled, backupScheduledOrchestrator);

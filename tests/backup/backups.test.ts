@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventType } from '../../emulators/durable/history';
 import { cadenceSchema, latestFireAtOrBefore } from '../../shared/schedules/cadence';
+import { backupRunOrchestrator, backupScheduledOrchestrator } from '../../orchestrations/backup/orchestrator';
 import { OwnCloud } from './own-cloud';
+import { expectDeterministic, instanceState } from './replay';
 
 /**
  * Backups against a cloud of their own: these tests change objects of the simulated Microsoft tenant
@@ -79,6 +82,10 @@ describe('backup sets', () => {
     expect((await cloud.versionIds(tenantId)).sort()).toEqual([...stored].sort());
     const again = await cloud.backupItems(base, second.id);
     expect(again.map((i) => i.versionId).sort()).toEqual(items.map((i) => i.versionId).sort());
+
+    // The orchestration is deterministic: replayed after every event, it asks for what the run did.
+    const recorded = await instanceState(cloud.instances(), first.instanceId);
+    expect(await expectDeterministic(backupRunOrchestrator, recorded)).toBeGreaterThan(5);
 
     const other = await cloud.api(
       'GET',
@@ -307,6 +314,10 @@ describe('a scheduled backup and a busy tenant', () => {
     const run = await cloud.finished((await scheduledRun(workspaceId, scheduleId)).id);
     expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
     expect(run.result.items).toBeGreaterThan(0);
+    // Replayed after every event, including the timers it waited with, it asks for what the run did.
+    const state = await instanceState(cloud.instances(), run.instanceId);
+    expect(state.history.some((event) => event.EventType === EventType.TimerFired)).toBe(true);
+    expect(await expectDeterministic(backupScheduledOrchestrator, state)).toBeGreaterThan(5);
   });
 
   it('fails with scope_busy when the tenant stays busy past the bound', async () => {

@@ -40,6 +40,11 @@ export class OwnCloud {
     return this.cosmosClient.database(this.description.cosmos.database).container(name);
   }
 
+  /** The local Durable engine's instances (database `durabletask-local`, one document per instance). */
+  instances(): Container {
+    return this.cosmosClient.database('durabletask-local').container('TenantAtlasLocal-instances');
+  }
+
   token(user: DemoUserName): string {
     return this.description.demo!.users.find((u) => u.name === user)!.token;
   }

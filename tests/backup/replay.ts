@@ -1,0 +1,82 @@
+import type { Container } from '@azure/cosmos';
+import * as df from 'durable-functions';
+import type { OrchestrationHandler } from 'durable-functions';
+import { createRequire } from 'node:module';
+import { expect } from 'vitest';
+import { flattenActions } from '../../emulators/durable/actions';
+import { EventType, type HistoryEvent } from '../../emulators/durable/history';
+import type { InstanceState } from '../../emulators/durable/instance';
+
+// The replay the Functions worker runs (durable-functions' own Orchestrator), fed recorded histories
+// (the same technique as tests/inventory/replay.test.ts).
+const { createOrchestrator } = createRequire(__filename)('durable-functions/lib/src/util/testingUtils') as {
+  createOrchestrator(fn: OrchestrationHandler): (payload: unknown, context: unknown) => Promise<Answer>;
+};
+
+interface Answer {
+  isDone: boolean;
+  actions: unknown;
+  output: unknown;
+}
+
+/** The local Durable engine's record of an instance (one document per instance). */
+export async function instanceState(instances: Container, id: string): Promise<InstanceState> {
+  const { resource } = await instances.item(id, id).read<InstanceState>();
+  if (!resource) throw new Error(`instance ${id} not found`);
+  return resource;
+}
+
+function replay(fn: OrchestrationHandler, state: InstanceState, end: number): Promise<Answer> {
+  const history = state.history.slice(0, end).map((event, index, all) => ({
+    ...event,
+    IsPlayed: index < all.length - 2,
+  }));
+  return createOrchestrator(fn)(
+    {
+      history,
+      input: state.input,
+      instanceId: state.id,
+      isReplaying: end > 2,
+      parentInstanceId: state.parentInstanceId,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 2,
+      longRunningTimerIntervalDuration: '3.00:00:00',
+      maximumShortTimerDuration: '3650.00:00:00',
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    },
+    new df.DummyOrchestrationContext(),
+  );
+}
+
+const described = (actions: unknown) =>
+  flattenActions(actions).map((a) =>
+    JSON.stringify([a.functionName ?? a.actionType, a.input ?? a.fireAt ?? null]),
+  );
+
+/**
+ * Replays the recorded orchestration after every event it received: each replay must ask for exactly
+ * the work the run did, in the same order, and the last must end with the recorded output. Returns the
+ * number of episodes replayed.
+ */
+export async function expectDeterministic(fn: OrchestrationHandler, state: InstanceState): Promise<number> {
+  const episodes = state.history.flatMap((event, index) =>
+    event.EventType === EventType.OrchestratorStarted ? [index + 2] : [],
+  );
+  const final = await replay(fn, state, episodes.at(-1)!);
+  expect(final.isDone).toBe(true);
+  expect(final.output).toEqual(state.output);
+  const all = described(final.actions);
+  // Every activity the run scheduled (a retried one several times) is asked for by the replay.
+  const scheduled = state.history
+    .filter((event: HistoryEvent) => event.EventType === EventType.TaskScheduled)
+    .map((event) => JSON.stringify([event.Name, JSON.parse(String(event.Input))]));
+  expect(new Set(all.filter((a) => !a.startsWith('[5,')))).toEqual(new Set(scheduled));
+  let previous = 0;
+  for (const end of episodes) {
+    const actions = described((await replay(fn, state, end)).actions);
+    expect(actions).toEqual(all.slice(0, actions.length));
+    expect(actions.length).toBeGreaterThanOrEqual(previous);
+    previous = actions.length;
+  }
+  return episodes.length;
+}
