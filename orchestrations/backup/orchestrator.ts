@@ -25,25 +25,47 @@ function* backupWork(context: OrchestrationContext, runId: string): Generator<Ta
   const plan = (yield context.df.callActivityWithRetry(BACKUP.prepare, retry, { runId })) as PrepareResult;
   if ('failure' in plan) return { outcome: 'failed', failures: [plan.failure] };
   const results: CaptureResult[] = [];
-  for (const phase of plan.phases) {
-    // A queue of page ranges: a type with more pages comes back with its continuation for another round.
-    let queue: CaptureInput[] = phase.map((policyType) => ({
-      runId,
-      backupSetId: plan.backupSetId,
-      policyType,
-      segment: 0,
-      continuation: null,
-    }));
-    while (queue.length > 0) {
-      const round = queue.slice(0, plan.concurrency);
-      queue = queue.slice(plan.concurrency);
-      const done = (yield context.df.Task.all(
-        round.map((input) => context.df.callActivityWithRetry(BACKUP.capture, retry, input)),
-      )) as CaptureResult[];
-      results.push(...done);
-      done.forEach((result, index) => {
-        if (result.continuation)
-          queue.push({ ...round[index]!, segment: result.segment + 1, continuation: result.continuation });
+  let round: Task[] = [];
+  try {
+    for (const phase of plan.phases) {
+      // A queue of page ranges: a type with more pages comes back with its continuation for another round.
+      let queue: CaptureInput[] = phase.map((policyType) => ({
+        runId,
+        backupSetId: plan.backupSetId,
+        policyType,
+        segment: 0,
+        continuation: null,
+      }));
+      while (queue.length > 0) {
+        const inputs = queue.slice(0, plan.concurrency);
+        queue = queue.slice(plan.concurrency);
+        round = inputs.map((input) => context.df.callActivityWithRetry(BACKUP.capture, retry, input));
+        const done = (yield context.df.Task.all(round)) as CaptureResult[];
+        round = [];
+        results.push(...done);
+        done.forEach((result, index) => {
+          if (result.continuation)
+            queue.push({ ...inputs[index]!, segment: result.segment + 1, continuation: result.continuation });
+        });
+      }
+    }
+  } catch {
+    // A capture failing even after its retries (Graph errors come back as results, so this is rarer)
+    // ends the reading: what its round did finish counts, every type not read to its end is recorded
+    // as failed, and the set is still closed below with what was read, never left in progress.
+    for (const task of round)
+      if (task.isCompleted && !task.isFaulted) results.push(task.result as CaptureResult);
+    for (const policyType of plan.phases.flat()) {
+      const segments = results.filter((r) => r.policyType === policyType);
+      if (segments.length > 0 && !segments.at(-1)!.continuation) continue;
+      results.push({
+        policyType,
+        segment: segments.length,
+        status: 'failed',
+        items: 0,
+        newVersions: 0,
+        continuation: null,
+        failure: { reasonCode: 'internal_error', message: 'The type could not be read.' },
       });
     }
   }

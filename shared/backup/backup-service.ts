@@ -1,6 +1,8 @@
 import type { AuditLog } from '../audit/audit';
 import type { Principal } from '../auth/token-verifier';
 import { ConflictError, NotFoundError } from '../errors';
+import { isActive } from '../operations/model';
+import type { RunStore } from '../operations/run-store';
 import type { ManagedTenant } from '../workspaces/models';
 import { actorOf } from '../workspaces/workspace-service';
 import type { BackupStore } from './backup-store';
@@ -11,7 +13,7 @@ const PAGES_PER_REQUEST = 4;
 
 /** Reading and managing backup sets (DB only: nothing here reaches Graph). */
 export class BackupService {
-  constructor(private readonly deps: { store: BackupStore; audit: AuditLog }) {}
+  constructor(private readonly deps: { store: BackupStore; audit: AuditLog; runs: RunStore }) {}
 
   async list(
     tenant: ManagedTenant,
@@ -73,7 +75,9 @@ export class BackupService {
    */
   async delete(principal: Principal, tenant: ManagedTenant, id: string): Promise<void> {
     const set = await this.require(tenant, id);
-    if (set.status === 'in_progress')
+    // A set whose run has ended is not in progress any more, whatever it says (a run that died midway).
+    const run = set.status === 'in_progress' ? await this.deps.runs.get(set.runId) : undefined;
+    if (run && isActive(run))
       throw new ConflictError('backup_in_progress', 'The backup is still being made.', { runId: set.runId });
     if (set.pinned) throw new ConflictError('backup_pinned', 'The backup set is pinned; unpin it first.');
     await this.deps.store.deleteSet(tenant.id, id);

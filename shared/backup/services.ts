@@ -30,7 +30,7 @@ let services: BackupServices | undefined;
  */
 export function getBackupServices(): BackupServices {
   if (!services) {
-    const { audit } = getServices();
+    const { audit, runs } = getServices();
     const clock = systemClock;
     const scheduleStore = new ScheduleStore(container('backups'));
     const backupStore = new BackupStore(container('backups'));
@@ -44,7 +44,7 @@ export function getBackupServices(): BackupServices {
         clock,
       }),
       backupStore,
-      backups: new BackupService({ store: backupStore, audit }),
+      backups: new BackupService({ store: backupStore, audit, runs }),
       tenantStatuses: new TenantStatuses(container('tenants')),
     };
   }

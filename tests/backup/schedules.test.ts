@@ -348,6 +348,30 @@ describe('backup schedules: run now and click tokens', () => {
     );
     const backups = await api('GET', `${base}/backups`, { as: 'rita' });
     expect(backups.body.items).toEqual([]);
+
+    // A set a run left "in progress" when it died can still be deleted once that run has ended.
+    await cosmosContainer('backups').items.create({
+      id: `abandoned-${failed.id}`,
+      kind: 'backupSet',
+      workspaceId,
+      tenantId,
+      name: 'Abandoned',
+      selection: { policyTypes: [], categories: [], includeFoundations: true, includeDependencies: true },
+      runId: failed.id,
+      runType: failed.type,
+      scheduleId: schedule.id,
+      scheduledFor: null,
+      retryOf: null,
+      initiator: failed.initiator,
+      status: 'in_progress',
+      pinned: false,
+      counts: { total: 0, byType: {} },
+      failedTypes: [],
+      createdAt: failed.createdAt,
+      completedAt: null,
+    });
+    const removed = await api('DELETE', `${base}/backups/abandoned-${failed.id}`, { as: 'mike' });
+    expect(removed.status).toBe(204);
   });
 
   it('the scheduler tick is logged with isPastDue', async () => {
