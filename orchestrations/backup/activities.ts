@@ -65,8 +65,7 @@ df.app.activity(BACKUP.prepare, {
       });
       return { backupSetId: set.id, phases, concurrency: TYPE_CONCURRENCY, scheduleId: set.scheduleId };
     } catch (error) {
-      if (error instanceof BackupRunError)
-        return { failure: { reasonCode: 'validation_failed', message: error.message } };
+      if (error instanceof BackupRunError) return { failure: error.failure };
       throw error;
     }
   },

@@ -1,7 +1,6 @@
 import type { AuditLog } from '../audit/audit';
-import type { RunLifecycle } from '../operations/lifecycle';
+import type { Completion, RunLifecycle } from '../operations/lifecycle';
 import type { Run, RunCounts, RunFailure } from '../operations/model';
-import type { Completion } from '../operations/lifecycle';
 import type { RunStore } from '../operations/run-store';
 import type { Clock } from '../schedules/clock';
 import type { ScheduleStore } from '../schedules/schedule-store';
@@ -56,6 +55,7 @@ export function typeOutcomes(results: readonly CaptureResult[]): TypeOutcome[] {
   return [...byType.values()];
 }
 
+/** Why a backup cannot run at all (its schedule is gone), as the run failure it becomes. */
 export class BackupRunError extends Error {
   constructor(readonly failure: RunFailure) {
     super(failure.message);
