@@ -3,7 +3,7 @@ import { EventType } from '../../emulators/durable/history';
 import { cadenceSchema, latestFireAtOrBefore } from '../../shared/schedules/cadence';
 import { backupRunOrchestrator, backupScheduledOrchestrator } from '../../orchestrations/backup/orchestrator';
 import { OwnCloud } from './own-cloud';
-import { expectDeterministic, instanceState } from './replay';
+import { expectDeterministic, instanceState } from '../support/replay';
 
 /**
  * Backups against a cloud of their own: these tests change objects of the simulated Microsoft tenant

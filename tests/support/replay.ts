@@ -3,12 +3,11 @@ import * as df from 'durable-functions';
 import type { OrchestrationHandler } from 'durable-functions';
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
-import { flattenActions } from '../../emulators/durable/actions';
+import { ActionType, flattenActions } from '../../emulators/durable/actions';
 import { EventType, type HistoryEvent } from '../../emulators/durable/history';
 import type { InstanceState } from '../../emulators/durable/instance';
 
-// The replay the Functions worker runs (durable-functions' own Orchestrator), fed recorded histories
-// (the same technique as tests/inventory/replay.test.ts).
+// The replay the Functions worker runs (durable-functions' own Orchestrator), fed recorded histories.
 const { createOrchestrator } = createRequire(__filename)('durable-functions/lib/src/util/testingUtils') as {
   createOrchestrator(fn: OrchestrationHandler): (payload: unknown, context: unknown) => Promise<Answer>;
 };
@@ -26,9 +25,11 @@ export async function instanceState(instances: Container, id: string): Promise<I
   return resource;
 }
 
+/** Replays the history as it stood at the start of episode `end` (events before it played). */
 function replay(fn: OrchestrationHandler, state: InstanceState, end: number): Promise<Answer> {
   const history = state.history.slice(0, end).map((event, index, all) => ({
     ...event,
+    // The episode being processed is [OrchestratorStarted, its event]: not played yet.
     IsPlayed: index < all.length - 2,
   }));
   return createOrchestrator(fn)(
@@ -50,8 +51,10 @@ function replay(fn: OrchestrationHandler, state: InstanceState, end: number): Pr
 
 const described = (actions: unknown) =>
   flattenActions(actions).map((a) =>
-    JSON.stringify([a.functionName ?? a.actionType, a.input ?? a.fireAt ?? null]),
+    JSON.stringify([a.functionName ?? a.actionType, a.input ?? a.fireAt ?? null, a.instanceId ?? null]),
   );
+
+const SCHEDULING = [EventType.TaskScheduled, EventType.SubOrchestrationInstanceCreated];
 
 /**
  * Replays the recorded orchestration after every event it received: each replay must ask for exactly
@@ -66,11 +69,15 @@ export async function expectDeterministic(fn: OrchestrationHandler, state: Insta
   expect(final.isDone).toBe(true);
   expect(final.output).toEqual(state.output);
   const all = described(final.actions);
-  // Every activity the run scheduled (a retried one several times) is asked for by the replay.
+  // Every activity and sub-orchestration the run scheduled (a retried one several times) is asked for.
   const scheduled = state.history
-    .filter((event: HistoryEvent) => event.EventType === EventType.TaskScheduled)
-    .map((event) => JSON.stringify([event.Name, JSON.parse(String(event.Input))]));
-  expect(new Set(all.filter((a) => !a.startsWith('[5,')))).toEqual(new Set(scheduled));
+    .filter((event: HistoryEvent) => SCHEDULING.includes(event.EventType))
+    .map((event) => JSON.stringify([event.Name, JSON.parse(String(event.Input)), event.InstanceId ?? null]));
+  const work = flattenActions(final.actions).map((a) => a.actionType);
+  const scheduling = all.filter(
+    (_, i) => work[i] !== ActionType.CreateTimer && work[i] !== ActionType.WaitForExternalEvent,
+  );
+  expect(new Set(scheduling)).toEqual(new Set(scheduled));
   let previous = 0;
   for (const end of episodes) {
     const actions = described((await replay(fn, state, end)).actions);
