@@ -54,12 +54,18 @@ interface Issued {
   key: forge.pki.PrivateKey;
 }
 
-function createCertificate(options: {
+export interface CertificateRequest {
   commonName: string;
-  isCa: boolean;
   years: number;
+  /** forge extension objects (basicConstraints, keyUsage, subjectAltName, …). */
+  extensions: object[];
+  /** Signed by this issuer; self-signed when absent. */
   issuer?: Issued;
-}): Issued {
+  organization?: string;
+}
+
+/** One certificate and its RSA key: the local CA, its server certificate, simulated app credentials. */
+export function issueCertificate(request: CertificateRequest): Issued {
   // Node generates the key natively (fast); forge only assembles and signs the certificate.
   const { publicKey, privateKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -71,15 +77,31 @@ function createCertificate(options: {
   cert.serialNumber = '01' + randomBytes(15).toString('hex');
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
-  cert.validity.notAfter = new Date(now.getTime() + options.years * 365 * 24 * 3600 * 1000);
+  cert.validity.notAfter = new Date(now.getTime() + request.years * 365 * 24 * 3600 * 1000);
   const subject = [
-    { name: 'commonName', value: options.commonName },
-    { name: 'organizationName', value: 'TenantAtlas local cloud' },
+    { name: 'commonName', value: request.commonName },
+    ...(request.organization ? [{ name: 'organizationName', value: request.organization }] : []),
   ];
   cert.setSubject(subject);
-  cert.setIssuer(options.issuer ? options.issuer.cert.subject.attributes : subject);
-  cert.setExtensions(
-    options.isCa
+  cert.setIssuer(request.issuer ? request.issuer.cert.subject.attributes : subject);
+  cert.setExtensions(request.extensions);
+  const key = forge.pki.privateKeyFromPem(privateKey);
+  cert.sign((request.issuer?.key ?? key) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { cert, key, certPem: forge.pki.certificateToPem(cert), keyPem: privateKey };
+}
+
+function createCertificate(options: {
+  commonName: string;
+  isCa: boolean;
+  years: number;
+  issuer?: Issued;
+}): Issued {
+  return issueCertificate({
+    commonName: options.commonName,
+    years: options.years,
+    organization: 'TenantAtlas local cloud',
+    ...(options.issuer && { issuer: options.issuer }),
+    extensions: options.isCa
       ? [
           { name: 'basicConstraints', cA: true, critical: true },
           { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -97,8 +119,5 @@ function createCertificate(options: {
             ],
           },
         ],
-  );
-  const key = forge.pki.privateKeyFromPem(privateKey);
-  cert.sign((options.issuer?.key ?? key) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return { cert, key, certPem: forge.pki.certificateToPem(cert), keyPem: privateKey };
+  });
 }

@@ -1,7 +1,8 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+import { issueCertificate } from '../../tls/local-ca';
 
 /** A certificate registered on an app registration (the public part) with its private key (for clients). */
 export interface AppCertificate {
@@ -51,24 +52,13 @@ export function appCertificate(commonName: string, stateFile?: string): AppCerti
 }
 
 function createSelfSigned(commonName: string): { certPem: string; keyPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  const { certPem, keyPem } = issueCertificate({
+    commonName,
+    years: 2,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+    ],
   });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  cert.serialNumber = '01' + randomBytes(15).toString('hex');
-  const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
-  cert.validity.notAfter = new Date(now.getTime() + 2 * 365 * 24 * 3600 * 1000);
-  const subject = [{ name: 'commonName', value: commonName }];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, critical: true },
-  ]);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: privateKey };
+  return { certPem, keyPem };
 }
