@@ -1,17 +1,12 @@
 import * as df from 'durable-functions';
-import { z } from 'zod';
 import { startOperationResponse } from '../shared/api/operation-schemas';
 import { idSchema, listOf, tenantParams } from '../shared/api/schemas';
-import { getServices } from '../shared/app/services';
-import type { Principal } from '../shared/auth/token-verifier';
 import { backupScheduleRetry, backupScheduleRunNow } from '../shared/backup/run-types';
 import { getBackupServices } from '../shared/backup/services';
-import { ConflictError } from '../shared/errors';
 import { clickBody, createScheduleBody, scheduleView, updateScheduleBody } from '../shared/schedules/model';
 import { requireTenant } from '../shared/workspaces/require-tenant';
-import { durableDispatcher } from './http/durable-dispatcher';
-import { defineRoute, type RouteResult } from './http/route';
-import type { InvocationContext } from '@azure/functions';
+import { startOperation } from './http/start-operation';
+import { defineRoute } from './http/route';
 
 const tag = 'Backup schedules';
 const manage = { kind: 'workspace', capability: 'schedules.manage' } as const;
@@ -142,10 +137,10 @@ defineRoute(
     exampleBody: {},
     responses: startResponses,
   },
-  async ({ principal, params, body, invocation }) => {
+  async ({ principal, membership, params, body, invocation }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
     await getBackupServices().schedules.require(tenant, params.scheduleId);
-    return start(principal, params, invocation, {
+    return startOperation({ principal, membership, invocation }, params, {
       type: backupScheduleRunNow.type,
       scheduleId: params.scheduleId,
       ...(body?.clickToken && { clickToken: body.clickToken }),
@@ -167,10 +162,10 @@ defineRoute(
     exampleBody: {},
     responses: { ...startResponses, 409: { description: '`nothing_to_retry` or `scope_busy`' } },
   },
-  async ({ principal, params, body, invocation }) => {
+  async ({ principal, membership, params, body, invocation }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
     const retryOf = await getBackupServices().schedules.retryTarget(tenant, params.scheduleId);
-    return start(principal, params, invocation, {
+    return startOperation({ principal, membership, invocation }, params, {
       type: backupScheduleRetry.type,
       scheduleId: params.scheduleId,
       retryOf,
@@ -179,30 +174,3 @@ defineRoute(
   },
   durableClient,
 );
-
-/** Through the one start gate, answered as the start route answers. */
-async function start(
-  principal: Principal,
-  scope: z.infer<typeof tenantParams>,
-  invocation: InvocationContext,
-  body: { type: string } & Record<string, unknown>,
-): Promise<RouteResult> {
-  const outcome = await getServices().operations.start(
-    principal,
-    { workspaceId: scope.workspaceId, tenantId: scope.tenantId },
-    body,
-    durableDispatcher(invocation),
-  );
-  if (outcome.kind === 'busy') {
-    const { activeRun } = outcome;
-    throw new ConflictError('scope_busy', `Another operation (${activeRun.type}) is active on this tenant.`, {
-      activeRun: { id: activeRun.id, type: activeRun.type, status: activeRun.status, links: activeRun.links },
-    });
-  }
-  const deduplicated = outcome.kind === 'deduplicated';
-  return {
-    status: deduplicated ? 200 : 202,
-    body: { run: outcome.run, deduplicated },
-    headers: { location: outcome.run.links.self },
-  };
-}

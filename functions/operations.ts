@@ -7,11 +7,11 @@ import {
 } from '../shared/api/operation-schemas';
 import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
-import { ConflictError } from '../shared/errors';
 import { runSchema } from '../shared/operations/model';
 import { requireTenant } from '../shared/workspaces/require-tenant';
 import { durableDispatcher } from './http/durable-dispatcher';
 import { defineRoute } from './http/route';
+import { startOperation } from './http/start-operation';
 
 const tag = 'Operations';
 const durableClient = { extraInputs: [df.input.durableClient()] };
@@ -37,35 +37,9 @@ defineRoute(
       503: { description: '`dispatch_failed`: recorded as failed, try again' },
     },
   },
-  async ({ principal, params, body, invocation }) => {
+  async ({ principal, membership, params, body, invocation }) => {
     await requireTenant(params.workspaceId, params.tenantId);
-    const outcome = await getServices().operations.start(
-      principal,
-      params,
-      body,
-      durableDispatcher(invocation),
-    );
-    if (outcome.kind === 'busy') {
-      const { activeRun } = outcome;
-      throw new ConflictError(
-        'scope_busy',
-        `Another operation (${activeRun.type}) is active on this tenant.`,
-        {
-          activeRun: {
-            id: activeRun.id,
-            type: activeRun.type,
-            status: activeRun.status,
-            links: activeRun.links,
-          },
-        },
-      );
-    }
-    const deduplicated = outcome.kind === 'deduplicated';
-    return {
-      status: deduplicated ? 200 : 202,
-      body: { run: outcome.run, deduplicated },
-      headers: { location: outcome.run.links.self },
-    };
+    return startOperation({ principal, membership, invocation }, params, body);
   },
   durableClient,
 );

@@ -18,9 +18,21 @@ export async function authorizeInWorkspace(
 ): Promise<Membership> {
   const membership = await deps.workspaces.membership(workspaceId, principal.userId);
   if (!membership) throw new NotFoundError('The workspace');
+  await requireCapability(deps, principal, membership, capability, context);
+  return membership;
+}
+
+/** The capability half of the step, for a membership already resolved (403, audited). */
+export async function requireCapability(
+  deps: { audit: AuditLog },
+  principal: Principal,
+  membership: Membership,
+  capability: Capability,
+  context: { route: string; tenantId?: string },
+): Promise<void> {
   if (!roleHasCapability(membership.role, capability)) {
     await deps.audit.record({
-      workspaceId,
+      workspaceId: membership.workspaceId,
       tenantId: context.tenantId ?? null,
       actor: { kind: 'user', userId: principal.userId, displayName: principal.displayName },
       action: 'authorization.denied',
@@ -30,5 +42,4 @@ export async function authorizeInWorkspace(
     });
     throw new ForbiddenError(capability);
   }
-  return membership;
 }

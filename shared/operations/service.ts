@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/audit';
 import type { Principal } from '../auth/token-verifier';
-import { authorizeInWorkspace } from '../authz/authorize';
+import { requireCapability } from '../authz/authorize';
+import type { Membership } from '../workspaces/models';
 import { ConflictError, ValidationError } from '../errors';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import type { Dispatcher } from './dispatcher';
@@ -23,8 +24,10 @@ export interface OperationsDeps {
 export class OperationsService {
   constructor(private readonly deps: OperationsDeps) {}
 
+  /** `membership` is the caller's, resolved by the route; the run type may need more than the route did. */
   async start(
     principal: Principal,
+    membership: Membership,
     scope: { workspaceId: string; tenantId: string },
     body: { type: string } & Record<string, unknown>,
     dispatcher: Dispatcher,
@@ -43,7 +46,7 @@ export class OperationsService {
         },
       ]);
     }
-    await authorizeInWorkspace(this.deps, principal, scope.workspaceId, runType.capability, {
+    await requireCapability(this.deps, principal, membership, runType.capability, {
       route: `start:${runType.type}`,
       tenantId: scope.tenantId,
     });
