@@ -9,7 +9,7 @@ import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
 import { runSchema } from '../shared/operations/model';
 import { requireTenant } from '../shared/workspaces/require-tenant';
-import { durableDispatcher } from './http/durable-dispatcher';
+import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 import { defineRoute } from './http/route';
 import { startOperation } from './http/start-operation';
 

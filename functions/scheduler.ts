@@ -2,7 +2,7 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { schedulerDeps } from '../shared/backup/services';
 import { runSchedulerTick } from '../shared/schedules/scheduler';
-import { durableDispatcher } from './http/durable-dispatcher';
+import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 
 /**
  * Starts due backup schedules, every minute. Each (schedule, fire time) runs at most once however often

@@ -3,7 +3,7 @@ import type { Principal } from '../../shared/auth/token-verifier';
 import { getServices } from '../../shared/app/services';
 import { ConflictError } from '../../shared/errors';
 import type { Membership } from '../../shared/workspaces/models';
-import { durableDispatcher } from './durable-dispatcher';
+import { durableDispatcher } from '../../orchestrations/runs/durable-dispatcher';
 import type { RouteResult } from './route';
 
 /**

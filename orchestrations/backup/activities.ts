@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { durableDispatcher } from '../../functions/http/durable-dispatcher';
+import { durableDispatcher } from '../runs/durable-dispatcher';
 import { getServices } from '../../shared/app/services';
 import {
   applyRetention,
@@ -32,10 +32,10 @@ const TYPE_CONCURRENCY = 4;
 df.app.activity(BACKUP.acquireScope, {
   extraInputs: [df.input.durableClient()],
   handler: async ({ runId }: RunInput, context): Promise<AcquireResult> => {
-    const { runs, lifecycle, audit } = getServices();
+    const { runs, lifecycle, audit, catalog } = getServices();
     const maxWaitMs = getConfig().BACKUP_SCOPE_WAIT_SECONDS * 1000;
     const outcome = await acquireScope(
-      { runs, lifecycle, audit, dispatcher: durableDispatcher(context) },
+      { runs, lifecycle, audit, catalog, dispatcher: durableDispatcher(context) },
       runId,
     );
     if (outcome.kind === 'acquired' || outcome.kind === 'ended') return { kind: outcome.kind, maxWaitMs };

@@ -15,6 +15,8 @@ import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
 import { NotificationStore } from '../notifications/store';
+import type { OperationCatalog } from '../operations/catalog';
+import { operationCatalog } from './catalog';
 
 export interface Services {
   verifyToken: TokenVerifier;
@@ -29,6 +31,7 @@ export interface Services {
   notifications: NotificationStore;
   live: LiveService;
   runFanOut: RunFanOut;
+  catalog: OperationCatalog;
 }
 
 let services: Services | undefined;
@@ -53,6 +56,7 @@ export function getServices(): Services {
       audit,
     );
     const notifications = new NotificationStore(container('notifications'));
+    const catalog = operationCatalog;
     services = {
       verifyToken: createTokenVerifier({
         audiences: config.AUTH_AUDIENCES,
@@ -65,7 +69,8 @@ export function getServices(): Services {
       connections: new ConnectionService(container('tenants'), secrets, audit),
       runs,
       lifecycle,
-      operations: new OperationsService({ runs, lifecycle, audit, workspaces }),
+      catalog,
+      operations: new OperationsService({ runs, lifecycle, audit, workspaces, catalog }),
       graph: createGraphClientFactory({ settings: config }),
       notifications,
       ...createLive({ hub: config.SIGNALR_HUB, workspaces, notifications }),

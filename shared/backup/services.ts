@@ -10,7 +10,6 @@ import { container } from '../store/cosmos';
 import type { BackupRunDeps } from './backup-run';
 import { BackupService } from './backup-service';
 import { BackupStore } from './backup-store';
-import './run-types';
 
 export interface BackupServices {
   clock: Clock;
@@ -53,11 +52,11 @@ export function getBackupServices(): BackupServices {
 
 /** What one scheduler tick needs; the dispatcher is the invocation's Durable client. */
 export function schedulerDeps(dispatcher: Dispatcher, log: (message: string) => void): SchedulerDeps {
-  const { runs, lifecycle, audit } = getServices();
+  const { runs, lifecycle, audit, catalog } = getServices();
   const { scheduleStore, tenantStatuses, clock } = getBackupServices();
   return {
     schedules: scheduleStore,
-    gate: { runs, lifecycle, audit, dispatcher },
+    gate: { runs, lifecycle, audit, dispatcher, catalog },
     tenants: tenantStatuses,
     clock,
     log,

@@ -42,7 +42,7 @@ export {
   type AssignmentTarget,
   type HistoryEntry,
 } from './model';
-export { INVENTORY_SYNC, inventorySyncRunType } from './run-type';
+export { INVENTORY_SYNC, inventorySyncRunType, inventoryRunTypes } from './run-types';
 export {
   versionSummaries,
   inventoryVersionReferences,
