@@ -1,17 +1,12 @@
 import * as df from 'durable-functions';
 import { durableDispatcher } from '../runs/durable-dispatcher';
 import { getServices } from '../../shared/app/services';
-import {
-  applyRetention,
-  BackupRunError,
-  closeBackupSet,
-  openBackupSet,
-  requireRun,
-} from '../../shared/backup/backup-run';
+import { applyRetention, closeBackupSet, openBackupSet } from '../../shared/backup/backup-run';
 import { captureType, collectGarbage, planPhases } from '../../shared/backup/capture';
 import { backupRunDeps } from '../../shared/backup/services';
 import { getConfig } from '../../shared/config';
-import { graphForRun, toRunFailure } from '../../shared/providers/graph-access';
+import { RunFailureError, toRunFailure } from '../../shared/operations/model';
+import { graphForRun } from '../../shared/providers/graph-access';
 import { acquireScope } from '../../shared/operations/gate';
 import type { RunInput } from '../runs/contract';
 import {
@@ -48,7 +43,7 @@ df.app.activity(BACKUP.acquireScope, {
 df.app.activity(BACKUP.prepare, {
   handler: async ({ runId }: RunInput): Promise<PrepareResult> => {
     const deps = backupRunDeps();
-    const run = await requireRun(deps.runs, runId);
+    const run = await deps.runs.require(runId);
     try {
       // No fan-out for a tenant whose connection cannot work: fail at once, before any set exists.
       await graphForRun(run);
@@ -65,7 +60,7 @@ df.app.activity(BACKUP.prepare, {
       });
       return { backupSetId: set.id, phases, concurrency: TYPE_CONCURRENCY, scheduleId: set.scheduleId };
     } catch (error) {
-      if (error instanceof BackupRunError) return { failure: error.failure };
+      if (error instanceof RunFailureError) return { failure: error.failure };
       throw error;
     }
   },
@@ -74,7 +69,7 @@ df.app.activity(BACKUP.prepare, {
 df.app.activity(BACKUP.capture, {
   handler: async (input: CaptureInput): Promise<CaptureResult> => {
     const deps = backupRunDeps();
-    const run = await requireRun(deps.runs, input.runId);
+    const run = await deps.runs.require(input.runId);
     const result = await captureType(deps, run, input.backupSetId, input);
     await deps.lifecycle.progress(input.runId, { progress: `Read ${input.policyType}` });
     return result;
@@ -84,20 +79,20 @@ df.app.activity(BACKUP.capture, {
 df.app.activity(BACKUP.finish, {
   handler: async ({ runId, backupSetId, results }: FinishInput): Promise<WorkResult> => {
     const deps = backupRunDeps();
-    return closeBackupSet(deps, await requireRun(deps.runs, runId), backupSetId, results);
+    return closeBackupSet(deps, await deps.runs.require(runId), backupSetId, results);
   },
 });
 
 df.app.activity(BACKUP.retention, {
   handler: async ({ runId }: RunInput): Promise<MaintenanceResult> => {
     const deps = backupRunDeps();
-    return applyRetention(deps, await requireRun(deps.runs, runId));
+    return applyRetention(deps, await deps.runs.require(runId));
   },
 });
 
 df.app.activity(BACKUP.collect, {
   handler: async ({ runId }: RunInput): Promise<MaintenanceResult> => {
     const deps = backupRunDeps();
-    return collectGarbage(deps, await requireRun(deps.runs, runId));
+    return collectGarbage(deps, await deps.runs.require(runId));
   },
 });

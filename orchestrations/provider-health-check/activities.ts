@@ -1,7 +1,8 @@
 import * as df from 'durable-functions';
 import { getServices } from '../../shared/app/services';
 import { getContract } from '../../shared/graph';
-import { graphForRun, toRunFailure } from '../../shared/providers/graph-access';
+import { toRunFailure } from '../../shared/operations/model';
+import { graphForRun } from '../../shared/providers/graph-access';
 import { recordHealthCheck } from '../../shared/providers/health';
 import type { RunInput, WorkResult } from '../runs/contract';
 import { HEALTH_CHECK } from './contract';
@@ -12,8 +13,7 @@ import { HEALTH_CHECK } from './contract';
  */
 df.app.activity(HEALTH_CHECK.probe, {
   handler: async ({ runId }: RunInput): Promise<WorkResult> => {
-    const run = await getServices().operations.get(runId);
-    if (!run) throw new Error(`run ${runId} not found`);
+    const run = await getServices().runs.require(runId);
     const started = performance.now();
     let access: Awaited<ReturnType<typeof graphForRun>> | undefined;
     try {

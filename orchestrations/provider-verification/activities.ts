@@ -1,7 +1,8 @@
 import * as df from 'durable-functions';
 import { getServices } from '../../shared/app/services';
 import { getContract, subResourceRequest, type GraphClient } from '../../shared/graph';
-import { graphForRun, toRunFailure } from '../../shared/providers/graph-access';
+import { toRunFailure } from '../../shared/operations/model';
+import { graphForRun } from '../../shared/providers/graph-access';
 import { MICROSOFT_GRAPH_APP_ID, verifyPermissions } from '../../shared/providers/verification';
 import type { RunInput, WorkResult } from '../runs/contract';
 import { VERIFICATION } from './contract';
@@ -32,8 +33,7 @@ async function principalOf(
  */
 df.app.activity(VERIFICATION.check, {
   handler: async ({ runId }: RunInput): Promise<WorkResult> => {
-    const run = await getServices().operations.get(runId);
-    if (!run) throw new Error(`run ${runId} not found`);
+    const run = await getServices().runs.require(runId);
     const correlation = { runId, tenantId: run.tenantId };
     try {
       const { client, connection } = await graphForRun(run);

@@ -1,7 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
-import type { Run, RunFailure } from '../operations/model';
-import { toRunFailure } from '../providers/graph-access';
+import { toRunFailure, type Run, type RunFailure } from '../operations/model';
 import type { InventoryItem } from './model';
 import { markRemoved, observe } from './observe';
 import { readPages, type GraphReadContext } from './reader';

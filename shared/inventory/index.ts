@@ -26,7 +26,6 @@ export {
 } from './selection';
 export {
   syncPolicyType,
-  InventoryRunError,
   type SyncTypeRequest,
   type SyncTypeResult,
   type ObservedVersion,

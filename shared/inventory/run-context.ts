@@ -1,4 +1,5 @@
 import { getServices } from '../app/services';
+import { InvariantError } from '../errors';
 import { findContract, type GraphContract } from '../graph';
 import type { Run } from '../operations/model';
 import { graphForRun } from '../providers/graph-access';
@@ -10,18 +11,14 @@ import { inventoryContracts } from './selection';
 /** Runs report they are alive at least this often while they read. */
 const HEARTBEAT_MS = 10_000;
 
-export class InventoryRunError extends Error {}
-
-export async function loadRun(runId: string): Promise<Run> {
-  const run = await getServices().runs.get(runId);
-  if (!run) throw new InventoryRunError(`Run ${runId} does not exist.`);
-  return run;
+export function loadRun(runId: string): Promise<Run> {
+  return getServices().runs.require(runId);
 }
 
 export function inventoryContract(policyType: string): GraphContract {
   const contract = findContract(policyType);
   if (!contract || !inventoryContracts().includes(contract))
-    throw new InventoryRunError(`'${policyType}' is not an inventory type.`);
+    throw new InvariantError(`'${policyType}' is not an inventory type.`);
   return contract;
 }
 
@@ -62,7 +59,7 @@ export async function openRunGraph(run: Run): Promise<RunGraph> {
       const current = await getServices().lifecycle.progress(run.id, {});
       if (current.status === 'completed') {
         ended = true;
-        abort.abort(new InventoryRunError('The run has ended.'));
+        abort.abort(new InvariantError('The run has ended.'));
       }
     },
     ended: () => ended,

@@ -1,17 +1,11 @@
 import { graphContracts, type GraphObject } from '../graph';
 import type { RunFailure } from '../operations/model';
-import { toRunFailure } from '../providers/graph-access';
+import { InvariantError } from '../errors';
+import { toRunFailure } from '../operations/model';
 import type { InventoryItem } from './model';
 import { markRemoved, observe, seenOnly, type ObserveContext } from './observe';
 import { readDetails, readPages, type GraphReadContext } from './reader';
-import {
-  InventoryRunError,
-  inventoryContract,
-  loadRun,
-  logUnexpected,
-  openRunGraph,
-  type RunGraph,
-} from './run-context';
+import { inventoryContract, loadRun, logUnexpected, openRunGraph, type RunGraph } from './run-context';
 import { inventoryStores } from './services';
 import { emptyWriteStats, type WriteStats } from './store/batch-writer';
 import { addTallies, emptyTally, type TypeTally } from './store/cursors';
@@ -66,8 +60,6 @@ export interface SyncTypeResult {
   versions: ObservedVersion[];
 }
 
-export { InventoryRunError, loadRun } from './run-context';
-
 /**
  * Reads one policy type of the run's tenant from Graph and records it: new and changed objects get a
  * version and their item, unchanged ones only their last-seen stamp (batched), and once the whole type
@@ -81,7 +73,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
   const cursor = request.continuation
     ? await stores.cursors.get(run.tenantId, request.continuation)
     : undefined;
-  if (request.continuation && !cursor) throw new InventoryRunError(`Cursor ${request.continuation} is gone.`);
+  if (request.continuation && !cursor) throw new InvariantError(`Cursor ${request.continuation} is gone.`);
   const before = cursor?.tally ?? emptyTally();
   const tally = emptyTally();
   const versions: ObservedVersion[] = [];

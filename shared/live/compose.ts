@@ -1,5 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { ConfigError, getHostConnections } from '../config';
+import { getHostConnections } from '../config';
+import { ConfigError } from '../errors';
 import type { NotificationStore } from '../notifications/store';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import { RunFanOut } from './fan-out';

@@ -1,12 +1,12 @@
 import { getServices } from '../app/services';
 import { AppError } from '../errors';
-import { GraphRequestError, type GraphClient, type ConnectionCredential } from '../graph';
-import type { RunFailure } from '../operations/model';
+import type { GraphClient, ConnectionCredential } from '../graph';
 import type { ProviderConnection } from './models';
 
 export class ProviderNotConfiguredError extends AppError {
   readonly status = 409;
   readonly code = 'provider_not_configured';
+  override readonly reasonCode = 'provider_not_configured';
 }
 
 /** The Graph client of a run's connection (the one it names, else the tenant's default). */
@@ -36,15 +36,4 @@ export async function graphForRun(run: {
     credential,
   });
   return { client, connection };
-}
-
-/** A run failure from any error: stable reason code, sanitized message, nothing secret. */
-export function toRunFailure(error: unknown, target?: string): RunFailure {
-  const base =
-    error instanceof GraphRequestError
-      ? { reasonCode: error.reasonCode, message: error.message }
-      : error instanceof ProviderNotConfiguredError
-        ? { reasonCode: 'provider_not_configured' as const, message: error.message }
-        : { reasonCode: 'internal_error' as const, message: 'The operation failed unexpectedly.' };
-  return { ...base, ...(target && { target }) };
 }
