@@ -2,7 +2,8 @@ import type { AuditLog } from '../audit/audit';
 import type { Completion, RunLifecycle } from '../operations/lifecycle';
 import { RunFailureError, type Run, type RunCounts, type RunFailure } from '../operations/model';
 import type { RunStore } from '../operations/run-store';
-import type { Clock } from '../schedules/clock';
+import type { Clock } from '../clock';
+import type { Inventory } from '../inventory';
 import type { ScheduleStore } from '../schedules/schedule-store';
 import type { BackupStore } from './backup-store';
 import type { CaptureResult, CaptureStatus } from './capture';
@@ -18,6 +19,8 @@ export interface BackupRunDeps {
   backups: BackupStore;
   schedules: ScheduleStore;
   clock: Clock;
+  /** The backup reads through the inventory, which stores the versions a set pins. */
+  inventory: Inventory;
 }
 
 /** One type's outcome over all its segments. */
