@@ -46,13 +46,28 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noCompositionRoot] }] },
   },
   {
-    // Orchestrators are replayed: they must be deterministic and free of I/O.
-    files: ['orchestrations/**/orchestrator.ts', 'tests/fixtures/**/orchestrator*.ts'],
+    // Orchestrators are replayed: they must be deterministic and free of I/O. The rule covers every file
+    // an orchestrator runs: the orchestrators, the lifecycle frame they all run in, and the contracts
+    // they import. From shared/ they take types only (values would bring the domain's I/O and clocks
+    // into replay), except the dependency-free orchestrator names.
+    files: [
+      'orchestrations/**/orchestrator.ts',
+      'orchestrations/runs/lifecycle.ts',
+      'orchestrations/**/contract.ts',
+      'tests/fixtures/**/orchestrator*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            noCompositionRoot,
+            {
+              regex: '(^|/)shared/(?!operations/orchestrators$)',
+              allowTypeImports: true,
+              message:
+                'Orchestration code imports only types from shared/ (and ORCHESTRATORS): pass values in the input or read them in an activity.',
+            },
             {
               group: ['node:*', 'fs', 'http', 'https', 'crypto', 'child_process', 'net'],
               message: 'No I/O in orchestrators.',
