@@ -38,6 +38,30 @@ export default tseslint.config(
     },
   },
   {
+    // One clock: the domain takes "now" from the Clock the composition root hands it. Exempt: the
+    // clock itself and the Graph/batch pacing, which measures elapsed wall time between its own timers.
+    files: ['shared/**/*.ts'],
+    ignores: [
+      'shared/clock.ts',
+      'shared/graph/client/**',
+      'shared/inventory/batch-queue.ts',
+      'shared/inventory/graph-budget.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Take the time from the injected Clock.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take the time from the injected Clock.',
+        },
+      ],
+    },
+  },
+  {
     files: ['shared/app/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noFunctionsRuntime] }] },
   },

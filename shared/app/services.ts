@@ -79,13 +79,13 @@ function buildServices(config: AppConfig): Services {
   const clock = systemClock;
   const cosmos = createCosmos(config);
   const { container } = cosmos;
-  const audit = new AuditLog(container('audit'));
+  const audit = new AuditLog(container('audit'), clock);
   const secrets: SecretStore =
     config.SECRET_STORE === 'keyvault'
       ? new KeyVaultSecretStore(config.KEY_VAULT_URI!)
       : new LocalFileSecretStore(config.LOCAL_SECRET_STORE_FILE!, config.LOCAL_SECRET_STORE_KEY!);
   const runs = new RunStore(container('runs'), container('runLocks'));
-  const lifecycle = new RunLifecycle(runs);
+  const lifecycle = new RunLifecycle(runs, clock);
   const catalog = operationCatalog;
   const workspaces = new WorkspaceService(
     {
@@ -94,11 +94,12 @@ function buildServices(config: AppConfig): Services {
       tenants: container('tenants'),
     },
     audit,
+    clock,
   );
   const connections = new ConnectionService(container('tenants'), secrets, audit, clock);
   const graph = createGraphClientFactory({ settings: config });
   const graphForRun = createGraphAccess({ workspaces, connections, graph });
-  const notifications = new NotificationStore(container('notifications'));
+  const notifications = new NotificationStore(container('notifications'), clock);
   const inventory = createInventory({
     inventory: container('inventory'),
     policyVersions: container('policyVersions'),
@@ -107,7 +108,7 @@ function buildServices(config: AppConfig): Services {
     graphForRun,
     clock,
   });
-  const gate = { runs, lifecycle, audit, catalog };
+  const gate = { runs, lifecycle, audit, catalog, clock };
   const scheduleStore = new ScheduleStore(container('backups'));
   const backupStore = new BackupStore(container('backups'));
   const tenantStatuses = new TenantStatuses(container('tenants'));
@@ -129,10 +130,16 @@ function buildServices(config: AppConfig): Services {
     runs,
     lifecycle,
     catalog,
-    operations: new OperationsService({ runs, lifecycle, audit, workspaces, catalog }),
+    operations: new OperationsService({ runs, lifecycle, audit, workspaces, catalog, clock }),
     gate,
     notifications,
-    ...createLive({ hub: config.SIGNALR_HUB, connections: getHostConnections(), workspaces, notifications }),
+    ...createLive({
+      hub: config.SIGNALR_HUB,
+      connections: getHostConnections(),
+      workspaces,
+      notifications,
+      clock,
+    }),
     inventory,
     backups: new BackupService({ store: backupStore, audit, runs }),
     schedules: new ScheduleService({

@@ -8,6 +8,7 @@ import { LiveService } from './live-service';
 import { OPERATION_EVENTS_TOPIC, SIGNALR_CONNECTION } from './names';
 import { ServiceBusRunEventPublisher } from './service-bus-publisher';
 import { SignalRRestClient, type LiveHub } from './signalr-rest';
+import type { Clock } from '../clock';
 
 /**
  * Live progress (negotiate, subscriptions, the fan-out of run changes), built by the composition root.
@@ -19,6 +20,7 @@ export function createLive(deps: {
   connections: HostConnections;
   workspaces: WorkspaceService;
   notifications: NotificationStore;
+  clock: Clock;
 }) {
   let hub: LiveHub | undefined;
   const lazyHub: LiveHub = {
@@ -41,9 +43,10 @@ export function createLive(deps: {
   }
   const serviceBus = deps.connections.serviceBus;
   return {
-    live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces }),
+    live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces, clock: deps.clock }),
     runFanOut: new RunFanOut({
       notifications: deps.notifications,
+      now: () => deps.clock.now().getTime(),
       ...(serviceBus && { publisher: new ServiceBusRunEventPublisher(serviceBus, OPERATION_EVENTS_TOPIC) }),
     }),
   };

@@ -10,6 +10,7 @@ import { startRun, sweepStaleRuns, type StartOutcome } from './gate';
 import type { RunLifecycle } from './lifecycle';
 import { isActive, type Run } from './model';
 import type { RunQuery, RunStore } from './run-store';
+import type { Clock } from '../clock';
 
 export interface OperationsDeps {
   runs: RunStore;
@@ -17,6 +18,7 @@ export interface OperationsDeps {
   audit: AuditLog;
   workspaces: WorkspaceService;
   catalog: OperationCatalog;
+  clock: Clock;
 }
 
 /** Starting, reading and cancelling operation runs. Reads never touch Graph. */
