@@ -1,9 +1,5 @@
-import {
-  applyRetention,
-  closeBackupSet,
-  openBackupSet,
-  type BackupRunDeps,
-} from '../../shared/backup/backup-run';
+import { applyRetention, closeBackupSet, openBackupSet } from '../../shared/backup/backup-run';
+import type { BackupRunDeps } from '../../shared/backup/deps';
 import { captureType, collectGarbage, planPhases } from '../../shared/backup/capture';
 import type { AppConfig } from '../../shared/config';
 import { acquireScope, type GateDeps } from '../../shared/operations/gate';

@@ -1,6 +1,6 @@
 import { AuditLog } from '../audit/audit';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
-import type { BackupRunDeps } from '../backup/backup-run';
+import type { BackupRunDeps } from '../backup/deps';
 import { BackupService } from '../backup/backup-service';
 import { BackupStore } from '../backup/backup-store';
 import { systemClock, type Clock } from '../clock';

@@ -1,27 +1,11 @@
-import type { AuditLog } from '../audit/audit';
-import type { Completion, RunLifecycle } from '../operations/lifecycle';
+import type { Completion } from '../operations/lifecycle';
 import { RunFailureError, type Run, type RunCounts, type RunFailure } from '../operations/model';
-import type { RunStore } from '../operations/run-store';
-import type { Clock } from '../clock';
-import type { Inventory } from '../inventory';
-import type { ScheduleStore } from '../schedules/schedule-store';
-import type { BackupStore } from './backup-store';
 import type { CaptureResult, CaptureStatus } from './capture';
+import type { BackupRunDeps } from './deps';
 import type { BackupSet } from './model';
 import { setsToPrune } from './retention';
 import { backupRun, SCHEDULE_RUN_TYPES } from './run-types';
 import { canonicalBackupSelection, type BackupSelection } from './selection';
-
-export interface BackupRunDeps {
-  runs: RunStore;
-  lifecycle: RunLifecycle;
-  audit: AuditLog;
-  backups: BackupStore;
-  schedules: ScheduleStore;
-  clock: Clock;
-  /** The backup reads through the inventory, which stores the versions a set pins. */
-  inventory: Inventory;
-}
 
 /** One type's outcome over all its segments. */
 export interface TypeOutcome {

@@ -1,6 +1,6 @@
 import { canonicalSelection, resolveSelection, type ObservedVersion } from '../inventory';
 import type { Run, RunFailure } from '../operations/model';
-import type { BackupRunDeps } from './backup-run';
+import type { BackupRunDeps } from './deps';
 import type { BackupItem } from './model';
 import type { BackupSelection } from './selection';
 
