@@ -15,7 +15,8 @@ describe('a clone with nothing beside it', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'tenantatlas-clone-'));
   const checkout = path.join(folder, 'checkout');
 
-  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  // A checkout with node_modules: removing it can take a while on a busy disk.
+  afterAll(() => rmSync(folder, { recursive: true, force: true }), 180_000);
 
   it('installs, starts the local cloud, answers /api/health and stops on Ctrl-C', async () => {
     execFileSync('git', ['clone', '--quiet', repoRoot(), checkout], { stdio: 'pipe' });
@@ -50,7 +51,16 @@ describe('a clone with nothing beside it', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // the group has already exited
+      }
+    };
     try {
       const cloudJson = path.join(checkout, '.local', 'cloud.json');
       const deadline = Date.now() + 120_000;
@@ -63,10 +73,13 @@ describe('a clone with nothing beside it', () => {
       expect(output).toContain('Local cloud ready');
       expect(output).not.toMatch(/shared\/graph-reference|GRAPH_REFERENCE_DIR/);
     } finally {
-      process.kill(-child.pid!, 'SIGINT');
+      killGroup('SIGINT');
     }
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
-    expect(await exited, output).toBe(0);
+    const timer = setTimeout(() => killGroup('SIGKILL'), 20_000);
+    const { code, signal } = await exited;
     clearTimeout(timer);
+    // npm itself ends by the signal, as in a terminal; the cloud under it stops cleanly.
+    expect(code === 0 || signal === 'SIGINT', `${code} ${signal}\n${output}`).toBe(true);
+    expect(output).toContain('Stopped.');
   }, 360_000);
 });
