@@ -8,3 +8,5 @@ import './backup/orchestrator';
 import './backup/activities';
 import './inventory-sync/orchestrator';
 import './inventory-sync/activities';
+import './directory-sync/orchestrator';
+import './directory-sync/activities';

@@ -12,6 +12,7 @@ import { findRunType, runTypes } from './run-types';
 import type { RunQuery, RunStore } from './run-store';
 import './types';
 import '../inventory/run-type';
+import '../directory/run-types';
 
 export interface OperationsDeps {
   runs: RunStore;

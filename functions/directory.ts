@@ -1,0 +1,70 @@
+import { tenantParams } from '../shared/api/schemas';
+import { directoryModule } from '../shared/app/directory';
+import {
+  groupDetailView,
+  groupIdParam,
+  groupListQuery,
+  groupListView,
+  roleListQuery,
+  roleListView,
+} from '../shared/directory/views';
+import { requireTenant } from '../shared/workspaces/require-tenant';
+import { defineRoute } from './http/route';
+
+const tag = 'Directory';
+const access = { kind: 'workspace', capability: 'workspace.view' } as const;
+const base = '/workspaces/{workspaceId}/tenants/{tenantId}/directory';
+
+defineRoute(
+  {
+    name: 'listDirectoryGroups',
+    method: 'GET',
+    path: `${base}/groups`,
+    summary:
+      "The tenant's cached groups: display-name prefix or exact id, kind, paging; says when the cache was synced (database only)",
+    tag,
+    access,
+    params: tenantParams,
+    query: groupListQuery,
+    responses: { 200: { description: 'Groups and the state of the cache', schema: groupListView } },
+  },
+  async ({ params, query }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await directoryModule().queries.groups(params.tenantId, query) };
+  },
+);
+
+defineRoute(
+  {
+    name: 'getDirectoryGroup',
+    method: 'GET',
+    path: `${base}/groups/{groupId}`,
+    summary: 'One cached group (removed groups too, with the time the sync saw them gone)',
+    tag,
+    access,
+    params: tenantParams.extend({ groupId: groupIdParam }),
+    responses: { 200: { description: 'The group', schema: groupDetailView } },
+  },
+  async ({ params }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await directoryModule().queries.group(params.tenantId, params.groupId) };
+  },
+);
+
+defineRoute(
+  {
+    name: 'listDirectoryRoleDefinitions',
+    method: 'GET',
+    path: `${base}/role-definitions`,
+    summary: "The tenant's cached Intune and Entra role definitions, built-in and custom (database only)",
+    tag,
+    access,
+    params: tenantParams,
+    query: roleListQuery,
+    responses: { 200: { description: 'Role definitions and the state of the cache', schema: roleListView } },
+  },
+  async ({ params, query }) => {
+    await requireTenant(params.workspaceId, params.tenantId);
+    return { status: 200, body: await directoryModule().queries.roleDefinitions(params.tenantId, query) };
+  },
+);

@@ -1,0 +1,24 @@
+/**
+ * The directory cache (docs/directory.md): groups and role definitions of each managed tenant, synced by
+ * `directory.groups.sync` and `directory.role_definitions.sync`, read from Cosmos only.
+ */
+import type { DirectoryDeps } from './deps';
+import { createGroupDirectory } from './group-directory';
+import { createGroupSync } from './group-sync';
+import { createDirectoryQueries } from './queries';
+import { createRoleSync } from './role-sync';
+
+export type { DirectoryGroup, GroupDirectory, GroupKind } from './model';
+export type { DirectoryDeps, DirectoryRun } from './deps';
+export { DIRECTORY_GROUPS_SYNC, DIRECTORY_ROLES_SYNC } from './run-types';
+
+export function createDirectory(deps: DirectoryDeps) {
+  return {
+    groups: createGroupDirectory(deps.store),
+    groupSync: createGroupSync(deps),
+    syncRoleDefinitions: createRoleSync(deps),
+    queries: createDirectoryQueries(deps.store),
+  };
+}
+
+export type Directory = ReturnType<typeof createDirectory>;
