@@ -11,6 +11,13 @@ import { createRoleSync } from './role-sync';
 export type { DirectoryGroup, GroupDirectory, GroupKind } from './model';
 export type { DirectoryDeps, DirectoryRun } from './deps';
 export { DIRECTORY_GROUPS_SYNC, DIRECTORY_ROLES_SYNC } from './run-types';
+import { ROLE_SOURCES } from './role-sync';
+
+/** The Graph contracts the directory syncs read (their read permissions are the feature's). */
+export const DIRECTORY_CONTRACT_KEYS: readonly string[] = [
+  'groups',
+  ...ROLE_SOURCES.map((source) => source.contractKey),
+];
 
 export function createDirectory(deps: DirectoryDeps) {
   return {

@@ -9,7 +9,7 @@ import type { RoleSource } from './model';
 import type { RoleDocument } from './store';
 
 /** Where role definitions come from: Intune RBAC and Entra directory roles (contracts, as data). */
-const SOURCES: ReadonlyArray<{ source: RoleSource; contractKey: string }> = [
+export const ROLE_SOURCES: ReadonlyArray<{ source: RoleSource; contractKey: string }> = [
   { source: 'intune', contractKey: 'roleDefinitions' },
   { source: 'entra', contractKey: 'directoryRoleDefinitions' },
 ];
@@ -82,7 +82,7 @@ export function createRoleSync(deps: DirectoryDeps) {
     const writes = emptyWriteStats();
     const failures: RunFailure[] = [];
     const figures = { read: 0, written: 0, removed: 0 };
-    for (const { source, contractKey } of SOURCES) {
+    for (const { source, contractKey } of ROLE_SOURCES) {
       const contract: GraphContract = getContract(contractKey);
       const seen = new Set<string>();
       const documents: RoleDocument[] = [];
@@ -108,7 +108,7 @@ export function createRoleSync(deps: DirectoryDeps) {
       figures.written += documents.length;
       await deps.store.upsertRoles(run.tenantId, documents, writes);
     }
-    if (failures.length === SOURCES.length) return { outcome: 'failed', failures };
+    if (failures.length === ROLE_SOURCES.length) return { outcome: 'failed', failures };
     const state = await deps.store.roleState(run.tenantId);
     await deps.store.saveState({ ...state, last: { syncedAt: now, runId, roleDefinitions: figures.read } });
     return {
