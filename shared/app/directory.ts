@@ -1,3 +1,4 @@
+import { getConfig } from '../config';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { graphForRun } from '../providers/graph-access';
@@ -17,6 +18,7 @@ export function directoryModule(): Directory {
       graphForRun,
       progress: (runId, change) => services.lifecycle.progress(runId, change),
       clock: systemClock,
+      cacheMaxAgeMinutes: getConfig().DIRECTORY_CACHE_MAX_AGE_MINUTES,
     });
   }
   return directory;

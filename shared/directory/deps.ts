@@ -20,4 +20,6 @@ export interface DirectoryDeps {
   /** Heartbeat and progress line of a run. */
   progress(runId: string, change: { progress?: string; counts?: Partial<RunCounts> }): Promise<unknown>;
   clock: Clock;
+  /** How old the last groups sync may be for the inventory to take groups from the cache; 0 = never. */
+  cacheMaxAgeMinutes: number;
 }

@@ -3,7 +3,7 @@
  * `directory.groups.sync` and `directory.role_definitions.sync`, read from Cosmos only.
  */
 import type { DirectoryDeps } from './deps';
-import { createGroupDirectory } from './group-directory';
+import { createFreshGroupReader, createGroupDirectory } from './group-directory';
 import { createGroupSync } from './group-sync';
 import { createDirectoryQueries } from './queries';
 import { createRoleSync } from './role-sync';
@@ -22,6 +22,7 @@ export const DIRECTORY_CONTRACT_KEYS: readonly string[] = [
 export function createDirectory(deps: DirectoryDeps) {
   return {
     groups: createGroupDirectory(deps.store),
+    graphGroupsIfFresh: createFreshGroupReader(deps),
     groupSync: createGroupSync(deps),
     syncRoleDefinitions: createRoleSync(deps),
     queries: createDirectoryQueries(deps.store),

@@ -30,6 +30,7 @@ function harness() {
       if (change.progress) progress.push(change.progress);
     },
     clock: systemClock,
+    cacheMaxAgeMinutes: 60,
   });
   return { store, run, sync, progress };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroupDirectory } from '../../shared/directory/group-directory';
 import { directoryGroupOf } from '../../shared/directory/model';
 import { api } from '../support/api';
-import { connectedScope, control, type Scope } from '../inventory/support';
+import { allItems, connectedScope, control, sync, type Scope } from '../inventory/support';
 import {
   adminChange,
   cachedGroups,
@@ -158,6 +158,21 @@ describe('directory.groups.sync', () => {
     expect((await graphRequestsSince(lastSeq)).entries).toEqual([]);
     const invalid = await api('GET', `${scope.base}/directory/groups?type=unknown`, { as: 'rita' });
     expect(invalid.status).toBe(400);
+  });
+
+  it("the inventory takes its objects' groups from the fresh cache instead of reading them again", async () => {
+    const { lastSeq } = await graphRequestsSince(Number.MAX_SAFE_INTEGER);
+    const run = await sync(scope, { selection: { includeFoundations: false } });
+    expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
+    const dependencies = run.result.dependencies;
+    expect(dependencies.referenced).toBeGreaterThan(0);
+    expect(dependencies.fromDirectoryCache).toBe(dependencies.referenced);
+    const groupReads = (await graphRequestsSince(lastSeq)).entries.filter((e) =>
+      /\/groups\b/.test(e.endpoint),
+    );
+    expect(groupReads).toEqual([]);
+    const items = await allItems(scope, 'type=groups');
+    expect(items).toHaveLength(dependencies.referenced);
   });
 
   it('gives restore its read interface: by id (removed too), by display name (live only), last sync', async () => {
