@@ -162,8 +162,14 @@ export function createGroupSync(deps: DirectoryDeps) {
     writes: WriteStats,
   ): Promise<{ written: number; removed: number }> {
     const now = deps.clock.now().toISOString();
-    const ids = items.map((item) => String(item.id));
-    const existing = new Map((await store.groupsByIds(run.tenantId, ids)).map((doc) => [doc.id, doc]));
+    // A full read answers every selected property and stamps every group it sees, so it writes each
+    // one without looking at what was stored; a delta answer is merged over the stored group.
+    const lookup = items.filter((item) => round.mode === 'delta' || item['@removed'] !== undefined);
+    const stored = await store.groupsByIds(
+      run.tenantId,
+      lookup.map((item) => String(item.id)),
+    );
+    const existing = new Map(stored.map((doc) => [doc.id, doc]));
     const documents: GroupDocument[] = [];
     let removed = 0;
     for (const item of items) {
