@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startLocalCloud, type LocalCloud } from '../emulators/cloud';
-import { INTUNE_RATE_LIMIT } from '../emulators/microsoft';
-import { jsonClient, peakRss, startCosmosProcess } from './harness';
+import { connectBenchTenant, measureRun, peakRss, withBenchCloud } from './harness';
 
 /**
  * `npm run bench:directory`: `directory.groups.sync` of a generated tenant with 100,000 groups (50 ms
@@ -28,84 +23,27 @@ interface Measurement {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tenantatlas-bench-directory-'));
-  const cosmos = await startCosmosProcess(path.join(dataDir, 'cosmos'));
-  Object.assign(process.env, {
-    COSMOS_ENDPOINT: cosmos.endpoint,
-    COSMOS_KEY: cosmos.key,
-    LOCAL_FUNCTIONS_PORT: '0',
-    LOCAL_SIGNALR_PORT: '0',
-    LOCAL_MICROSOFT_PORT: '0',
-    LOCAL_MICROSOFT_EXTRA_TENANTS: `${TENANT}:100:11:${GROUPS}`,
-  });
   console.log(`Starting the local cloud with a generated tenant of ${GROUPS} groups…`);
-  const quiet = (message: string) => (/error|fail/i.test(message) ? console.error(message) : undefined);
-  let cloud: LocalCloud | undefined;
-  try {
-    cloud = await startLocalCloud({ dataDir, log: quiet });
-    const { first, second, idleHeap } = await bench(cloud);
-    report(first, second, idleHeap, peakRss(cosmos.child.pid!));
-  } finally {
-    await cloud?.stop();
-    cosmos.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function bench(cloud: LocalCloud) {
-  const { description } = cloud;
-  const microsoft = description.microsoft as {
-    controlUrl: string;
-    tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
-  };
-  const token = description.demo!.users.find((user) => user.name === 'alice')!.token;
-  const api = jsonClient(description.functions.apiBaseUrl, { authorization: `Bearer ${token}` });
-  const control = jsonClient(microsoft.controlUrl, {});
-  const target = microsoft.tenants.find((tenant) => tenant.name === TENANT)!;
-  await control('PATCH', `/tenants/${TENANT}/realism`, {
-    latency: { fixedMs: LATENCY_MS, jitterMs: 0 },
-    rateLimit: INTUNE_RATE_LIMIT,
+  await withBenchCloud(`${TENANT}:100:11:${GROUPS}`, async (cloud, cosmosPid) => {
+    const tenant = await connectBenchTenant(cloud, TENANT, LATENCY_MS);
+    global.gc?.();
+    const idleHeap = process.memoryUsage().heapUsed;
+    const sync = async (): Promise<Measurement> => {
+      const measured = await measureRun<Measurement['run'] & { status: string }>(
+        tenant,
+        'directory.groups.sync',
+        200,
+      );
+      const log = measured.log as Array<{ endpoint: string }>;
+      const graphRequests = log.filter((entry) => !entry.endpoint.includes('oauth2')).length;
+      return { ...measured, graphRequests };
+    };
+    console.log('First sync (empty cache: a full read through the delta query)…');
+    const first = await sync();
+    console.log('Second sync (nothing changed: the stored delta link)…');
+    const second = await sync();
+    report(first, second, idleHeap, peakRss(cosmosPid));
   });
-  const workspace = await api('POST', '/workspaces', { name: 'Directory benchmark' });
-  const base = `/workspaces/${String(workspace.id)}/tenants`;
-  const tenant = await api('POST', base, { name: 'directory', displayName: 'Directory bench' });
-  const tenantBase = `${base}/${String(tenant.id)}`;
-  await api('POST', `${tenantBase}/provider-connections`, {
-    displayName: 'Simulated directory tenant',
-    entraTenantId: target.entraTenantId,
-    clientId: target.clientId,
-    credential: { authType: 'client_secret', clientSecret: target.clientSecret },
-  });
-  global.gc?.();
-  const idleHeap = process.memoryUsage().heapUsed;
-
-  const sync = async (): Promise<Measurement> => {
-    const since = Number((await control('GET', '/requests?since=999999999')).lastSeq);
-    let peakHeap = 0;
-    const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 100);
-    const started = performance.now();
-    const start = await api('POST', `${tenantBase}/operations`, { type: 'directory.groups.sync' });
-    const runId = String((start.run as { id: string }).id);
-    let run: Measurement['run'] & { status: string };
-    for (;;) {
-      run = (await api('GET', `/operations/${runId}`)) as unknown as typeof run;
-      if (run.status === 'completed') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    const log = (await control('GET', `/requests?tenant=${TENANT}&since=${since}`)).entries as Array<{
-      endpoint: string;
-    }>;
-    const graphRequests = log.filter((entry) => !entry.endpoint.includes('oauth2')).length;
-    return { run, seconds, graphRequests, peakHeap };
-  };
-
-  console.log('First sync (empty cache: a full read through the delta query)…');
-  const first = await sync();
-  console.log('Second sync (nothing changed: the stored delta link)…');
-  const second = await sync();
-  return { first, second, idleHeap };
 }
 
 const mb = (bytes: number | undefined) =>

@@ -120,15 +120,8 @@ export class DirectoryStore {
       conditions.push('c.kind = @kind');
       parameters.push({ name: '@kind', value: query.type });
     }
-    if (query.removed === 'false') conditions.push('IS_NULL(c.removedAt)');
-    if (query.removed === 'true') conditions.push('NOT IS_NULL(c.removedAt)');
-    const page = await this.container.items
-      .query<GroupDocument>(
-        { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.nameKey`, parameters },
-        { partitionKey: tenantId, maxItemCount: query.limit, continuationToken: query.continuationToken },
-      )
-      .fetchNext();
-    return { groups: page.resources.map(withoutSystemFields), continuationToken: page.continuationToken };
+    const page = await this.pageByName<GroupDocument>(tenantId, conditions, parameters, query);
+    return { groups: page.items, continuationToken: page.continuationToken };
   }
 
   upsertGroups(tenantId: string, groups: readonly GroupDocument[], stats: WriteStats): Promise<void> {
@@ -179,15 +172,8 @@ export class DirectoryStore {
       conditions.push('c.source = @source');
       parameters.push({ name: '@source', value: query.source });
     }
-    if (query.removed === 'false') conditions.push('IS_NULL(c.removedAt)');
-    if (query.removed === 'true') conditions.push('NOT IS_NULL(c.removedAt)');
-    const page = await this.container.items
-      .query<RoleDocument>(
-        { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.nameKey`, parameters },
-        { partitionKey: tenantId, maxItemCount: query.limit, continuationToken: query.continuationToken },
-      )
-      .fetchNext();
-    return { roles: page.resources.map(withoutSystemFields), continuationToken: page.continuationToken };
+    const page = await this.pageByName<RoleDocument>(tenantId, conditions, parameters, query);
+    return { roles: page.items, continuationToken: page.continuationToken };
   }
 
   upsertRoles(tenantId: string, roles: readonly RoleDocument[], stats: WriteStats): Promise<void> {
@@ -210,6 +196,28 @@ export class DirectoryStore {
 
   async saveState(state: GroupSyncState | RoleSyncState): Promise<void> {
     await this.container.items.upsert(state);
+  }
+
+  /** One page of a list sorted by lowercased name, with the list's `removed` filter applied. */
+  private async pageByName<T extends object>(
+    tenantId: string,
+    conditions: string[],
+    parameters: SqlParameter[],
+    query: { removed: 'false' | 'true' | 'any'; limit: number; continuationToken?: string },
+  ): Promise<{ items: T[]; continuationToken?: string }> {
+    const removed = { false: ['IS_NULL(c.removedAt)'], true: ['NOT IS_NULL(c.removedAt)'], any: [] }[
+      query.removed
+    ];
+    const page = await this.container.items
+      .query<T>(
+        {
+          query: `SELECT * FROM c WHERE ${[...conditions, ...removed].join(' AND ')} ORDER BY c.nameKey`,
+          parameters,
+        },
+        { partitionKey: tenantId, maxItemCount: query.limit, continuationToken: query.continuationToken },
+      )
+      .fetchNext();
+    return { items: page.resources.map(withoutSystemFields), continuationToken: page.continuationToken };
   }
 
   private async chunkedQuery<T>(
