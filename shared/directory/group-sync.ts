@@ -18,6 +18,8 @@ import type { GroupRound, GroupSyncFigures, GroupSyncState } from './store';
 /** A segment (one activity) reads at most this many pages, or for this long, then hands over. */
 export const GROUP_SEGMENT_MAX_PAGES = 200;
 export const GROUP_SEGMENT_MAX_MS = 3 * 60_000;
+/** Groups a full read marks removed per read-and-write round. */
+const REMOVAL_CHUNK = 500;
 /** Progress lines at most this often (each is a write of the run document). */
 const PROGRESS_EVERY_MS = 5_000;
 
@@ -201,13 +203,10 @@ export function createGroupSync(deps: DirectoryDeps) {
     let removed = round.removed;
     const writes = emptyWriteStats();
     if (round.mode === 'full') {
-      for await (const unseen of store.unseenByFullRead(run.tenantId, runId)) {
-        const marked = unseen.map((doc) => ({
-          ...doc,
-          removedAt: now,
-          updatedAt: now,
-          updatedByRunId: runId,
-        }));
+      const unseen = await store.unseenByFullRead(run.tenantId, runId);
+      for (let start = 0; start < unseen.length; start += REMOVAL_CHUNK) {
+        const docs = await store.groupsByIds(run.tenantId, unseen.slice(start, start + REMOVAL_CHUNK));
+        const marked = docs.map((doc) => ({ ...doc, removedAt: now, updatedAt: now, updatedByRunId: runId }));
         await store.upsertGroups(run.tenantId, marked, writes);
         removed += marked.length;
       }
