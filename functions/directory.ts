@@ -1,5 +1,5 @@
 import { tenantParams } from '../shared/api/schemas';
-import { directoryModule } from '../shared/app/directory';
+import { getServices } from '../shared/app/services';
 import {
   groupDetailView,
   groupIdParam,
@@ -8,11 +8,10 @@ import {
   roleListQuery,
   roleListView,
 } from '../shared/directory/views';
-import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
 
 const tag = 'Directory';
-const access = { kind: 'workspace', capability: 'workspace.view' } as const;
+const access = { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' } as const;
 const base = '/workspaces/{workspaceId}/tenants/{tenantId}/directory';
 
 defineRoute(
@@ -28,9 +27,8 @@ defineRoute(
     query: groupListQuery,
     responses: { 200: { description: 'Groups and the state of the cache', schema: groupListView } },
   },
-  async ({ params, query }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await directoryModule().queries.groups(params.tenantId, query) };
+  async ({ query, tenant }) => {
+    return { status: 200, body: await getServices().directory.queries.groups(tenant.id, query) };
   },
 );
 
@@ -45,9 +43,8 @@ defineRoute(
     params: tenantParams.extend({ groupId: groupIdParam }),
     responses: { 200: { description: 'The group', schema: groupDetailView } },
   },
-  async ({ params }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await directoryModule().queries.group(params.tenantId, params.groupId) };
+  async ({ params, tenant }) => {
+    return { status: 200, body: await getServices().directory.queries.group(tenant.id, params.groupId) };
   },
 );
 
@@ -63,8 +60,7 @@ defineRoute(
     query: roleListQuery,
     responses: { 200: { description: 'Role definitions and the state of the cache', schema: roleListView } },
   },
-  async ({ params, query }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await directoryModule().queries.roleDefinitions(params.tenantId, query) };
+  async ({ query, tenant }) => {
+    return { status: 200, body: await getServices().directory.queries.roleDefinitions(tenant.id, query) };
   },
 );

@@ -1,21 +1,19 @@
-import * as df from 'durable-functions';
-import { directoryModule } from '../../shared/app/directory';
+import type { Directory } from '../../shared/directory';
 import type { RunInput, WorkResult } from '../runs/contract';
+import type { Activities } from '../runs/register';
 import { DIRECTORY, type GroupsSegmentInput, type GroupsSegmentOutput } from './contract';
 
-df.app.activity(DIRECTORY.groupsBegin, {
-  handler: ({ runId }: RunInput) => directoryModule().groupSync.begin(runId),
-});
+export function createDirectoryActivities(deps: () => { directory: Directory }): Activities {
+  return {
+    [DIRECTORY.groupsBegin]: ({ runId }: RunInput) => deps().directory.groupSync.begin(runId),
 
-df.app.activity(DIRECTORY.groupsSegment, {
-  handler: ({ runId }: GroupsSegmentInput): Promise<GroupsSegmentOutput> =>
-    directoryModule().groupSync.segment(runId),
-});
+    [DIRECTORY.groupsSegment]: ({ runId }: GroupsSegmentInput): Promise<GroupsSegmentOutput> =>
+      deps().directory.groupSync.segment(runId),
 
-df.app.activity(DIRECTORY.groupsFinish, {
-  handler: ({ runId }: RunInput): Promise<WorkResult> => directoryModule().groupSync.finish(runId),
-});
+    [DIRECTORY.groupsFinish]: ({ runId }: RunInput): Promise<WorkResult> =>
+      deps().directory.groupSync.finish(runId),
 
-df.app.activity(DIRECTORY.roles, {
-  handler: ({ runId }: RunInput): Promise<WorkResult> => directoryModule().syncRoleDefinitions(runId),
-});
+    [DIRECTORY.roles]: ({ runId }: RunInput): Promise<WorkResult> =>
+      deps().directory.syncRoleDefinitions(runId),
+  };
+}

@@ -1,9 +1,10 @@
 import type { RunFailure } from '../../shared/operations/model';
+import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
 
 /** Names and payloads of the directory-cache orchestrations and activities (ids and counts only). */
 export const DIRECTORY = {
-  groupsOrchestrator: 'directoryGroupsSync',
-  rolesOrchestrator: 'directoryRoleDefinitionsSync',
+  groupsOrchestrator: ORCHESTRATORS.directoryGroupsSync,
+  rolesOrchestrator: ORCHESTRATORS.directoryRoleDefinitionsSync,
   groupsBegin: 'directoryGroupsBegin',
   groupsSegment: 'directoryGroupsSegment',
   groupsFinish: 'directoryGroupsFinish',

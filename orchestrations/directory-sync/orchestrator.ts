@@ -32,6 +32,3 @@ export function* directoryRoleDefinitionsSync(context: OrchestrationContext) {
     return (yield context.df.callActivityWithRetry(DIRECTORY.roles, retry, { runId })) as WorkResult;
   });
 }
-
-df.app.orchestration(DIRECTORY.groupsOrchestrator, directoryGroupsSync);
-df.app.orchestration(DIRECTORY.rolesOrchestrator, directoryRoleDefinitionsSync);

@@ -1,6 +1,6 @@
 import type { GraphClient } from '../graph';
 import type { RunCounts } from '../operations/model';
-import type { Clock } from '../schedules/clock';
+import type { Clock } from '../clock';
 import type { DirectoryStore } from './store';
 
 /** The run fields the directory syncs need. */

@@ -8,9 +8,8 @@ import {
   type GraphPage,
 } from '../graph';
 import type { Completion } from '../operations/lifecycle';
-import type { RunFailure } from '../operations/model';
+import { toRunFailure, type RunFailure } from '../operations/model';
 import { emptyWriteStats, type WriteStats } from '../inventory/store/batch-writer';
-import { toRunFailure } from '../providers/graph-access';
 import type { DirectoryDeps, DirectoryRun } from './deps';
 import { directoryGroupOf, type GraphGroupFields, type GroupDocument } from './model';
 import type { GroupRound, GroupSyncFigures, GroupSyncState } from './store';

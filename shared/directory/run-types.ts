@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../api/schemas';
-import { registerRunType } from '../operations/run-types';
+import { ORCHESTRATORS } from '../operations/orchestrators';
+import { defineRunType, runTypeList } from '../operations/run-type';
 
 export const DIRECTORY_GROUPS_SYNC = 'directory.groups.sync';
 export const DIRECTORY_ROLES_SYNC = 'directory.role_definitions.sync';
@@ -11,27 +12,30 @@ const input = z.object({ connectionId: idSchema.optional() }).strict();
  * The directory cache's own runs (the inventory's group reads do not replace them). Same capability as
  * `inventory.sync`; one sync of a kind per tenant at a time (the identity is the tenant).
  */
-export const directoryGroupsSyncRunType = registerRunType({
+export const directoryGroupsSyncRunType = defineRunType({
   type: DIRECTORY_GROUPS_SYNC,
   summary:
     "Read the tenant's groups into the directory cache (Graph delta query: later runs read only changes)",
   capability: 'operations.start',
   input,
   identity: () => ({}),
-  orchestrator: 'directoryGroupsSync',
+  orchestrator: ORCHESTRATORS.directoryGroupsSync,
   // Segments report progress at least every few seconds while they read.
   staleAfterMs: 10 * 60_000,
   touchesGraph: true,
 });
 
-export const directoryRolesSyncRunType = registerRunType({
+export const directoryRolesSyncRunType = defineRunType({
   type: DIRECTORY_ROLES_SYNC,
   summary:
     "Read the tenant's Intune and Entra role definitions (built-in and custom) into the directory cache",
   capability: 'operations.start',
   input,
   identity: () => ({}),
-  orchestrator: 'directoryRoleDefinitionsSync',
+  orchestrator: ORCHESTRATORS.directoryRoleDefinitionsSync,
   staleAfterMs: 5 * 60_000,
   touchesGraph: true,
 });
+
+/** The directory cache's entries of the operation catalog. */
+export const directoryRunTypes = runTypeList(directoryGroupsSyncRunType, directoryRolesSyncRunType);

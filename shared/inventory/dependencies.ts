@@ -1,13 +1,11 @@
 import type { Container } from '@azure/cosmos';
-import { directoryModule } from '../app/directory';
 import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
-import type { Run, RunFailure } from '../operations/model';
-import { toRunFailure } from '../providers/graph-access';
+import { toRunFailure, type Run, type RunFailure } from '../operations/model';
 import type { InventoryItem } from './model';
 import { markRemoved, observe } from './observe';
 import { readPages, type GraphReadContext } from './reader';
-import { loadRun, openRunGraph, type RunGraph } from './run-context';
-import { inventoryStores } from './services';
+import type { InventoryDeps } from './deps';
+import { openRunGraph, type RunGraph } from './run-context';
 import { emptyWriteStats, type WriteStats } from './store/batch-writer';
 import type { NewVersion } from './store/versions';
 import type { ObservedVersion } from './sync-type';
@@ -40,13 +38,13 @@ const WRITE_CHUNK = 500;
  * inventory items of type `groups` with their own versions; groups no longer referenced are marked
  * removed. Runs after the types, whose assignments it follows.
  */
-export async function syncDependencies(request: {
-  runId: string;
-  onVersions?: (versions: ObservedVersion[]) => Promise<void>;
-}): Promise<DependencyResult> {
-  const run = await loadRun(request.runId);
+export async function syncDependencies(
+  deps: InventoryDeps,
+  request: { runId: string; onVersions?: (versions: ObservedVersion[]) => Promise<void> },
+): Promise<DependencyResult> {
+  const run = await deps.runs.require(request.runId);
   const contract = getContract('groups');
-  const referenced = await referencedGroupIds(inventoryStores().items.container, run.tenantId);
+  const referenced = await referencedGroupIds(deps.items.container, run.tenantId);
   const result: DependencyResult = {
     referenced: referenced.size,
     stored: 0,
@@ -66,7 +64,7 @@ export async function syncDependencies(request: {
   try {
     // Groups the directory cache holds (synced recently enough) are not read from Graph again: only
     // the ones it has never seen are, by id. Groups it saw deleted are unresolved, as Graph would say.
-    const cached = await directoryModule().graphGroupsIfFresh(run.tenantId, [...referenced]);
+    const cached = await deps.directoryGroups?.(run.tenantId, [...referenced]);
     if (cached) {
       found = cached.live;
       result.fromDirectoryCache = cached.live.length;
@@ -74,7 +72,7 @@ export async function syncDependencies(request: {
     }
     const toRead = cached ? new Set(cached.unknown) : referenced;
     if (toRead.size > 0) {
-      opened = await openRunGraph(run);
+      opened = await openRunGraph(deps, run);
       const read = cached
         ? await readGroupsById(opened.graph, toRead)
         : await readGroups(opened.graph, toRead);
@@ -87,7 +85,7 @@ export async function syncDependencies(request: {
     opened?.close();
   }
   const writes = emptyWriteStats();
-  await storeGroups(run, found, result, writes, request.onVersions);
+  await storeGroups(deps, run, found, result, writes, request.onVersions);
   return {
     ...result,
     ...readFigures(opened),
@@ -143,6 +141,7 @@ async function readGroupsById(
 }
 
 async function storeGroups(
+  deps: InventoryDeps,
   run: Run,
   found: readonly GraphObject[],
   result: DependencyResult,
@@ -150,8 +149,8 @@ async function storeGroups(
   onVersions?: (versions: ObservedVersion[]) => Promise<void>,
 ): Promise<void> {
   const contract = getContract('groups');
-  const { items, versions: versionStore } = inventoryStores();
-  const now = new Date().toISOString();
+  const { items, versions: versionStore } = deps;
+  const now = deps.clock.now().toISOString();
   const context = {
     contract,
     workspaceId: run.workspaceId,

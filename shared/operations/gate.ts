@@ -5,7 +5,8 @@ import { isConflict } from '../store/documents';
 import type { Dispatcher } from './dispatcher';
 import { isStale, type RunLifecycle } from './lifecycle';
 import { EMPTY_COUNTS, isActive, type Initiator, type Run } from './model';
-import { defaultInstanceId, findRunType, identityKeyOf, stableRunIdOf, type RunType } from './run-types';
+import type { OperationCatalog } from './catalog';
+import { defaultInstanceId, identityKeyOf, stableRunIdOf, type RunType } from './run-type';
 import { scopeLockId, type RunStore } from './run-store';
 
 export interface StartRequest {
@@ -25,6 +26,8 @@ export interface GateDeps {
   lifecycle: RunLifecycle;
   dispatcher: Dispatcher;
   audit: AuditLog;
+  /** Where the stale threshold of a holder's type comes from. */
+  catalog: OperationCatalog;
 }
 
 /** A lock whose run document is not there yet is a start in progress, unless it is older than this. */
@@ -91,7 +94,7 @@ async function contend(
       else await pause(attempt);
       continue;
     }
-    if (isStale(holder, findRunType(holder.type)?.staleAfterMs ?? 0)) {
+    if (isStale(holder, deps.catalog.find(holder.type)?.staleAfterMs ?? 0)) {
       await failStale(deps, holder);
       continue;
     }
@@ -302,7 +305,7 @@ function pause(attempt: number): Promise<void> {
 export async function sweepStaleRuns(deps: GateDeps): Promise<Run[]> {
   const swept: Run[] = [];
   for (const run of await deps.runs.active()) {
-    if (!isStale(run, findRunType(run.type)?.staleAfterMs ?? Number.POSITIVE_INFINITY)) continue;
+    if (!isStale(run, deps.catalog.find(run.type)?.staleAfterMs ?? Number.POSITIVE_INFINITY)) continue;
     await failStale(deps, run);
     swept.push(run);
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createGroupSync } from '../../shared/directory/group-sync';
 import { getContract } from '../../shared/graph';
-import { systemClock } from '../../shared/schedules/clock';
+import { systemClock } from '../../shared/clock';
 import { oracleClient } from '../inventory/oracle';
 import { directoryStore } from './support';
 
