@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { startLocalCloud, type LocalCloud } from '../emulators/cloud';
+import type { LocalCloud } from '../emulators/cloud';
 import { INTUNE_RATE_LIMIT } from '../emulators/microsoft';
+import { connectBenchTenant, measureRun, peakRss, withBenchCloud } from './harness';
 import { report, type SyncMeasurement } from './inventory-report';
 
 /**
@@ -20,73 +16,19 @@ const TENANT = 'bench';
 const BUDGET_REFILL_SECONDS = INTUNE_RATE_LIMIT.app.windowSeconds + 1;
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tenantatlas-bench-'));
-  const cosmos = await startCosmosProcess(path.join(dataDir, 'cosmos'));
-  Object.assign(process.env, {
-    COSMOS_ENDPOINT: cosmos.endpoint,
-    COSMOS_KEY: cosmos.key,
-    LOCAL_FUNCTIONS_PORT: '0',
-    LOCAL_SIGNALR_PORT: '0',
-    LOCAL_MICROSOFT_PORT: '0',
-    LOCAL_MICROSOFT_EXTRA_TENANTS: `${TENANT}:${OBJECTS}:7`,
-  });
   console.log(`Starting the local cloud with a generated tenant of ${OBJECTS} objects…`);
-  const quiet = (message: string) => (/error|fail/i.test(message) ? console.error(message) : undefined);
-  let cloud: LocalCloud | undefined;
-  try {
-    cloud = await startLocalCloud({ dataDir, log: quiet });
+  await withBenchCloud(`${TENANT}:${OBJECTS}:7`, async (cloud, cosmosPid) => {
     const measured = await bench(cloud);
-    report({ ...measured, latencyMs: LATENCY_MS, cosmosPeakBytes: peakRss(cosmos.child.pid!) });
-  } finally {
-    await cloud?.stop();
-    cosmos.child.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    report({ ...measured, latencyMs: LATENCY_MS, cosmosPeakBytes: peakRss(cosmosPid) });
+  });
 }
 
 async function bench(cloud: LocalCloud) {
-  const { description } = cloud;
-  const microsoft = description.microsoft as {
-    controlUrl: string;
-    tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
-  };
-  const token = description.demo!.users.find((user) => user.name === 'alice')!.token;
-  const api = jsonClient(description.functions.apiBaseUrl, { authorization: `Bearer ${token}` });
-  const control = jsonClient(microsoft.controlUrl, {});
-  const target = microsoft.tenants.find((tenant) => tenant.name === TENANT)!;
-  await control('PATCH', `/tenants/${TENANT}/realism`, {
-    latency: { fixedMs: LATENCY_MS, jitterMs: 0 },
-    rateLimit: INTUNE_RATE_LIMIT,
-  });
-  const workspace = await api('POST', '/workspaces', { name: 'Inventory benchmark' });
-  const base = `/workspaces/${String(workspace.id)}/tenants`;
-  const tenant = await api('POST', base, { name: 'bench', displayName: 'Bench' });
-  const tenantBase = `${base}/${String(tenant.id)}`;
-  await api('POST', `${tenantBase}/provider-connections`, {
-    displayName: 'Simulated bench tenant',
-    entraTenantId: target.entraTenantId,
-    clientId: target.clientId,
-    credential: { authType: 'client_secret', clientSecret: target.clientSecret },
-  });
-
+  const tenant = await connectBenchTenant(cloud, TENANT, LATENCY_MS);
   const baselineRss = process.memoryUsage().rss;
   const sync = async (): Promise<SyncMeasurement> => {
-    const since = Number((await control('GET', '/requests?since=999999999')).lastSeq);
-    let peakHeap = 0;
-    const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 100);
-    const started = performance.now();
-    const start = await api('POST', `${tenantBase}/operations`, { type: 'inventory.sync' });
-    const runId = String((start.run as { id: string }).id);
-    let run: SyncMeasurement['run'];
-    for (;;) {
-      run = (await api('GET', `/operations/${runId}`)) as unknown as SyncMeasurement['run'];
-      if (run.status === 'completed') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    const log = (await control('GET', `/requests?tenant=${TENANT}&since=${since}`)).entries;
-    return { run, seconds, log: log as SyncMeasurement['log'], peakHeap };
+    const measured = await measureRun<SyncMeasurement['run']>(tenant, 'inventory.sync');
+    return { ...measured, log: measured.log as SyncMeasurement['log'] };
   };
 
   console.log('First sync (empty inventory)…');
@@ -97,42 +39,6 @@ async function bench(cloud: LocalCloud) {
   console.log('Second sync (nothing changed)…');
   const second = await sync();
   return { first, second, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024 };
-}
-
-async function startCosmosProcess(dataDir: string) {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'cosmos-process.js'), dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const started = JSON.parse(line) as { endpoint: string; key: string };
-    return { ...started, child };
-  }
-  throw new Error('The Cosmos DB process did not start.');
-}
-
-/** Peak resident memory of a process (Linux), in bytes. */
-function peakRss(pid: number): number | undefined {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function jsonClient(baseUrl: string, headers: Record<string, string>) {
-  return async (method: string, pathAndQuery: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${baseUrl}${pathAndQuery}`, {
-      method,
-      headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status >= 400)
-      throw new Error(`${method} ${pathAndQuery}: ${response.status} ${text.slice(0, 300)}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
 }
 
 main().catch((error: unknown) => {

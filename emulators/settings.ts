@@ -13,25 +13,36 @@ const localCloudSettingsSchema = z.object({
   /** Allowed browser origins for the API and SignalR negotiate; `*` reflects any origin. */
   LOCAL_CORS_ORIGINS: z.string().default('*'),
   /**
-   * More generated Microsoft tenants, comma-separated `name:objects:seed` (e.g. `bench:10000:7` for the
-   * inventory benchmark), added to the default ones.
+   * More generated Microsoft tenants, comma-separated `name:objects:seed[:groups]` (e.g. `bench:10000:7`
+   * for the inventory benchmark, `dir:200:5:100000` for a directory of 100,000 more groups), added to the
+   * default ones.
    */
   LOCAL_MICROSOFT_EXTRA_TENANTS: z
     .string()
-    .regex(/^([a-z][a-z0-9-]*:\d+:\d+)(,[a-z][a-z0-9-]*:\d+:\d+)*$/, 'name:objects:seed[,…]')
+    .regex(
+      /^([a-z][a-z0-9-]*:\d+:\d+(:\d+)?)(,[a-z][a-z0-9-]*:\d+:\d+(:\d+)?)*$/,
+      'name:objects:seed[:groups][,…]',
+    )
     .optional(),
 });
 
 /** The generated tenants named by LOCAL_MICROSOFT_EXTRA_TENANTS. */
 export function extraMicrosoftTenants(
   settings: LocalCloudSettings,
-): Array<{ name: string; generated: { objects: number; seed: number } }> {
+): Array<{ name: string; generated: { objects: number; seed: number; groups?: number } }> {
   return (settings.LOCAL_MICROSOFT_EXTRA_TENANTS ?? '')
     .split(',')
     .filter(Boolean)
     .map((entry) => {
-      const [name, objects, seed] = entry.split(':');
-      return { name: name!, generated: { objects: Number(objects), seed: Number(seed) } };
+      const [name, objects, seed, groups] = entry.split(':');
+      return {
+        name: name!,
+        generated: {
+          objects: Number(objects),
+          seed: Number(seed),
+          ...(groups !== undefined && { groups: Number(groups) }),
+        },
+      };
     });
 }
 

@@ -12,13 +12,17 @@ import { VERIFICATION } from './provider-verification/contract';
 import { createVerificationActivities } from './provider-verification/activities';
 import { providerVerification } from './provider-verification/orchestrator';
 import { createRunActivities } from './runs/activities';
+import { DIRECTORY } from './directory-sync/contract';
+import { createDirectoryActivities } from './directory-sync/activities';
+import { directoryGroupsSync, directoryRoleDefinitionsSync } from './directory-sync/orchestrator';
+import type { Directory } from '../shared/directory';
 import { registerActivities } from './runs/register';
 import type { Inventory } from '../shared/inventory';
 import type { RunLifecycle } from '../shared/operations/lifecycle';
 
 /** What every activity of the app needs, taken from the composition root when the first one runs. */
 export type OrchestrationDeps = ProviderActivityDeps &
-  BackupActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory };
+  BackupActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory; directory: Directory };
 
 /**
  * Every orchestration and activity of the app, registered with the Durable extension. A new operation
@@ -31,10 +35,13 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   df.app.orchestration(INVENTORY.lane, inventorySyncLane);
   df.app.orchestration(BACKUP.run, backupRunOrchestrator);
   df.app.orchestration(BACKUP.scheduled, backupScheduledOrchestrator);
+  df.app.orchestration(DIRECTORY.groupsOrchestrator, directoryGroupsSync);
+  df.app.orchestration(DIRECTORY.rolesOrchestrator, directoryRoleDefinitionsSync);
 
   registerActivities(createRunActivities(deps));
   registerActivities(createHealthCheckActivities(deps));
   registerActivities(createVerificationActivities(deps));
   registerActivities(createInventoryActivities(deps));
   registerActivities(createBackupActivities(deps));
+  registerActivities(createDirectoryActivities(deps));
 }

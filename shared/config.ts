@@ -53,6 +53,11 @@ const appSettingsShape = {
    * with `scope_busy` (user starts never wait: they get 409 at once).
    */
   BACKUP_SCOPE_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(1800),
+  /**
+   * How old a tenant's last directory groups sync may be for the inventory to take the groups its
+   * objects are assigned to from the directory cache instead of Graph; 0 = always read Graph.
+   */
+  DIRECTORY_CACHE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   ...graphSettingsSchema.shape,
 };
 

@@ -17,7 +17,10 @@ import { buildTenant, CONTOSO_PLAN, FABRIKAM_PLAN, generatedPlan } from './tenan
 import { appServicePrincipal } from './tenants/families/entra';
 
 export type TenantSpec =
-  { name: 'contoso' } | { name: 'fabrikam' } | { name: string; generated: { objects: number; seed: number } };
+  | { name: 'contoso' }
+  | { name: 'fabrikam' }
+  /** `groups`: groups on top of the objects, no object assigned to them (a large directory). */
+  | { name: string; generated: { objects: number; seed: number; groups?: number } };
 
 export interface UserClaimsInput {
   oid: string;
@@ -64,7 +67,7 @@ export class Runtime implements GraphDeps {
       DISPLAY_NAMES[spec.name] ?? `${spec.name.charAt(0).toUpperCase()}${spec.name.slice(1)} Corp`;
     const entra = this.directory.addTenant(spec.name, displayName);
     const plan = generated
-      ? generatedPlan(generated.objects)
+      ? generatedPlan(generated.objects, generated.groups)
       : spec.name === 'fabrikam'
         ? FABRIKAM_PLAN
         : CONTOSO_PLAN;

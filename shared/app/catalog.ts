@@ -1,4 +1,5 @@
 import { backupRunTypes } from '../backup/run-types';
+import { directoryRunTypes } from '../directory/run-types';
 import { inventoryRunTypes } from '../inventory/run-types';
 import { OperationCatalog } from '../operations/catalog';
 import { providerRunTypes } from '../providers/run-types';
@@ -12,4 +13,5 @@ export const operationCatalog = new OperationCatalog([
   ...providerRunTypes,
   ...inventoryRunTypes,
   ...backupRunTypes,
+  ...directoryRunTypes,
 ]);

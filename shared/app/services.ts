@@ -6,6 +6,8 @@ import { BackupStore } from '../backup/backup-store';
 import { systemClock, type Clock } from '../clock';
 import { getConfig, getHostConnections, type AppConfig } from '../config';
 import { createGraphClientFactory, type GraphClientFactory } from '../graph';
+import { createDirectory, type Directory } from '../directory';
+import { DirectoryStore } from '../directory/store';
 import { createInventory, type Inventory } from '../inventory';
 import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
@@ -54,6 +56,8 @@ export interface Services {
   live: LiveService;
   runFanOut: RunFanOut;
   inventory: Inventory;
+  /** The directory cache: its syncs, its queries and the `GroupDirectory` restore reads. */
+  directory: Directory;
   backups: BackupService;
   schedules: ScheduleService;
   /** What the backup activities need. */
@@ -100,6 +104,14 @@ function buildServices(config: AppConfig): Services {
   const graph = createGraphClientFactory({ settings: config });
   const graphForRun = createGraphAccess({ workspaces, connections, graph });
   const notifications = new NotificationStore(container('notifications'), clock);
+  const directory = createDirectory({
+    store: new DirectoryStore(container('directory')),
+    loadRun: (runId) => runs.get(runId),
+    graphForRun,
+    progress: (runId, change) => lifecycle.progress(runId, change),
+    clock,
+    cacheMaxAgeMinutes: config.DIRECTORY_CACHE_MAX_AGE_MINUTES,
+  });
   const inventory = createInventory({
     inventory: container('inventory'),
     policyVersions: container('policyVersions'),
@@ -107,6 +119,7 @@ function buildServices(config: AppConfig): Services {
     lifecycle,
     graphForRun,
     clock,
+    directoryGroups: directory.graphGroupsIfFresh,
   });
   const gate = { runs, lifecycle, audit, catalog, clock };
   const scheduleStore = new ScheduleStore(container('backups'));
@@ -141,6 +154,7 @@ function buildServices(config: AppConfig): Services {
       clock,
     }),
     inventory,
+    directory,
     backups: new BackupService({ store: backupStore, audit, runs }),
     schedules: new ScheduleService({
       store: scheduleStore,

@@ -46,6 +46,20 @@ export function isGraphNotFound(error: unknown): boolean {
   return error instanceof GraphRequestError && error.status === 404;
 }
 
+/** Graph's codes for a change-tracking token it no longer knows (lowercased). */
+const EXPIRED_DELTA_CODES = new Set(['syncstatenotfound', 'syncstateinvalid', 'resyncrequired']);
+
+/**
+ * A delta link Graph can no longer answer: the round must start again with a full read. Graph says so with
+ * `410 Gone` (the delta query overview) or, for directory objects whose token outlived its seven days,
+ * `400 syncStateNotFound` ("The delta token is expired and data must be synchronized again").
+ */
+export function isDeltaTokenExpired(error: unknown): boolean {
+  if (!(error instanceof GraphRequestError)) return false;
+  if (error.status === 410) return true;
+  return error.status === 400 && EXPIRED_DELTA_CODES.has((error.graphCode ?? '').toLowerCase());
+}
+
 const MAX_MESSAGE_LENGTH = 200;
 const TOKEN_LIKE = /\beyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]*|\b[A-Za-z0-9~._-]{32,}\b/g;
 

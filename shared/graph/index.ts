@@ -14,6 +14,7 @@ export {
 } from './contracts/readonly';
 export {
   listRequest,
+  deltaRequest,
   getByIdRequest,
   assignmentsRequest,
   subResourceRequest,
@@ -25,7 +26,7 @@ export {
   type GetOptions,
 } from './contracts/requests';
 export { graphSettingsSchema, type GraphSettings } from './settings';
-export { GraphRequestError, isGraphNotFound, type GraphReasonCode } from './errors';
+export { GraphRequestError, isGraphNotFound, isDeltaTokenExpired, type GraphReasonCode } from './errors';
 export {
   createGraphClientFactory,
   type GraphClientFactory,

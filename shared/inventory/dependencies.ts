@@ -20,6 +20,8 @@ export interface DependencyResult {
   unresolved: number;
   /** Group items no longer referenced (or deleted). */
   removed: number;
+  /** Referenced groups taken from the directory cache (fresh enough) instead of Graph. */
+  fromDirectoryCache: number;
   pages: number;
   subRequests: number;
   cosmosRequests: number;
@@ -50,6 +52,7 @@ export async function syncDependencies(
     changed: 0,
     unresolved: 0,
     removed: 0,
+    fromDirectoryCache: 0,
     pages: 0,
     subRequests: 0,
     cosmosRequests: 0,
@@ -57,12 +60,25 @@ export async function syncDependencies(
     versions: [],
   };
   let opened: RunGraph | undefined;
-  let found: GraphObject[];
+  let found: GraphObject[] = [];
   try {
-    opened = await openRunGraph(deps, run);
-    const read = await readGroups(opened.graph, referenced);
-    found = read.found;
-    result.unresolved = read.unresolved;
+    // Groups the directory cache holds (synced recently enough) are not read from Graph again: only
+    // the ones it has never seen are, by id. Groups it saw deleted are unresolved, as Graph would say.
+    const cached = await deps.directoryGroups?.(run.tenantId, [...referenced]);
+    if (cached) {
+      found = cached.live;
+      result.fromDirectoryCache = cached.live.length;
+      result.unresolved = cached.removed;
+    }
+    const toRead = cached ? new Set(cached.unknown) : referenced;
+    if (toRead.size > 0) {
+      opened = await openRunGraph(deps, run);
+      const read = cached
+        ? await readGroupsById(opened.graph, toRead)
+        : await readGroups(opened.graph, toRead);
+      found = [...found, ...read.found];
+      result.unresolved += read.unresolved;
+    }
   } catch (error) {
     return { ...result, ...readFigures(opened), failure: toRunFailure(error, contract.key) };
   } finally {
@@ -102,10 +118,19 @@ async function readGroups(
     if (remaining.delete(String(group.id))) found.push(group);
   }
   if (first.done || !first.value.nextLink) return { found, unresolved: remaining.size };
-  graph.stats.subRequests += remaining.size;
-  const answers = await Promise.all(
-    [...remaining].map((id) => graph.batches.read(getByIdRequest(contract, id))),
-  );
+  const rest = await readGroupsById(graph, remaining);
+  return { found: [...found, ...rest.found], unresolved: rest.unresolved };
+}
+
+/** Groups read one by one (packed in `$batch`es); 404s are unresolved. */
+async function readGroupsById(
+  graph: GraphReadContext,
+  ids: ReadonlySet<string>,
+): Promise<{ found: GraphObject[]; unresolved: number }> {
+  const contract = getContract('groups');
+  graph.stats.subRequests += ids.size;
+  const answers = await Promise.all([...ids].map((id) => graph.batches.read(getByIdRequest(contract, id))));
+  const found: GraphObject[] = [];
   let unresolved = 0;
   for (const answer of answers) {
     if (answer.ok) found.push(answer.body as GraphObject);

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { FreshGroups } from '../directory/group-directory';
 import type { RunLifecycle } from '../operations/lifecycle';
 import type { RunStore } from '../operations/run-store';
 import type { GraphForRun } from '../providers/graph-access';
@@ -15,4 +16,6 @@ export interface InventoryDeps {
   lifecycle: RunLifecycle;
   graphForRun: GraphForRun;
   clock: Clock;
+  /** The directory cache's groups with these ids when it is fresh enough (docs/directory.md), else undefined. */
+  directoryGroups?: (tenantId: string, ids: readonly string[]) => Promise<FreshGroups | undefined>;
 }

@@ -11,6 +11,8 @@ export const ORCHESTRATORS = {
   backupRun: 'backupRun',
   /** backup_schedule.scheduled: waits for the tenant's scope first. */
   backupScheduled: 'backupScheduled',
+  directoryGroupsSync: 'directoryGroupsSync',
+  directoryRoleDefinitionsSync: 'directoryRoleDefinitionsSync',
 } as const;
 
 export type OrchestratorName = (typeof ORCHESTRATORS)[keyof typeof ORCHESTRATORS];

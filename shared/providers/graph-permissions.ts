@@ -136,7 +136,8 @@ export const GRAPH_FEATURES = {
   },
   directory: {
     title: 'Directory cache sync',
-    permissions: ['Group.Read.All', 'RoleManagement.Read.Directory'],
+    // Groups (delta query), Entra directory role definitions, Intune role definitions.
+    permissions: ['Group.Read.All', 'RoleManagement.Read.Directory', 'DeviceManagementRBAC.Read.All'],
   },
   verification: { title: 'Provider verification', permissions: ['Application.Read.All'] },
 } as const satisfies Record<string, GraphFeature>;

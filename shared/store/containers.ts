@@ -51,6 +51,14 @@ export const CONTAINERS = {
     purpose:
       'Content-addressed versions of Graph objects (content + assignments); chunk documents for large ones.',
   },
+  directory: {
+    id: 'directory',
+    partitionKey: '/tenantId',
+    // The raw Graph fields are kept to merge delta answers, never queried.
+    excludedPaths: ['/graph/*'],
+    purpose:
+      'The directory cache: groups (removed ones kept) and role definitions of each tenant, and its sync state.',
+  },
   backups: {
     id: 'backups',
     partitionKey: '/tenantId',

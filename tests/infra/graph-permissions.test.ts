@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GRAPH_APP_ROLES } from '../../emulators/microsoft/entra/permissions';
 import { PERMISSIONS_END, PERMISSIONS_START } from '../../scripts/generate-infra';
-import { graphContracts } from '../../shared/graph/contracts/registry';
+import { DIRECTORY_CONTRACT_KEYS } from '../../shared/directory';
+import { getContract, graphContracts } from '../../shared/graph/contracts/registry';
 import {
   GRAPH_FEATURES,
   GRAPH_PERMISSIONS,
@@ -79,10 +80,13 @@ describe('Graph permissions: the features ask for what the contract registry use
     expect([...needs('restore')].sort()).toEqual(sorted([...writes, 'Policy.Read.All']));
   });
 
-  it('directory sync reads the directory and dependency types; verification the internal ones', () => {
+  it('directory sync reads the contracts its runs read; verification the internal ones', () => {
     const reads = (roles: string[]) =>
       sorted(graphContracts.filter((c) => roles.includes(c.role)).map((c) => c.permissions.read));
-    expect([...needs('directory')].sort()).toEqual(reads(['directory', 'dependency']));
+    expect([...needs('directory')].sort()).toEqual(
+      sorted(DIRECTORY_CONTRACT_KEYS.map((key) => getContract(key).permissions.read)),
+    );
+    expect([...needs('directory')]).toEqual(expect.arrayContaining(reads(['directory', 'dependency'])));
     expect([...needs('verification')].sort()).toEqual(reads(['internal']));
   });
 

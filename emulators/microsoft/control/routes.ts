@@ -5,6 +5,7 @@ import type { SimResponse } from '../graph/errors';
 import type { TenantState } from '../graph/types';
 import { applyRealismPatch, realismPatchSchema } from '../realism/settings';
 import { applyAdminChanges } from '../tenants/admin-changes';
+import { expireDeltaTokens } from '../graph/delta';
 import { appServicePrincipal } from '../tenants/families/entra';
 import type { Runtime } from '../runtime';
 
@@ -113,6 +114,13 @@ export async function handleControl(
         }
         tenant.store.add('/servicePrincipals', appServicePrincipal(tenant.entra, app));
         return reply(201, { ...appView(app), clientSecret: app.secrets[0]?.value });
+      }
+      case 'POST /tenants/:/delta-tokens/expire': {
+        const { status } = z
+          .object({ status: z.union([z.literal(400), z.literal(410)]).optional() })
+          .parse(body ?? {});
+        expireDeltaTokens(tenant, status);
+        return reply(204);
       }
       case 'POST /tenants/:/admin-changes':
         return reply(200, {

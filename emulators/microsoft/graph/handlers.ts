@@ -16,6 +16,7 @@ import {
 } from './serialize';
 import type { GraphCall, GraphDeps } from './types';
 import { handleAction } from './actions';
+import { handleDelta } from './delta';
 import { audit, badRequest, contextUrl, json, noContent } from './respond';
 import { checkWriteBody, createNode, patchNode, replaceChildren, touch } from './writes';
 
@@ -198,6 +199,8 @@ export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): 
   const writeBlocked = () =>
     badRequest(deps, call, def, `The collection '${def.path}' does not support ${method}.`);
   switch (target.kind) {
+    case 'delta':
+      return handleDelta(deps, call, def);
     case 'collection': {
       const sources = def.viewOf ?? [def.path];
       if (method === 'GET') {

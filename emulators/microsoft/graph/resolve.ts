@@ -2,6 +2,7 @@ import type { CollectionDef } from '../reference/catalogue';
 import type { ApiVersion } from '../reference/load';
 import { parseTypeRef, shortTypeName } from '../reference/schema';
 import type { EntityNode } from '../tenants/store';
+import { supportsDelta } from './delta';
 import type { GraphDeps, TenantState } from './types';
 
 export type Target =
@@ -27,6 +28,8 @@ export type Target =
       cast?: string;
     }
   | { kind: 'reference'; def: CollectionDef; parent: EntityNode; nav: string }
+  /** The delta function on a top-level collection (`/groups/delta`). */
+  | { kind: 'delta'; def: CollectionDef }
   | {
       kind: 'action';
       def: CollectionDef;
@@ -109,6 +112,8 @@ export function resolve(deps: GraphDeps, tenant: TenantState, version: ApiVersio
   let rest = segments.slice(match.used);
   let template = def.path;
   let cast: string | undefined;
+  if (rest.length === 1 && (rest[0] === 'delta' || rest[0] === 'microsoft.graph.delta') && supportsDelta(def))
+    return { ok: true, target: { kind: 'delta', def }, template: `${template}/delta` };
   if (rest[0]?.startsWith('microsoft.graph.')) {
     cast = shortTypeName(rest[0]);
     if (!schema.hasType(cast) || !schema.isDerivedFrom(cast, elementType))

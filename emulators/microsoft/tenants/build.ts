@@ -17,6 +17,11 @@ import { TenantStore } from './store';
 /** How many objects of each family a tenant gets. */
 export interface SeedPlan {
   groups: number;
+  /**
+   * Groups no object is assigned to, built after everything else (so the other objects' ids and
+   * assignments do not depend on them): enough for the directory's paging to matter.
+   */
+  unassignedGroups: number;
   filters: number;
   scopeTags: number;
   deviceCategories: number;
@@ -63,6 +68,7 @@ export interface SeedPlan {
 
 export const CONTOSO_PLAN: SeedPlan = {
   groups: 38,
+  unassignedGroups: 212,
   filters: 6,
   scopeTags: 4,
   deviceCategories: 5,
@@ -110,6 +116,7 @@ export const CONTOSO_PLAN: SeedPlan = {
 export const FABRIKAM_PLAN: SeedPlan = {
   ...CONTOSO_PLAN,
   groups: 24,
+  unassignedGroups: 126,
   filters: 3,
   scopeTags: 2,
   deviceCategories: 3,
@@ -173,10 +180,12 @@ const GENERATED_WEIGHTS: Partial<Record<keyof SeedPlan, number>> = {
   auditHistory: 2,
 };
 
-export function generatedPlan(objects: number): SeedPlan {
+/** A generated tenant's plan: about `objects` objects spread by weight, plus `unassignedGroups` groups. */
+export function generatedPlan(objects: number, unassignedGroups = 0): SeedPlan {
   const total = Object.values(GENERATED_WEIGHTS).reduce((a, b) => a + b, 0);
-  const plan = { ...CONTOSO_PLAN };
+  const plan = { ...CONTOSO_PLAN, unassignedGroups };
   for (const key of Object.keys(plan) as Array<keyof SeedPlan>) {
+    if (key === 'unassignedGroups') continue;
     plan[key] = Math.max(
       key === 'groups' ? 3 : 0,
       Math.round(((GENERATED_WEIGHTS[key] ?? 0) / total) * objects),
@@ -271,6 +280,10 @@ export function buildTenant(
   entra.buildConditionalAccess(ctx, p.conditionalAccess, { locations, contexts });
   entra.buildServicePrincipals(ctx, entraTenant);
   seedAuditHistory(ctx, p.auditHistory);
+  foundations.buildGroups(ctx, p.unassignedGroups, {
+    prefix: options.groupPrefix,
+    nameOffset: (options.groupNameOffset ?? 0) + p.groups,
+  });
   return { store, plan: p };
 }
 

@@ -33,6 +33,11 @@ export interface GraphPage {
    * a page boundary and resume elsewhere with `continuePages` (one activity per page range).
    */
   nextLink?: string;
+  /**
+   * On the last page of a change-tracking round (`deltaRequest`): the link that later answers only what
+   * changed since this round (`@odata.deltaLink`). Followed with `continuePages` like a next link.
+   */
+  deltaLink?: string;
 }
 
 export interface GraphClientDeps {
@@ -102,7 +107,7 @@ export class GraphClient {
     let body = await this.call(spec, options);
     for (let pageNumber = 1; ; pageNumber++) {
       const page = asCollection(body, spec.contractKey);
-      yield { pageNumber, items: page.value, ...(page.nextLink && { nextLink: page.nextLink }) };
+      yield pageOf(pageNumber, page);
       if (!page.nextLink) return;
       body = await this.followNextLink(page.nextLink, spec.contractKey, options);
     }
@@ -119,7 +124,7 @@ export class GraphClient {
   ): AsyncGenerator<GraphPage> {
     for (let pageNumber = 2, link: string | undefined = nextLink; link; pageNumber++) {
       const page = asCollection(await this.followNextLink(link, contractKey, options), contractKey);
-      yield { pageNumber, items: page.value, ...(page.nextLink && { nextLink: page.nextLink }) };
+      yield pageOf(pageNumber, page);
       link = page.nextLink;
     }
   }
@@ -207,8 +212,24 @@ async function readBody(response: Response): Promise<unknown> {
   return JSON.parse(text) as unknown;
 }
 
-function asCollection(body: unknown, contractKey: string): { value: GraphObject[]; nextLink?: string } {
-  const collection = body as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
+interface Collection {
+  value: GraphObject[];
+  nextLink?: string;
+  deltaLink?: string;
+}
+
+function pageOf(pageNumber: number, page: Collection): GraphPage {
+  return {
+    pageNumber,
+    items: page.value,
+    ...(page.nextLink && { nextLink: page.nextLink }),
+    ...(page.deltaLink && { deltaLink: page.deltaLink }),
+  };
+}
+
+function asCollection(body: unknown, contractKey: string): Collection {
+  const collection = body as
+    { value?: unknown; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown } | undefined;
   if (!collection || !Array.isArray(collection.value)) {
     throw new GraphRequestError({
       reasonCode: 'graph_error',
@@ -216,9 +237,11 @@ function asCollection(body: unknown, contractKey: string): { value: GraphObject[
     });
   }
   const nextLink = collection['@odata.nextLink'];
+  const deltaLink = collection['@odata.deltaLink'];
   return {
     value: collection.value as GraphObject[],
     nextLink: typeof nextLink === 'string' ? nextLink : undefined,
+    deltaLink: typeof deltaLink === 'string' ? deltaLink : undefined,
   };
 }
 

@@ -100,6 +100,18 @@ export function listRequest(contract: GraphContract, options: ListOptions = {}):
   return spec(contract, 'GET', contract.collectionPath, query);
 }
 
+/**
+ * The first request of a change-tracking round (`GET {collection}/delta?$select=…`): the `$select` travels
+ * inside the links Graph answers, so only this request carries it.
+ */
+export function deltaRequest(contract: GraphContract): GraphRequestSpec {
+  if (contract.changeTracking !== 'delta') throw new Error(`Contract '${contract.key}' has no delta query.`);
+  const query: Array<[string, string]> = contract.select?.length
+    ? [['$select', contract.select.join(',')]]
+    : [];
+  return spec(contract, 'GET', `${contract.collectionPath}/delta`, query);
+}
+
 export function getByIdRequest(
   contract: GraphContract,
   id: string,

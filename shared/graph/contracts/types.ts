@@ -98,6 +98,11 @@ export interface GraphContract {
   subResources: readonly SubResourceContract[];
   /** `getById`: the list omits part of the object (script content), so each object is re-read by id. */
   detailRead: 'list' | 'getById';
+  /**
+   * Graph's change tracking on the collection: `delta` = `GET {collectionPath}/delta` answers pages ending
+   * in an `@odata.deltaLink` that later answers only what changed (directory groups). Absent = none.
+   */
+  changeTracking?: 'delta';
   restorable: boolean;
   /** Why restore is limited or special, for the restore preview and the docs. */
   restoreNote?: string;

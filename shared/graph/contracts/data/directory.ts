@@ -22,9 +22,12 @@ export const directoryContracts = [
       'mailEnabled',
       'membershipRule',
       'membershipRuleProcessingState',
+      'mailNickname',
       'onPremisesSyncEnabled',
       'createdDateTime',
     ],
+    // The directory cache follows groups with Graph's delta query (docs/directory.md).
+    changeTracking: 'delta',
     platform: all,
     restorable: false,
     permissions: { read: P.groupRead, write: null },
