@@ -1,3 +1,4 @@
+import type { RouteResponseSpec } from '../shared/api/route-spec';
 import * as df from 'durable-functions';
 import { startOperationResponse } from '../shared/api/operation-schemas';
 import { idSchema, listOf, tenantParams } from '../shared/api/schemas';
@@ -120,9 +121,9 @@ const startResponses = {
     description: 'The same click token was already used (deduplicated)',
     schema: startOperationResponse,
   },
-  409: { description: '`scope_busy`: another operation is active on the tenant' },
-  503: { description: '`dispatch_failed`: recorded as failed, try again' },
-};
+  409: { description: 'Another operation is active on the tenant', problems: ['scope_busy'] },
+  503: { description: 'Recorded as failed; try again', problems: ['dispatch_failed'] },
+} satisfies Record<number, RouteResponseSpec>;
 
 defineRoute(
   {
@@ -160,7 +161,13 @@ defineRoute(
     params: scheduleParams,
     body: clickBody,
     exampleBody: {},
-    responses: { ...startResponses, 409: { description: '`nothing_to_retry` or `scope_busy`' } },
+    responses: {
+      ...startResponses,
+      409: {
+        description: 'Nothing to retry, or the tenant is busy',
+        problems: ['nothing_to_retry', 'scope_busy'],
+      },
+    },
   },
   async ({ principal, membership, params, body, invocation }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);

@@ -33,8 +33,8 @@ defineRoute(
         description: 'The same operation is already active (deduplicated)',
         schema: startOperationResponse,
       },
-      409: { description: '`scope_busy`: another operation is active on the tenant' },
-      503: { description: '`dispatch_failed`: recorded as failed, try again' },
+      409: { description: 'Another operation is active on the tenant', problems: ['scope_busy'] },
+      503: { description: 'Recorded as failed; try again', problems: ['dispatch_failed'] },
     },
   },
   async ({ principal, membership, params, body, invocation }) => {
@@ -83,7 +83,7 @@ defineRoute(
     params: runParams,
     responses: {
       200: { description: 'The cancelled run', schema: runSchema },
-      409: { description: '`not_active`: the run has already ended' },
+      409: { description: 'The run has already ended', problems: ['not_active'] },
     },
   },
   async ({ principal, run, invocation }) => ({

@@ -94,7 +94,10 @@ defineRoute(
     tag,
     access: manage,
     params: connectionParams,
-    responses: { 204: { description: 'Deleted' } },
+    responses: {
+      204: { description: 'Deleted' },
+      409: { description: 'The default while others exist', problems: ['default_connection_in_use'] },
+    },
   },
   async ({ principal, params }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);

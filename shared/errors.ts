@@ -1,3 +1,5 @@
+import type { ProblemCode, ProblemCodeOf } from './api/problem-types';
+
 /**
  * The app's one error hierarchy. Every error a request can end with is an AppError with a stable
  * `code`; `shared/api/problem.ts` maps them to RFC 9457 problem+json in one place. Expected domain
@@ -5,7 +7,7 @@
  */
 export abstract class AppError extends Error {
   abstract readonly status: number;
-  abstract readonly code: string;
+  abstract readonly code: ProblemCode;
   /** Whether retrying the same request later may succeed. */
   readonly retryable: boolean = false;
   /** Extra problem members (safe to show the caller). */
@@ -62,7 +64,7 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   readonly status = 409;
   constructor(
-    readonly code: string,
+    readonly code: ProblemCodeOf<409>,
     message: string,
     extensions: Record<string, unknown> = {},
   ) {
@@ -85,7 +87,7 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   override readonly retryable = true;
   constructor(
-    readonly code: string,
+    readonly code: ProblemCodeOf<503>,
     message: string,
     options?: { cause?: unknown },
   ) {
