@@ -141,7 +141,7 @@ defineRoute(
   async ({ principal, membership, params, body, invocation }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
     await getBackupServices().schedules.require(tenant, params.scheduleId);
-    return startOperation({ principal, membership, invocation }, params, {
+    return startOperation({ principal, membership, invocation }, tenant, {
       type: backupScheduleRunNow.type,
       scheduleId: params.scheduleId,
       ...(body?.clickToken && { clickToken: body.clickToken }),
@@ -172,7 +172,7 @@ defineRoute(
   async ({ principal, membership, params, body, invocation }) => {
     const tenant = await requireTenant(params.workspaceId, params.tenantId);
     const retryOf = await getBackupServices().schedules.retryTarget(tenant, params.scheduleId);
-    return startOperation({ principal, membership, invocation }, params, {
+    return startOperation({ principal, membership, invocation }, tenant, {
       type: backupScheduleRetry.type,
       scheduleId: params.scheduleId,
       retryOf,

@@ -2,12 +2,13 @@ import * as df from 'durable-functions';
 import {
   listOperationsQuery,
   runParams,
+  runViewSchema,
   startOperationBody,
   startOperationResponse,
 } from '../shared/api/operation-schemas';
 import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
-import { runSchema } from '../shared/operations/model';
+import { describedRun } from '../shared/operations/run-types';
 import { requireTenant } from '../shared/workspaces/require-tenant';
 import { durableDispatcher } from './http/durable-dispatcher';
 import { defineRoute } from './http/route';
@@ -38,8 +39,8 @@ defineRoute(
     },
   },
   async ({ principal, membership, params, body, invocation }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return startOperation({ principal, membership, invocation }, params, body);
+    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+    return startOperation({ principal, membership, invocation }, tenant, body);
   },
   durableClient,
 );
@@ -53,9 +54,12 @@ defineRoute(
     tag,
     access: { kind: 'workspace', capability: 'workspace.view', scope: 'query' },
     query: listOperationsQuery,
-    responses: { 200: { description: 'Runs', schema: listOf(runSchema) } },
+    responses: { 200: { description: 'Runs', schema: listOf(runViewSchema) } },
   },
-  async ({ query }) => ({ status: 200, body: await getServices().operations.list(query) }),
+  async ({ query }) => {
+    const page = await getServices().operations.list(query);
+    return { status: 200, body: { ...page, items: page.items.map(describedRun) } };
+  },
 );
 
 defineRoute(
@@ -67,9 +71,9 @@ defineRoute(
     tag,
     access: { kind: 'workspace', capability: 'workspace.view', scope: 'run' },
     params: runParams,
-    responses: { 200: { description: 'The run', schema: runSchema } },
+    responses: { 200: { description: 'The run', schema: runViewSchema } },
   },
-  async ({ run }) => ({ status: 200, body: run }),
+  async ({ run }) => ({ status: 200, body: describedRun(run!) }),
 );
 
 defineRoute(
@@ -82,13 +86,13 @@ defineRoute(
     access: { kind: 'workspace', capability: 'operations.start', scope: 'run' },
     params: runParams,
     responses: {
-      200: { description: 'The cancelled run', schema: runSchema },
+      200: { description: 'The cancelled run', schema: runViewSchema },
       409: { description: 'The run has already ended', problems: ['not_active'] },
     },
   },
   async ({ principal, run, invocation }) => ({
     status: 200,
-    body: await getServices().operations.cancel(principal, run!, durableDispatcher(invocation)),
+    body: describedRun(await getServices().operations.cancel(principal, run!, durableDispatcher(invocation))),
   }),
   durableClient,
 );

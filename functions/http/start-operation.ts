@@ -2,7 +2,8 @@ import type { InvocationContext } from '@azure/functions';
 import type { Principal } from '../../shared/auth/token-verifier';
 import { getServices } from '../../shared/app/services';
 import { ConflictError } from '../../shared/errors';
-import type { Membership } from '../../shared/workspaces/models';
+import { describedRun } from '../../shared/operations/run-types';
+import type { ManagedTenant, Membership } from '../../shared/workspaces/models';
 import { durableDispatcher } from './durable-dispatcher';
 import type { RouteResult } from './route';
 
@@ -12,13 +13,13 @@ import type { RouteResult } from './route';
  */
 export async function startOperation(
   caller: { principal: Principal; membership: Membership | undefined; invocation: InvocationContext },
-  scope: { workspaceId: string; tenantId: string },
+  tenant: ManagedTenant,
   body: { type: string } & Record<string, unknown>,
 ): Promise<RouteResult> {
   const outcome = await getServices().operations.start(
     caller.principal,
     caller.membership!,
-    { workspaceId: scope.workspaceId, tenantId: scope.tenantId },
+    { workspaceId: tenant.workspaceId, tenantId: tenant.id, tenantName: tenant.displayName },
     body,
     durableDispatcher(caller.invocation),
   );
@@ -31,7 +32,7 @@ export async function startOperation(
   const deduplicated = outcome.kind === 'deduplicated';
   return {
     status: deduplicated ? 200 : 202,
-    body: { run: outcome.run, deduplicated },
+    body: { run: describedRun(outcome.run), deduplicated },
     headers: { location: outcome.run.links.self },
   };
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema } from '../api/schemas';
+import type { Run } from '../operations/model';
 import { registerRunType } from '../operations/run-types';
+import { cancelDetail, count, failureDetail, resultNumber, type RunText } from '../operations/run-text';
 import { backupSelectionSchema, canonicalBackupSelection } from './selection';
 
 /** Orchestrator names (the orchestrations import these, never the other way round). */
@@ -9,6 +11,24 @@ export const BACKUP_ORCHESTRATORS = { run: 'backupRun', scheduled: 'backupSchedu
 
 /** A backup reads every selected type of the tenant; activities heartbeat per type, so 10 min of silence is stale. */
 const STALE_AFTER_MS = 10 * 60_000;
+
+/** "Backup set of 120 items, 3 new versions". */
+function backupSet(run: Run): string {
+  return `${count(resultNumber(run, 'items'), 'item')} kept, ${count(resultNumber(run, 'newVersions'), 'new version')}`;
+}
+
+/** Every backup run type reads the same after its label. */
+function backupText(label: string): RunText {
+  return {
+    label,
+    ended: {
+      succeeded: backupSet,
+      partially_succeeded: (run) => `${backupSet(run)}; ${failureDetail(run)}`,
+      failed: failureDetail,
+      cancelled: cancelDetail,
+    },
+  };
+}
 
 /** Made per click by the client (or here, when it sends none): two clicks are two runs, one click twice is one. */
 const clickToken = z
@@ -36,6 +56,7 @@ export const backupRun = registerRunType({
   orchestrator: BACKUP_ORCHESTRATORS.run,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Backup'),
 });
 
 export const backupScheduleRunNow = registerRunType({
@@ -48,6 +69,7 @@ export const backupScheduleRunNow = registerRunType({
   orchestrator: BACKUP_ORCHESTRATORS.run,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Scheduled backup, run now'),
 });
 
 export const backupScheduleRetry = registerRunType({
@@ -60,6 +82,7 @@ export const backupScheduleRetry = registerRunType({
   orchestrator: BACKUP_ORCHESTRATORS.run,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Backup retry'),
 });
 
 /** The Durable instance id of a scheduled backup: one per schedule and intended fire time, ever. */
@@ -88,6 +111,7 @@ export const backupScheduleScheduled = registerRunType({
   orchestrator: BACKUP_ORCHESTRATORS.scheduled,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Scheduled backup'),
 });
 
 /** The run types whose backup sets belong to a schedule (retention applies to them). */

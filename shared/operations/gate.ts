@@ -12,6 +12,8 @@ export interface StartRequest {
   runType: RunType;
   workspaceId: string;
   tenantId: string;
+  /** The tenant's display name, kept on the run for the summary line people read. */
+  tenantName: string;
   /** Already validated by `runType.input`. */
   input: Record<string, unknown>;
   initiator: Initiator;
@@ -143,6 +145,7 @@ function newRun(request: StartRequest, runId: string, identityKey: string): Run 
     type: runType.type,
     workspaceId: request.workspaceId,
     tenantId: request.tenantId,
+    tenantName: request.tenantName,
     status: 'queued',
     outcome: 'pending',
     identityKey,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Capability } from '../authz/capabilities';
+import type { Run, RunOutcome, RunStatus } from './model';
+import { cancelDetail, describeRun, failureDetail, type RunDescription, type RunText } from './run-text';
 
 /**
  * One kind of operation: everything the gate, the lifecycle and the API need to know about it, in one
@@ -22,6 +24,8 @@ export interface RunType<Input extends Record<string, unknown> = Record<string, 
   staleAfterMs: number;
   touchesGraph: boolean;
   summary: string;
+  /** How people read its runs: label and summary line per outcome (notifications, views, live updates). */
+  text: RunText;
   /**
    * Derive the run id from the identity key, so the same identity can never make a second run — not
    * only while the first is active (a click token submitted twice, a schedule's fire time).
@@ -47,6 +51,29 @@ export function findRunType(type: string): RunType | undefined {
 
 export function runTypes(): RunType[] {
   return [...registry.values()];
+}
+
+/** A run whose type is no longer registered still reads as something. */
+function fallbackText(type: string): RunText {
+  return {
+    label: type,
+    ended: {
+      succeeded: () => '',
+      partially_succeeded: failureDetail,
+      failed: failureDetail,
+      cancelled: cancelDetail,
+    },
+  };
+}
+
+/** The run's label and summary line (as of a state it passed through, for live updates). */
+export function runDescription(run: Run, as?: { status: RunStatus; outcome: RunOutcome }): RunDescription {
+  return describeRun(registry.get(run.type)?.text ?? fallbackText(run.type), run, as);
+}
+
+/** The run as the API shows it, with its label and summary line. */
+export function describedRun(run: Run): Run & RunDescription {
+  return { ...run, ...runDescription(run) };
 }
 
 /** What makes two starts "the same operation": type, tenant and the canonical identity of the input. */

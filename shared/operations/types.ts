@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../api/schemas';
 import { registerRunType } from './run-types';
+import { cancelDetail, count, failureDetail, resultNumber } from './run-text';
 
 const connectionInput = z.object({ connectionId: idSchema.optional() }).strict();
 
@@ -13,6 +14,15 @@ export const providerHealthCheck = registerRunType({
   orchestrator: 'providerHealthCheck',
   staleAfterMs: 2 * 60_000,
   touchesGraph: true,
+  text: {
+    label: 'Connection health check',
+    ended: {
+      succeeded: (run) => `Microsoft Graph answered in ${resultNumber(run, 'latencyMs')} ms`,
+      partially_succeeded: failureDetail,
+      failed: failureDetail,
+      cancelled: cancelDetail,
+    },
+  },
 });
 
 export const providerVerification = registerRunType({
@@ -24,4 +34,19 @@ export const providerVerification = registerRunType({
   orchestrator: 'providerVerification',
   staleAfterMs: 2 * 60_000,
   touchesGraph: true,
+  text: {
+    label: 'Permission check',
+    ended: {
+      succeeded: (run) => {
+        const features = Object.values((run.result?.features ?? {}) as Record<string, { ready?: boolean }>);
+        const ready = features.filter((f) => f.ready).length;
+        return ready === features.length
+          ? `all ${count(features.length, 'feature')} ready`
+          : `${ready} of ${count(features.length, 'feature')} ready; the others need permissions granted`;
+      },
+      partially_succeeded: failureDetail,
+      failed: failureDetail,
+      cancelled: cancelDetail,
+    },
+  },
 });
