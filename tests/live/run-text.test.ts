@@ -3,7 +3,7 @@ import { runDescription, runTypes } from '../../shared/operations/run-types';
 import type { Run, RunOutcome, RunStatus } from '../../shared/operations/model';
 import '../../shared/operations/service';
 import '../../shared/backup/run-types';
-import { api, freshWorkspace } from '../support/api';
+import { api, freshWorkspace, unreachableConnection } from '../support/api';
 import { eventually } from '../support/http';
 import { connectedScope } from '../inventory/support';
 import { finished, liveClient, operationsPath } from './support';
@@ -69,17 +69,7 @@ describe('how people read runs: one label and summary line per run type and outc
 
   it('a failed run says what went wrong, in words and with its reason code', async () => {
     const scope = await freshWorkspace('Run text failure');
-    const base = `/workspaces/${scope.workspaceId}/tenants/${scope.tenantId}`;
-    const connection = await api('POST', `${base}/provider-connections`, {
-      as: 'alice',
-      body: {
-        displayName: 'Nowhere',
-        entraTenantId: '33333333-3333-3333-3333-333333333333',
-        clientId: '44444444-4444-4444-4444-444444444444',
-        credential: { authType: 'client_secret', clientSecret: 'wrong' },
-      },
-    });
-    expect(connection.status).toBe(201);
+    await unreachableConnection(scope);
     const started = await api('POST', operationsPath(scope), {
       as: 'olga',
       body: { type: 'provider.health_check' },
