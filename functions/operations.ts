@@ -4,15 +4,12 @@ import {
   runParams,
   runViewSchema,
   startOperationBody,
-  startOperationResponse,
 } from '../shared/api/operation-schemas';
 import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
-import { describedRun } from '../shared/operations/run-types';
-import { requireTenant } from '../shared/workspaces/require-tenant';
-import { durableDispatcher } from './http/durable-dispatcher';
+import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 import { defineRoute } from './http/route';
-import { startOperation } from './http/start-operation';
+import { startOperation, startResponses } from './http/start-operation';
 
 const tag = 'Operations';
 const durableClient = { extraInputs: [df.input.durableClient()] };
@@ -24,22 +21,13 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}/operations',
     summary: 'Start an operation: 202 started, 200 the same one already running, 409 the tenant is busy',
     tag,
-    access: { kind: 'workspace', capability: 'operations.start' },
+    access: { kind: 'workspace', capability: 'operations.start', scope: 'tenant' },
     params: tenantParams,
     body: startOperationBody,
     exampleBody: { type: 'provider.health_check' },
-    responses: {
-      202: { description: 'Started', schema: startOperationResponse },
-      200: {
-        description: 'The same operation is already active (deduplicated)',
-        schema: startOperationResponse,
-      },
-      409: { description: 'Another operation is active on the tenant', problems: ['scope_busy'] },
-      503: { description: 'Recorded as failed; try again', problems: ['dispatch_failed'] },
-    },
+    responses: startResponses('The same operation is already active (deduplicated)'),
   },
-  async ({ principal, membership, params, body, invocation }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, membership, body, invocation, tenant }) => {
     return startOperation({ principal, membership, invocation }, tenant, body);
   },
   durableClient,
@@ -58,7 +46,7 @@ defineRoute(
   },
   async ({ query }) => {
     const page = await getServices().operations.list(query);
-    return { status: 200, body: { ...page, items: page.items.map(describedRun) } };
+    return { status: 200, body: { ...page, items: page.items.map(getServices().catalog.described) } };
   },
 );
 
@@ -73,7 +61,7 @@ defineRoute(
     params: runParams,
     responses: { 200: { description: 'The run', schema: runViewSchema } },
   },
-  async ({ run }) => ({ status: 200, body: describedRun(run!) }),
+  async ({ run }) => ({ status: 200, body: getServices().catalog.described(run!) }),
 );
 
 defineRoute(
@@ -92,7 +80,9 @@ defineRoute(
   },
   async ({ principal, run, invocation }) => ({
     status: 200,
-    body: describedRun(await getServices().operations.cancel(principal, run!, durableDispatcher(invocation))),
+    body: getServices().catalog.described(
+      await getServices().operations.cancel(principal, run!, durableDispatcher(invocation)),
+    ),
   }),
   durableClient,
 );

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { connectionParams, connectionViewSchema, listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
 import { credentialInputSchema } from '../shared/providers/models';
-import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
 
 const tag = 'Provider connections';
-const manage = { kind: 'workspace', capability: 'connections.manage' } as const;
+const manage = { kind: 'workspace', capability: 'connections.manage', scope: 'tenant' } as const;
 const exampleCredential = { authType: 'client_secret' as const, clientSecret: 'matrix-example-secret' };
 
 defineRoute(
@@ -16,12 +15,11 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}/provider-connections',
     summary: 'Microsoft connections of a managed tenant (credentials are never returned)',
     tag,
-    access: { kind: 'workspace', capability: 'workspace.view' },
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' },
     params: tenantParams,
     responses: { 200: { description: 'Connections', schema: listOf(connectionViewSchema) } },
   },
-  async ({ params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ tenant }) => {
     return { status: 200, body: { items: await getServices().connections.list(tenant) } };
   },
 );
@@ -50,8 +48,7 @@ defineRoute(
     },
     responses: { 201: { description: 'Created', schema: connectionViewSchema } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, body, tenant }) => {
     const connection = await getServices().connections.create(principal, tenant, body);
     return { status: 201, body: connection };
   },
@@ -76,8 +73,7 @@ defineRoute(
     exampleBody: { displayName: 'Renamed by the matrix' },
     responses: { 200: { description: 'The connection', schema: connectionViewSchema } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, body, tenant }) => {
     return {
       status: 200,
       body: await getServices().connections.update(principal, tenant, params.connectionId, body),
@@ -99,8 +95,7 @@ defineRoute(
       409: { description: 'The default while others exist', problems: ['default_connection_in_use'] },
     },
   },
-  async ({ principal, params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, tenant }) => {
     await getServices().connections.delete(principal, tenant, params.connectionId);
     return { status: 204 };
   },
@@ -119,8 +114,7 @@ defineRoute(
     exampleBody: exampleCredential,
     responses: { 200: { description: 'The connection', schema: connectionViewSchema } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, body, tenant }) => {
     return {
       status: 200,
       body: await getServices().connections.rotateCredential(principal, tenant, params.connectionId, body),
@@ -139,8 +133,7 @@ defineRoute(
     params: connectionParams,
     responses: { 200: { description: 'The connection, now the default', schema: connectionViewSchema } },
   },
-  async ({ principal, params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, tenant }) => {
     return {
       status: 200,
       body: await getServices().connections.makeDefault(principal, tenant, params.connectionId),

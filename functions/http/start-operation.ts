@@ -1,24 +1,35 @@
 import type { InvocationContext } from '@azure/functions';
+import { startOperationResponse } from '../../shared/api/operation-schemas';
 import type { Principal } from '../../shared/auth/token-verifier';
 import { getServices } from '../../shared/app/services';
 import { ConflictError } from '../../shared/errors';
-import { describedRun } from '../../shared/operations/run-types';
 import type { ManagedTenant, Membership } from '../../shared/workspaces/models';
-import { durableDispatcher } from './durable-dispatcher';
+import type { RouteResponseSpec } from '../../shared/api/route-spec';
+import { durableDispatcher } from '../../orchestrations/runs/durable-dispatcher';
 import type { RouteResult } from './route';
+
+/** What every start route answers; `deduplicated` says when a second start is the same operation. */
+export function startResponses(deduplicated: string) {
+  return {
+    202: { description: 'Started', schema: startOperationResponse },
+    200: { description: deduplicated, schema: startOperationResponse },
+    409: { description: 'Another operation is active on the tenant', problems: ['scope_busy'] },
+    503: { description: 'Recorded as failed; try again', problems: ['dispatch_failed'] },
+  } satisfies Record<number, RouteResponseSpec>;
+}
 
 /**
  * Every route that starts an operation goes through the one gate and answers the same way:
  * 202 started, 200 deduplicated, 409 `scope_busy` naming the active run (503 from the gate itself).
  */
 export async function startOperation(
-  caller: { principal: Principal; membership: Membership | undefined; invocation: InvocationContext },
+  caller: { principal: Principal; membership: Membership; invocation: InvocationContext },
   tenant: ManagedTenant,
   body: { type: string } & Record<string, unknown>,
 ): Promise<RouteResult> {
   const outcome = await getServices().operations.start(
     caller.principal,
-    caller.membership!,
+    caller.membership,
     { workspaceId: tenant.workspaceId, tenantId: tenant.id, tenantName: tenant.displayName },
     body,
     durableDispatcher(caller.invocation),
@@ -32,7 +43,7 @@ export async function startOperation(
   const deduplicated = outcome.kind === 'deduplicated';
   return {
     status: deduplicated ? 200 : 202,
-    body: { run: describedRun(outcome.run), deduplicated },
+    body: { run: getServices().catalog.described(outcome.run), deduplicated },
     headers: { location: outcome.run.links.self },
   };
 }

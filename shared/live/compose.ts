@@ -1,21 +1,28 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { ConfigError, getHostConnections } from '../config';
+import type { HostConnections } from '../config';
+import { ConfigError } from '../errors';
 import type { NotificationStore } from '../notifications/store';
+import type { RunDescriber } from '../operations/catalog';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import { RunFanOut } from './fan-out';
 import { LiveService } from './live-service';
 import { OPERATION_EVENTS_TOPIC, SIGNALR_CONNECTION } from './names';
 import { ServiceBusRunEventPublisher } from './service-bus-publisher';
 import { SignalRRestClient, type LiveHub } from './signalr-rest';
+import type { Clock } from '../clock';
 
 /**
- * The live-progress part of the composition root. SDK clients are created once, on first use, so a
- * process that never negotiates (a timer, an orchestration) needs no SignalR configuration.
+ * Live progress (negotiate, subscriptions, the fan-out of run changes), built by the composition root.
+ * The SignalR client is created on first use, so a process that never negotiates (a timer, an
+ * orchestration) needs no SignalR configuration.
  */
 export function createLive(deps: {
   hub: string;
+  connections: HostConnections;
   workspaces: WorkspaceService;
   notifications: NotificationStore;
+  clock: Clock;
+  describe: RunDescriber;
 }) {
   let hub: LiveHub | undefined;
   const lazyHub: LiveHub = {
@@ -24,7 +31,7 @@ export function createLive(deps: {
   };
   function signalR(): LiveHub {
     if (!hub) {
-      const connection = getHostConnections().signalR;
+      const connection = deps.connections.signalR;
       if (!connection) throw new ConfigError([`${SIGNALR_CONNECTION}: SignalR Service is not configured`]);
       hub = new SignalRRestClient({
         endpoint: connection.endpoint,
@@ -36,11 +43,13 @@ export function createLive(deps: {
     }
     return hub;
   }
-  const serviceBus = getHostConnections().serviceBus;
+  const serviceBus = deps.connections.serviceBus;
   return {
-    live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces }),
+    live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces, clock: deps.clock }),
     runFanOut: new RunFanOut({
       notifications: deps.notifications,
+      describe: deps.describe,
+      now: () => deps.clock.now().getTime(),
       ...(serviceBus && { publisher: new ServiceBusRunEventPublisher(serviceBus, OPERATION_EVENTS_TOPIC) }),
     }),
   };

@@ -1,3 +1,4 @@
+import type { RunDescriber } from '../operations/catalog';
 import { runSchema, type Run } from '../operations/model';
 import { notificationRecipient, runNotification } from '../notifications/model';
 import type { NotificationStore } from '../notifications/store';
@@ -9,6 +10,7 @@ import {
   type RunState,
 } from './run-events';
 import { pushesFor, runUpdate, type LivePush } from './run-update';
+import { systemClock } from '../clock';
 
 /** At most this many progress pushes per second per run (state changes are never held back longer). */
 export const PROGRESS_PUSHES_PER_SECOND = 4;
@@ -18,6 +20,8 @@ const MAX_REMEMBERED_RUNS = 20_000;
 
 export interface FanOutDeps {
   notifications: NotificationStore;
+  /** How people read a run (the operation catalog's run texts). */
+  describe: RunDescriber;
   /** Undefined when no Service Bus is configured: the events are handed back for the output binding. */
   publisher?: RunEventPublisher;
   warn?: (message: string) => void;
@@ -53,7 +57,7 @@ export class RunFanOut {
 
   /** `warn` reports documents that are not runs (the invocation's logger, from the function). */
   async handle(documents: unknown[], warn = this.deps.warn): Promise<FanOutResult> {
-    const now = this.deps.now ?? Date.now;
+    const now = this.deps.now ?? (() => systemClock.now().getTime());
     const pushes: LivePush[] = [];
     const events: RunLifecycleEvent[] = [];
     const writes: Array<Promise<unknown>> = [];
@@ -69,17 +73,19 @@ export class RunFanOut {
       if (fresh.length > 0) {
         for (const state of fresh) {
           events.push(lifecycleEvent(run, state));
-          pushes.push(...pushesFor(run, runUpdate(run, state)));
+          pushes.push(...pushesFor(run, runUpdate(run, state, this.deps.describe)));
           const recipient = notificationRecipient(run);
           if (recipient && state !== 'running') {
             const kind = state === 'queued' ? 'run.queued' : 'run.ended';
-            writes.push(this.deps.notifications.createOnce(runNotification(run, kind, recipient)));
+            writes.push(
+              this.deps.notifications.createOnce(runNotification(run, kind, recipient, this.deps.describe)),
+            );
           }
           memory.delivered.add(state);
         }
       } else if (run.status !== 'completed' && shown !== memory.shown) {
         holdMs = Math.max(holdMs, memory.lastPushAt + PROGRESS_INTERVAL_MS - now());
-        pushes.push(...pushesFor(run, runUpdate(run, 'progress')));
+        pushes.push(...pushesFor(run, runUpdate(run, 'progress', this.deps.describe)));
       } else {
         continue; // a heartbeat, or a re-delivery of what was already announced
       }

@@ -7,7 +7,7 @@ import {
   runStatusSchema,
   type Run,
 } from '../operations/model';
-import { runDescription } from '../operations/run-types';
+import type { RunDescriber } from '../operations/catalog';
 import { HUB_METHODS, tenantGroup } from './names';
 import type { RunState } from './run-events';
 
@@ -45,7 +45,7 @@ export interface LivePush {
  * The update for a state change (possibly one the document has already moved past: it is then
  * reported as it was, queued or running with a pending outcome) or for progress (`progress`).
  */
-export function runUpdate(run: Run, event: RunState | 'progress'): RunUpdate {
+export function runUpdate(run: Run, event: RunState | 'progress', describe: RunDescriber): RunUpdate {
   const status = event === 'progress' ? run.status : event;
   const outcome = status === 'completed' ? run.outcome : 'pending';
   return {
@@ -57,7 +57,7 @@ export function runUpdate(run: Run, event: RunState | 'progress'): RunUpdate {
     status,
     outcome,
     progress: status === 'queued' ? null : run.progress,
-    ...runDescription(run, { status, outcome }),
+    ...describe(run, { status, outcome }),
     counts: status === 'queued' ? EMPTY_COUNTS : run.counts,
     failures: status === 'queued' ? [] : run.failures,
     createdAt: run.createdAt,

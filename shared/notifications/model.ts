@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runOutcomeSchema, type Run } from '../operations/model';
-import { runDescription } from '../operations/run-types';
+import type { RunDescriber } from '../operations/catalog';
 
 export const notificationKindSchema = z.enum(['run.queued', 'run.ended']);
 
@@ -34,9 +34,14 @@ export function notificationRecipient(run: Run): string | undefined {
 }
 
 /** Deterministic ids (run + kind): writing the same notification twice creates it once. */
-export function runNotification(run: Run, kind: Notification['kind'], userId: string): Notification {
+export function runNotification(
+  run: Run,
+  kind: Notification['kind'],
+  userId: string,
+  describe: RunDescriber,
+): Notification {
   const ended = kind === 'run.ended';
-  const { summary } = runDescription(run, ended ? run : { status: 'queued', outcome: 'pending' });
+  const { summary } = describe(run, ended ? run : { status: 'queued', outcome: 'pending' });
   return {
     id: `${run.id}.${ended ? 'ended' : 'queued'}`,
     userId,

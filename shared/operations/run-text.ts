@@ -77,3 +77,16 @@ export function failureDetail(run: Run): string {
 export function cancelDetail(run: Run): string {
   return run.failures.find((f) => f.reasonCode === 'cancelled')?.message.replace(/\.$/, '') ?? '';
 }
+
+/** A run whose type is no longer in the catalog still reads as something. */
+export function fallbackText(type: string): RunText {
+  return {
+    label: type,
+    ended: {
+      succeeded: () => '',
+      partially_succeeded: failureDetail,
+      failed: failureDetail,
+      cancelled: cancelDetail,
+    },
+  };
+}

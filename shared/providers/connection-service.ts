@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit';
+import type { Clock } from '../clock';
 import type { Principal } from '../auth/token-verifier';
 import { ConflictError, NotFoundError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
@@ -32,6 +33,7 @@ export class ConnectionService {
     private readonly tenants: Container,
     private readonly secrets: SecretStore,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async list(tenant: ManagedTenant): Promise<ProviderConnectionView[]> {
@@ -67,7 +69,7 @@ export class ConnectionService {
     const secretName = secretNameFor('conn', id);
     // The secret first: a connection document never points at a credential that is not stored.
     await this.secrets.set(secretName, serializeCredential(input.credential));
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     const connection: ProviderConnection = {
       id,
       kind: 'providerConnection',
@@ -139,7 +141,7 @@ export class ConnectionService {
       (c) => ({
         ...c,
         authType: credential.authType,
-        credential: { ...c.credential, updatedAt: new Date().toISOString(), updatedBy: actor.userId },
+        credential: { ...c.credential, updatedAt: this.clock.now().toISOString(), updatedBy: actor.userId },
       }),
       'The provider connection',
     );
@@ -224,6 +226,32 @@ export class ConnectionService {
       outcome: 'success',
       metadata: { ...metadata },
     });
+  }
+
+  /** The connection remembers its last health check: `{status, checkedAt, reasonCode}`, and its status follows it. */
+  async recordHealthCheck(
+    run: { workspaceId: string },
+    connection: ProviderConnection,
+    check: { status: 'succeeded' | 'failed'; reasonCode: string | null },
+  ): Promise<void> {
+    await updateWithEtag<ProviderConnection>(
+      this.tenants,
+      connection.id,
+      run.workspaceId,
+      (current) => ({
+        ...current,
+        lastHealthCheck: { ...check, checkedAt: this.clock.now().toISOString() },
+        status:
+          current.status === 'disabled'
+            ? 'disabled'
+            : check.status === 'succeeded'
+              ? 'connected'
+              : check.reasonCode === 'provider_permission_denied'
+                ? 'needs_consent'
+                : 'error',
+      }),
+      'The provider connection',
+    );
   }
 }
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runDescription, runTypes } from '../../shared/operations/run-types';
+import { operationCatalog } from '../../shared/app/catalog';
 import type { Run, RunOutcome, RunStatus } from '../../shared/operations/model';
-import '../../shared/operations/service';
-import '../../shared/backup/run-types';
 import { api, freshWorkspace, unreachableConnection } from '../support/api';
 import { eventually } from '../support/http';
 import { connectedScope } from '../inventory/support';
@@ -86,7 +84,7 @@ describe('how people read runs: one label and summary line per run type and outc
   });
 
   it('every registered run type reads as words for every state, even before it has a result', () => {
-    const types = runTypes();
+    const types = operationCatalog.all();
     expect(types.map((t) => t.type)).toEqual(
       expect.arrayContaining(['inventory.sync', 'backup.run', 'provider.verification']),
     );
@@ -108,7 +106,7 @@ describe('how people read runs: one label and summary line per run type and outc
         })),
       ];
       for (const state of states) {
-        const { label, summary } = runDescription(run, state);
+        const { label, summary } = operationCatalog.describe(run, state);
         expect(label, runType.type).not.toBe(runType.type);
         expect(label).toMatch(/^[A-Z][a-z]/);
         expect(summary.startsWith(`${label} of Contoso `), summary).toBe(true);

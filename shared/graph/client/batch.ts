@@ -2,10 +2,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphRequestSpec } from '../contracts/requests';
 import type { GraphApiVersion } from '../contracts/types';
 import { graphResponseError, GraphRequestError } from '../errors';
-import type { RawCall } from './graph-client';
 import type { GraphLogFields, GraphLogger } from './logger';
 import { mayRetry, retryDelayMs, type RetryPolicy } from './retry-policy';
 import type { TenantLimiter } from './tenant-limiter';
+
+/** A request the client sends: a contract's request, or the client's own `$batch` envelope. */
+export interface RawCall {
+  method: 'GET' | 'POST' | 'PATCH';
+  apiVersion: GraphApiVersion;
+  /** Below the version root, with query: `/deviceManagement/…?$top=5`. */
+  url: string;
+  body?: unknown;
+  contractKey: string;
+  idempotent: boolean;
+}
 
 /** Graph's limit of requests in one `$batch`. */
 export const MAX_BATCH_SIZE = 20;

@@ -10,7 +10,7 @@ import {
 import { shortOdataType } from '../contracts/readonly';
 import type { GraphApiVersion, GraphContract } from '../contracts/types';
 import { graphResponseError, graphTransportError, GraphRequestError } from '../errors';
-import { runBatch, type BatchResult } from './batch';
+import { runBatch, type BatchResult, type RawCall } from './batch';
 import { GraphCallContext, type GraphCorrelation } from './middleware/call-context';
 import type { RetryPolicy } from './retry-policy';
 import type { TenantLimiter } from './tenant-limiter';
@@ -33,17 +33,6 @@ export interface GraphPage {
    * a page boundary and resume elsewhere with `continuePages` (one activity per page range).
    */
   nextLink?: string;
-}
-
-/** A request the client sends: a contract's request, or the client's own `$batch` envelope. */
-export interface RawCall {
-  method: 'GET' | 'POST' | 'PATCH';
-  apiVersion: GraphApiVersion;
-  /** Below the version root, with query: `/deviceManagement/…?$top=5`. */
-  url: string;
-  body?: unknown;
-  contractKey: string;
-  idempotent: boolean;
 }
 
 export interface GraphClientDeps {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Run } from '../operations/model';
 import { idSchema } from '../api/schemas';
-import { registerRunType } from '../operations/run-types';
 import { cancelDetail, count, failureDetail, resultNumber } from '../operations/run-text';
+import { ORCHESTRATORS } from '../operations/orchestrators';
+import { defineRunType, runTypeList } from '../operations/run-type';
 import { canonicalSelection, inventorySelectionSchema } from './selection';
 
 export const INVENTORY_SYNC = 'inventory.sync';
@@ -11,7 +12,7 @@ export const INVENTORY_SYNC = 'inventory.sync';
  * `inventory.sync`: every selected type of the tenant read from Graph into the inventory. Two starts with
  * the same tenant and the same selection (defaults applied, lists sorted) are the same operation.
  */
-export const inventorySyncRunType = registerRunType({
+export const inventorySyncRunType = defineRunType({
   type: INVENTORY_SYNC,
   summary: 'Read every selected Intune / Entra configuration object of the tenant into the inventory',
   capability: 'operations.start',
@@ -22,7 +23,7 @@ export const inventorySyncRunType = registerRunType({
     })
     .strict(),
   identity: (input) => ({ selection: canonicalSelection(input.selection ?? {}) }),
-  orchestrator: 'inventorySync',
+  orchestrator: ORCHESTRATORS.inventorySync,
   // Activities beat at least every page; a page waiting for Graph's budget takes well under a minute.
   staleAfterMs: 10 * 60_000,
   touchesGraph: true,
@@ -39,6 +40,9 @@ export const inventorySyncRunType = registerRunType({
     },
   },
 });
+
+/** The inventory's entries of the operation catalog. */
+export const inventoryRunTypes = runTypeList(inventorySyncRunType);
 
 /** "239 objects, 2 changed, 1 new, 1 removed"; a first sync: "239 objects, all new". */
 function objectsSeen(run: Run): string {
