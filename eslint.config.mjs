@@ -14,7 +14,7 @@ const noCompositionRoot = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'examples/api-types.ts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

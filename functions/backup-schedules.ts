@@ -124,7 +124,7 @@ defineRoute(
   },
   async ({ principal, membership, params, body, invocation, tenant }) => {
     await getServices().schedules.require(tenant, params.scheduleId);
-    return startOperation({ principal, membership, invocation }, params, {
+    return startOperation({ principal, membership, invocation }, tenant, {
       type: backupScheduleRunNow.type,
       scheduleId: params.scheduleId,
       ...(body?.clickToken && { clickToken: body.clickToken }),
@@ -144,11 +144,17 @@ defineRoute(
     params: scheduleParams,
     body: clickBody,
     exampleBody: {},
-    responses: { ...clickResponses, 409: { description: '`nothing_to_retry` or `scope_busy`' } },
+    responses: {
+      ...clickResponses,
+      409: {
+        description: 'Nothing to retry, or the tenant is busy',
+        problems: ['nothing_to_retry', 'scope_busy'],
+      },
+    },
   },
   async ({ principal, membership, params, body, invocation, tenant }) => {
     const retryOf = await getServices().schedules.retryTarget(tenant, params.scheduleId);
-    return startOperation({ principal, membership, invocation }, params, {
+    return startOperation({ principal, membership, invocation }, tenant, {
       type: backupScheduleRetry.type,
       scheduleId: params.scheduleId,
       retryOf,

@@ -89,7 +89,7 @@ defineRoute(
     params: backupParams,
     responses: {
       204: { description: 'Deleted' },
-      409: { description: '`backup_pinned` or `backup_in_progress`' },
+      409: { description: 'Pinned, or still being made', problems: ['backup_pinned', 'backup_in_progress'] },
     },
   },
   async ({ principal, params, tenant }) => {

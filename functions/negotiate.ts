@@ -21,7 +21,7 @@ defineRoute(
         description: 'Where to connect and the access token',
         schema: z.object({ url: z.string(), accessToken: z.string() }),
       },
-      503: { description: '`live_unavailable`: SignalR Service did not answer' },
+      503: { description: 'SignalR Service did not answer', problems: ['live_unavailable'] },
     },
   },
   async ({ principal }) => ({ status: 200, body: await getServices().live.negotiate(principal) }),
@@ -49,7 +49,7 @@ defineRoute(
     exampleBody: {},
     responses: {
       200: { description: 'The groups joined, until `expiresAt`', schema: subscriptionSchema },
-      503: { description: '`live_unavailable`: SignalR Service did not answer' },
+      503: { description: 'SignalR Service did not answer', problems: ['live_unavailable'] },
     },
   },
   async ({ principal, params, body }) => ({

@@ -13,11 +13,5 @@ defineRoute(
     access: { kind: 'public' },
     responses: { 200: { description: 'OpenAPI document' } },
   },
-  async ({ request }) => ({
-    status: 200,
-    body: buildOpenApiDocument(registeredRoutes(), {
-      version: appVersion(),
-      serverUrl: `${new URL(request.url).origin}/api`,
-    }),
-  }),
+  async () => ({ status: 200, body: buildOpenApiDocument(registeredRoutes(), { version: appVersion() }) }),
 );

@@ -1,8 +1,12 @@
 import * as df from 'durable-functions';
-import { listOperationsQuery, runParams, startOperationBody } from '../shared/api/operation-schemas';
+import {
+  listOperationsQuery,
+  runParams,
+  runViewSchema,
+  startOperationBody,
+} from '../shared/api/operation-schemas';
 import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
-import { runSchema } from '../shared/operations/model';
 import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 import { defineRoute } from './http/route';
 import { startOperation, startResponses } from './http/start-operation';
@@ -23,8 +27,8 @@ defineRoute(
     exampleBody: { type: 'provider.health_check' },
     responses: startResponses('The same operation is already active (deduplicated)'),
   },
-  async ({ principal, membership, params, body, invocation }) => {
-    return startOperation({ principal, membership, invocation }, params, body);
+  async ({ principal, membership, body, invocation, tenant }) => {
+    return startOperation({ principal, membership, invocation }, tenant, body);
   },
   durableClient,
 );
@@ -38,9 +42,12 @@ defineRoute(
     tag,
     access: { kind: 'workspace', capability: 'workspace.view', scope: 'query' },
     query: listOperationsQuery,
-    responses: { 200: { description: 'Runs', schema: listOf(runSchema) } },
+    responses: { 200: { description: 'Runs', schema: listOf(runViewSchema) } },
   },
-  async ({ query }) => ({ status: 200, body: await getServices().operations.list(query) }),
+  async ({ query }) => {
+    const page = await getServices().operations.list(query);
+    return { status: 200, body: { ...page, items: page.items.map(getServices().catalog.described) } };
+  },
 );
 
 defineRoute(
@@ -52,9 +59,9 @@ defineRoute(
     tag,
     access: { kind: 'workspace', capability: 'workspace.view', scope: 'run' },
     params: runParams,
-    responses: { 200: { description: 'The run', schema: runSchema } },
+    responses: { 200: { description: 'The run', schema: runViewSchema } },
   },
-  async ({ run }) => ({ status: 200, body: run }),
+  async ({ run }) => ({ status: 200, body: getServices().catalog.described(run!) }),
 );
 
 defineRoute(
@@ -67,13 +74,15 @@ defineRoute(
     access: { kind: 'workspace', capability: 'operations.start', scope: 'run' },
     params: runParams,
     responses: {
-      200: { description: 'The cancelled run', schema: runSchema },
-      409: { description: '`not_active`: the run has already ended' },
+      200: { description: 'The cancelled run', schema: runViewSchema },
+      409: { description: 'The run has already ended', problems: ['not_active'] },
     },
   },
   async ({ principal, run, invocation }) => ({
     status: 200,
-    body: await getServices().operations.cancel(principal, run!, durableDispatcher(invocation)),
+    body: getServices().catalog.described(
+      await getServices().operations.cancel(principal, run!, durableDispatcher(invocation)),
+    ),
   }),
   durableClient,
 );

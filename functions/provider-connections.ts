@@ -90,7 +90,10 @@ defineRoute(
     tag,
     access: manage,
     params: connectionParams,
-    responses: { 204: { description: 'Deleted' } },
+    responses: {
+      204: { description: 'Deleted' },
+      409: { description: 'The default while others exist', problems: ['default_connection_in_use'] },
+    },
   },
   async ({ principal, params, tenant }) => {
     await getServices().connections.delete(principal, tenant, params.connectionId);

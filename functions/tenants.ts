@@ -49,7 +49,10 @@ defineRoute(
       domain: z.string().trim().min(3).max(253).optional(),
     }),
     exampleBody: { name: 'matrix-tenant', displayName: 'Matrix tenant' },
-    responses: { 201: { description: 'Created', schema: tenantView } },
+    responses: {
+      201: { description: 'Created', schema: tenantView },
+      409: { description: 'Already managed in this workspace', problems: ['tenant_exists'] },
+    },
   },
   async ({ principal, params, body }) => {
     const tenant = await getServices().workspaces.addTenant(principal, params.workspaceId, body);

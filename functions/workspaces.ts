@@ -93,7 +93,10 @@ defineRoute(
     params: memberParams,
     body: z.object({ role: roleSchema, displayName: z.string().trim().min(1).max(200).optional() }),
     exampleBody: { role: 'readonly', displayName: 'Matrix member' },
-    responses: { 200: { description: 'The membership', schema: memberView } },
+    responses: {
+      200: { description: 'The membership', schema: memberView },
+      409: { description: 'It would leave no owner', problems: ['last_owner'] },
+    },
   },
   async ({ principal, params, body }) => {
     const { workspaces } = getServices();
@@ -117,7 +120,10 @@ defineRoute(
     tag,
     access: { kind: 'workspace', capability: 'members.manage' },
     params: memberParams,
-    responses: { 204: { description: 'Removed' } },
+    responses: {
+      204: { description: 'Removed' },
+      409: { description: 'It would leave no owner', problems: ['last_owner'] },
+    },
   },
   async ({ principal, params }) => {
     await getServices().workspaces.removeMember(principal, params.workspaceId, params.userId);

@@ -1,3 +1,5 @@
+import type { ProblemCode, ProblemCodeOf } from './api/problem-types';
+
 /**
  * The app's one error hierarchy. Every error the app raises on purpose is an AtlasError with a stable
  * `code`. Those a request can end with are AppErrors (an HTTP status too): `shared/api/problem.ts`
@@ -21,6 +23,8 @@ export abstract class AtlasError extends Error {
 /** An error a request can end with. A 500 never shows its message (the problem mapper hides it). */
 export abstract class AppError extends AtlasError {
   abstract readonly status: number;
+  /** Described in the problem catalog: a code that is not there does not compile. */
+  abstract override readonly code: ProblemCode;
   /** Extra problem members (safe to show the caller). */
   readonly extensions: Record<string, unknown> = {};
 }
@@ -70,7 +74,7 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   readonly status = 409;
   constructor(
-    readonly code: string,
+    readonly code: ProblemCodeOf<409>,
     message: string,
     extensions: Record<string, unknown> = {},
   ) {
@@ -93,7 +97,7 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   override readonly retryable = true;
   constructor(
-    readonly code: string,
+    readonly code: ProblemCodeOf<503>,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -40,8 +40,16 @@ async function main(): Promise<void> {
     console.log(`\nDemo workspace "${workspace.name}" ${workspace.id}`);
     for (const tenant of workspace.tenants) console.log(`  tenant ${tenant.name} ${tenant.id}`);
   }
-  if (demo) console.log('\nDemo users (bearer tokens for the API, valid 12 h; restart to renew):');
-  for (const user of demo?.users ?? []) console.log(`  ${user.name} (${user.role}): ${user.token}`);
+  if (demo) {
+    // The tokens stay in cloud.json (about 1 KB each): the console names who is who and how to get one.
+    console.log('\nDemo users (bearer tokens valid 12 h, in cloud.json; restart to renew):');
+    const workspaceNames = new Map(demo.workspaces.map((w) => [w.id, w.name]));
+    for (const user of demo.users) {
+      const workspace = workspaceNames.get(user.workspaceId) ?? user.workspaceId;
+      console.log(`  ${user.name.padEnd(6)} ${user.role.padEnd(9)} ${user.displayName}, in "${workspace}"`);
+    }
+    console.log('  A token for the API:  TOKEN=$(npm run -s token -- olga)');
+  }
   console.log(`\nDescribed in ${file}  (Ctrl-C stops)`);
 
   let stopping = false;

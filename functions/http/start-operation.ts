@@ -3,7 +3,8 @@ import { startOperationResponse } from '../../shared/api/operation-schemas';
 import type { Principal } from '../../shared/auth/token-verifier';
 import { getServices } from '../../shared/app/services';
 import { ConflictError } from '../../shared/errors';
-import type { Membership } from '../../shared/workspaces/models';
+import type { ManagedTenant, Membership } from '../../shared/workspaces/models';
+import type { RouteResponseSpec } from '../../shared/api/route-spec';
 import { durableDispatcher } from '../../orchestrations/runs/durable-dispatcher';
 import type { RouteResult } from './route';
 
@@ -12,9 +13,9 @@ export function startResponses(deduplicated: string) {
   return {
     202: { description: 'Started', schema: startOperationResponse },
     200: { description: deduplicated, schema: startOperationResponse },
-    409: { description: '`scope_busy`: another operation is active on the tenant' },
-    503: { description: '`dispatch_failed`: recorded as failed, try again' },
-  };
+    409: { description: 'Another operation is active on the tenant', problems: ['scope_busy'] },
+    503: { description: 'Recorded as failed; try again', problems: ['dispatch_failed'] },
+  } satisfies Record<number, RouteResponseSpec>;
 }
 
 /**
@@ -23,13 +24,13 @@ export function startResponses(deduplicated: string) {
  */
 export async function startOperation(
   caller: { principal: Principal; membership: Membership; invocation: InvocationContext },
-  scope: { workspaceId: string; tenantId: string },
+  tenant: ManagedTenant,
   body: { type: string } & Record<string, unknown>,
 ): Promise<RouteResult> {
   const outcome = await getServices().operations.start(
     caller.principal,
     caller.membership,
-    { workspaceId: scope.workspaceId, tenantId: scope.tenantId },
+    { workspaceId: tenant.workspaceId, tenantId: tenant.id, tenantName: tenant.displayName },
     body,
     durableDispatcher(caller.invocation),
   );
@@ -42,7 +43,7 @@ export async function startOperation(
   const deduplicated = outcome.kind === 'deduplicated';
   return {
     status: deduplicated ? 200 : 202,
-    body: { run: outcome.run, deduplicated },
+    body: { run: getServices().catalog.described(outcome.run), deduplicated },
     headers: { location: outcome.run.links.self },
   };
 }

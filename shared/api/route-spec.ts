@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Capability } from '../authz/capabilities';
+import type { ProblemCode } from './problem-types';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -17,6 +18,8 @@ export type RouteAccess =
 export interface RouteResponseSpec {
   description: string;
   schema?: z.ZodType;
+  /** For error statuses: the problem codes this route answers with (problem+json, with examples). */
+  problems?: ProblemCode[];
 }
 
 /**

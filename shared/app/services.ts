@@ -152,6 +152,7 @@ function buildServices(config: AppConfig): Services {
       workspaces,
       notifications,
       clock,
+      describe: catalog.describe,
     }),
     inventory,
     directory,

@@ -1,12 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema } from '../api/schemas';
+import type { Run } from '../operations/model';
+import { cancelDetail, count, failureDetail, resultNumber, type RunText } from '../operations/run-text';
 import { ORCHESTRATORS } from '../operations/orchestrators';
 import { defineRunType, runTypeList } from '../operations/run-type';
 import { backupSelectionSchema, canonicalBackupSelection } from './selection';
 
 /** A backup reads every selected type of the tenant; activities heartbeat per type, so 10 min of silence is stale. */
 const STALE_AFTER_MS = 10 * 60_000;
+
+/** "Backup set of 120 items, 3 new versions". */
+function backupSet(run: Run): string {
+  return `${count(resultNumber(run, 'items'), 'item')} kept, ${count(resultNumber(run, 'newVersions'), 'new version')}`;
+}
+
+/** Every backup run type reads the same after its label. */
+function backupText(label: string): RunText {
+  return {
+    label,
+    ended: {
+      succeeded: backupSet,
+      partially_succeeded: (run) => `${backupSet(run)}; ${failureDetail(run)}`,
+      failed: failureDetail,
+      cancelled: cancelDetail,
+    },
+  };
+}
 
 /** Made per click by the client (or here, when it sends none): two clicks are two runs, one click twice is one. */
 const clickToken = z
@@ -34,6 +54,7 @@ export const backupRun = defineRunType({
   orchestrator: ORCHESTRATORS.backupRun,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Backup'),
 });
 
 export const backupScheduleRunNow = defineRunType({
@@ -46,6 +67,7 @@ export const backupScheduleRunNow = defineRunType({
   orchestrator: ORCHESTRATORS.backupRun,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Scheduled backup, run now'),
 });
 
 export const backupScheduleRetry = defineRunType({
@@ -58,6 +80,7 @@ export const backupScheduleRetry = defineRunType({
   orchestrator: ORCHESTRATORS.backupRun,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Backup retry'),
 });
 
 /** The Durable instance id of a scheduled backup: one per schedule and intended fire time, ever. */
@@ -86,6 +109,7 @@ export const backupScheduleScheduled = defineRunType({
   orchestrator: ORCHESTRATORS.backupScheduled,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
+  text: backupText('Scheduled backup'),
 });
 
 /** The run types whose backup sets belong to a schedule (retention applies to them). */

@@ -2,6 +2,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { HostConnections } from '../config';
 import { ConfigError } from '../errors';
 import type { NotificationStore } from '../notifications/store';
+import type { RunDescriber } from '../operations/catalog';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import { RunFanOut } from './fan-out';
 import { LiveService } from './live-service';
@@ -21,6 +22,7 @@ export function createLive(deps: {
   workspaces: WorkspaceService;
   notifications: NotificationStore;
   clock: Clock;
+  describe: RunDescriber;
 }) {
   let hub: LiveHub | undefined;
   const lazyHub: LiveHub = {
@@ -46,6 +48,7 @@ export function createLive(deps: {
     live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces, clock: deps.clock }),
     runFanOut: new RunFanOut({
       notifications: deps.notifications,
+      describe: deps.describe,
       now: () => deps.clock.now().getTime(),
       ...(serviceBus && { publisher: new ServiceBusRunEventPublisher(serviceBus, OPERATION_EVENTS_TOPIC) }),
     }),

@@ -1,3 +1,4 @@
+import type { RunDescriber } from '../operations/catalog';
 import { runSchema, type Run } from '../operations/model';
 import { notificationRecipient, runNotification } from '../notifications/model';
 import type { NotificationStore } from '../notifications/store';
@@ -19,6 +20,8 @@ const MAX_REMEMBERED_RUNS = 20_000;
 
 export interface FanOutDeps {
   notifications: NotificationStore;
+  /** How people read a run (the operation catalog's run texts). */
+  describe: RunDescriber;
   /** Undefined when no Service Bus is configured: the events are handed back for the output binding. */
   publisher?: RunEventPublisher;
   warn?: (message: string) => void;
@@ -70,17 +73,19 @@ export class RunFanOut {
       if (fresh.length > 0) {
         for (const state of fresh) {
           events.push(lifecycleEvent(run, state));
-          pushes.push(...pushesFor(run, runUpdate(run, state)));
+          pushes.push(...pushesFor(run, runUpdate(run, state, this.deps.describe)));
           const recipient = notificationRecipient(run);
           if (recipient && state !== 'running') {
             const kind = state === 'queued' ? 'run.queued' : 'run.ended';
-            writes.push(this.deps.notifications.createOnce(runNotification(run, kind, recipient)));
+            writes.push(
+              this.deps.notifications.createOnce(runNotification(run, kind, recipient, this.deps.describe)),
+            );
           }
           memory.delivered.add(state);
         }
       } else if (run.status !== 'completed' && shown !== memory.shown) {
         holdMs = Math.max(holdMs, memory.lastPushAt + PROGRESS_INTERVAL_MS - now());
-        pushes.push(...pushesFor(run, runUpdate(run, 'progress')));
+        pushes.push(...pushesFor(run, runUpdate(run, 'progress', this.deps.describe)));
       } else {
         continue; // a heartbeat, or a re-delivery of what was already announced
       }

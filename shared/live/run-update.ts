@@ -7,6 +7,7 @@ import {
   runStatusSchema,
   type Run,
 } from '../operations/model';
+import type { RunDescriber } from '../operations/catalog';
 import { HUB_METHODS, tenantGroup } from './names';
 import type { RunState } from './run-events';
 
@@ -20,6 +21,9 @@ export const runUpdateSchema = z.object({
   status: runStatusSchema,
   outcome: runOutcomeSchema,
   progress: z.string().nullable(),
+  /** How people read the run as of this update: "Inventory sync of Contoso running — 12 of 40 types". */
+  label: z.string(),
+  summary: z.string(),
   counts: runCountsSchema,
   failures: z.array(runFailureSchema),
   createdAt: z.string(),
@@ -41,8 +45,9 @@ export interface LivePush {
  * The update for a state change (possibly one the document has already moved past: it is then
  * reported as it was, queued or running with a pending outcome) or for progress (`progress`).
  */
-export function runUpdate(run: Run, event: RunState | 'progress'): RunUpdate {
+export function runUpdate(run: Run, event: RunState | 'progress', describe: RunDescriber): RunUpdate {
   const status = event === 'progress' ? run.status : event;
+  const outcome = status === 'completed' ? run.outcome : 'pending';
   return {
     event,
     runId: run.id,
@@ -50,8 +55,9 @@ export function runUpdate(run: Run, event: RunState | 'progress'): RunUpdate {
     workspaceId: run.workspaceId,
     tenantId: run.tenantId,
     status,
-    outcome: status === 'completed' ? run.outcome : 'pending',
+    outcome,
     progress: status === 'queued' ? null : run.progress,
+    ...describe(run, { status, outcome }),
     counts: status === 'queued' ? EMPTY_COUNTS : run.counts,
     failures: status === 'queued' ? [] : run.failures,
     createdAt: run.createdAt,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { runOutcomeSchema, type Run } from '../operations/model';
+import type { RunDescriber } from '../operations/catalog';
 
 export const notificationKindSchema = z.enum(['run.queued', 'run.ended']);
 
@@ -33,17 +34,21 @@ export function notificationRecipient(run: Run): string | undefined {
 }
 
 /** Deterministic ids (run + kind): writing the same notification twice creates it once. */
-export function runNotification(run: Run, kind: Notification['kind'], userId: string): Notification {
+export function runNotification(
+  run: Run,
+  kind: Notification['kind'],
+  userId: string,
+  describe: RunDescriber,
+): Notification {
   const ended = kind === 'run.ended';
-  const failure = run.failures[0];
+  const { summary } = describe(run, ended ? run : { status: 'queued', outcome: 'pending' });
   return {
     id: `${run.id}.${ended ? 'ended' : 'queued'}`,
     userId,
     kind,
-    title: ended ? `${run.type} ${outcomeWord(run.outcome)}` : `${run.type} queued`,
-    message: ended
-      ? `The operation ended: ${run.outcome}${failure ? ` (${failure.reasonCode}: ${failure.message})` : ''}.`
-      : 'The operation was queued and will start shortly.',
+    // What a person reads: "Inventory sync of Contoso finished — 239 objects, 2 changed".
+    title: summary,
+    message: ended ? endedMessage(run) : 'It will start shortly.',
     runId: run.id,
     runType: run.type,
     workspaceId: run.workspaceId,
@@ -55,6 +60,18 @@ export function runNotification(run: Run, kind: Notification['kind'], userId: st
   };
 }
 
-function outcomeWord(outcome: Run['outcome']): string {
-  return outcome === 'partially_succeeded' ? 'partially succeeded' : outcome;
+const FAILURES_SHOWN = 3;
+
+/** How long it took, and what went wrong (each failure's message and reason code). */
+function endedMessage(run: Run): string {
+  const from = Date.parse(run.startedAt ?? run.createdAt);
+  const seconds = Math.max(0, Math.round((Date.parse(run.completedAt ?? run.heartbeatAt) - from) / 1000));
+  const took = run.startedAt
+    ? `Took ${seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`}.`
+    : '';
+  const failures = run.failures
+    .slice(0, FAILURES_SHOWN)
+    .map((f) => `${f.message.replace(/\.$/, '')} (${f.reasonCode}${f.target ? `, ${f.target}` : ''}).`);
+  const more = run.failures.length - FAILURES_SHOWN;
+  return [took, ...failures, ...(more > 0 ? [`And ${more} more.`] : [])].filter(Boolean).join(' ');
 }

@@ -1,4 +1,6 @@
+import type { Run, RunOutcome, RunStatus } from './model';
 import type { RunType } from './run-type';
+import { describeRun, fallbackText, type RunDescription } from './run-text';
 
 /**
  * The operation types the app knows, by type name: what the start route validates against, what the
@@ -27,8 +29,22 @@ export class OperationCatalog {
     return this.byType.get(type);
   }
 
+  /** Every type, internal ones included. */
+  all(): RunType[] {
+    return [...this.byType.values()];
+  }
+
   /** The types callers may start through the start route (internal ones are the app's own). */
   startable(): RunType[] {
     return [...this.byType.values()].filter((entry) => !entry.internal);
   }
+
+  /** The run's label and summary line, from its type's text (as of a state it passed through, for live updates). */
+  readonly describe = (run: Run, as?: { status: RunStatus; outcome: RunOutcome }): RunDescription =>
+    describeRun(this.find(run.type)?.text ?? fallbackText(run.type), run, as);
+
+  /** The run as the API shows it, with its label and summary line. */
+  readonly described = (run: Run): Run & RunDescription => ({ ...run, ...this.describe(run) });
 }
+
+export type RunDescriber = OperationCatalog['describe'];

@@ -14,6 +14,8 @@ export interface StartRequest {
   runType: RunType;
   workspaceId: string;
   tenantId: string;
+  /** The tenant's display name, kept on the run for the summary line people read. */
+  tenantName: string;
   /** Already validated by `runType.input`. */
   input: Record<string, unknown>;
   initiator: Initiator;
@@ -148,6 +150,7 @@ function newRun(deps: GateDeps, request: StartRequest, runId: string, identityKe
     type: runType.type,
     workspaceId: request.workspaceId,
     tenantId: request.tenantId,
+    tenantName: request.tenantName,
     status: 'queued',
     outcome: 'pending',
     identityKey,

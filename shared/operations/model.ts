@@ -83,6 +83,8 @@ export const runSchema = z.object({
   type: z.string(),
   workspaceId: z.string(),
   tenantId: z.string(),
+  /** The tenant's display name when the run started, for the summary line (absent on older runs). */
+  tenantName: z.string().optional(),
   status: runStatusSchema,
   outcome: runOutcomeSchema,
   identityKey: z.string(),

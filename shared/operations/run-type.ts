@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Capability } from '../authz/capabilities';
+import type { RunText } from './run-text';
 
 /**
  * One kind of operation: everything the gate, the lifecycle and the API need to know about it. Each
@@ -23,6 +24,8 @@ export interface RunType<Input extends Record<string, unknown> = Record<string, 
   staleAfterMs: number;
   touchesGraph: boolean;
   summary: string;
+  /** How people read its runs: label and summary line per outcome (notifications, views, live updates). */
+  text: RunText;
   /**
    * Derive the run id from the identity key, so the same identity can never make a second run — not
    * only while the first is active (a click token submitted twice, a schedule's fire time).

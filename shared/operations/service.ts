@@ -29,7 +29,7 @@ export class OperationsService {
   async start(
     principal: Principal,
     membership: Membership,
-    scope: { workspaceId: string; tenantId: string },
+    scope: { workspaceId: string; tenantId: string; tenantName: string },
     body: { type: string } & Record<string, unknown>,
     dispatcher: Dispatcher,
   ): Promise<StartOutcome> {
@@ -68,6 +68,7 @@ export class OperationsService {
         runType,
         workspaceId: scope.workspaceId,
         tenantId: scope.tenantId,
+        tenantName: scope.tenantName,
         input: parsed.data,
         initiator: { kind: 'user', userId: principal.userId, displayName: principal.displayName },
       },

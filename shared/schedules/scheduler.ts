@@ -89,7 +89,7 @@ export async function runSchedulerTick(deps: SchedulerDeps, options: TickOptions
   shuffle(due);
   await forEachLimited(due, options.concurrency ?? 32, async (schedule) => {
     try {
-      await fire(deps, schedule, now, active.has(schedule.tenantId), summary);
+      await fire(deps, schedule, now, active.get(schedule.tenantId), summary);
     } catch (error) {
       summary.errors++;
       deps.log(`Schedule ${schedule.id}: ${error instanceof Error ? error.message : String(error)}`);
@@ -103,12 +103,13 @@ async function fire(
   deps: SchedulerDeps,
   schedule: DueSchedule,
   now: Date,
-  tenantActive: boolean,
+  /** The tenant's display name; undefined when it is archived or gone. */
+  tenantName: string | undefined,
   summary: TickSummary,
 ): Promise<void> {
   const slot = dueSlot(schedule, now);
   if (!slot) return;
-  if (!tenantActive) {
+  if (tenantName === undefined) {
     summary.skipped++;
     await deps.schedules.advance(schedule, nextFireAfter(schedule.cadence, slot.scheduledFor));
     return;
@@ -118,6 +119,7 @@ async function fire(
     runType: backupScheduleScheduled,
     workspaceId: schedule.workspaceId,
     tenantId: schedule.tenantId,
+    tenantName,
     input: {
       scheduleId: schedule.id,
       scheduledFor,

@@ -10,18 +10,19 @@ const CHUNK = 100;
 export class TenantStatuses {
   constructor(private readonly tenants: Container) {}
 
-  async active(tenantIds: readonly string[]): Promise<Set<string>> {
+  /** The active ones among `tenantIds`, with their display names. */
+  async active(tenantIds: readonly string[]): Promise<Map<string, string>> {
     const unique = [...new Set(tenantIds)];
-    const active = new Set<string>();
+    const active = new Map<string, string>();
     for (let start = 0; start < unique.length; start += CHUNK) {
       const { resources } = await this.tenants.items
-        .query<string>({
+        .query<{ id: string; displayName: string }>({
           query:
-            "SELECT VALUE c.id FROM c WHERE c.kind = 'tenant' AND c.status = 'active' AND ARRAY_CONTAINS(@ids, c.id)",
+            "SELECT c.id, c.displayName FROM c WHERE c.kind = 'tenant' AND c.status = 'active' AND ARRAY_CONTAINS(@ids, c.id)",
           parameters: [{ name: '@ids', value: unique.slice(start, start + CHUNK) }],
         })
         .fetchAll();
-      for (const id of resources) active.add(id);
+      for (const { id, displayName } of resources) active.set(id, displayName);
     }
     return active;
   }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES, type Capability } from '../../shared/authz/capabilities';
-import { api, demoUser, freshWorkspace, type ApiResponse } from '../support/api';
+import { api, demoUser, freshWorkspace, unreachableConnection, type ApiResponse } from '../support/api';
 import { eventually } from '../support/http';
 import { expiredToken, forgedToken } from '../support/tokens';
 
@@ -49,20 +49,7 @@ beforeAll(async () => {
     })),
   );
   const { workspaceId, tenantId } = await freshWorkspace('Authorization matrix');
-  const connection = await api(
-    'POST',
-    `/workspaces/${workspaceId}/tenants/${tenantId}/provider-connections`,
-    {
-      as: 'alice',
-      body: {
-        displayName: 'Matrix connection',
-        entraTenantId: '11111111-1111-1111-1111-111111111111',
-        clientId: '22222222-2222-2222-2222-222222222222',
-        credential: { authType: 'client_secret', clientSecret: 'matrix-secret' },
-      },
-    },
-  );
-  expect(connection.status).toBe(201);
+  const connection = await unreachableConnection({ workspaceId, tenantId });
   // A finished run in the matrix workspace, for the run-scoped routes (its connection is fake: it fails fast).
   const started = await api('POST', `/workspaces/${workspaceId}/tenants/${tenantId}/operations`, {
     as: 'alice',
@@ -73,7 +60,7 @@ beforeAll(async () => {
     const run = await api('GET', `/operations/${started.body.run.id}`, { as: 'alice' });
     return run.body.status === 'completed' ? true : undefined;
   });
-  scope = { workspaceId, tenantId, connectionId: connection.body.id, runId: started.body.run.id };
+  scope = { workspaceId, tenantId, connectionId: connection.id, runId: started.body.run.id };
   tokens = { expired: await expiredToken(demoUser('alice')), forged: await forgedToken(demoUser('alice')) };
 });
 

@@ -51,6 +51,9 @@ describe('re-syncing after administrator changes', () => {
 
     const run = await sync(scope);
     expect(run.outcome).toBe('succeeded');
+    expect(run.summary).toBe(
+      `Inventory sync of Test tenant finished — ${run.result.totals.objects} objects, 1 changed, 1 new, 1 removed`,
+    );
     expect(run.result.totals).toMatchObject({
       new: 1,
       changed: 1,

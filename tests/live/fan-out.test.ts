@@ -1,3 +1,4 @@
+import { operationCatalog } from '../../shared/app/catalog';
 import { describe, expect, it } from 'vitest';
 import { RunFanOut } from '../../shared/live/fan-out';
 import type { RunLifecycleEvent } from '../../shared/live/run-events';
@@ -63,6 +64,7 @@ function setup(options: { failPublishing?: number } = {}) {
   } as unknown as NotificationStore;
   const fanOut = new RunFanOut({
     notifications: store,
+    describe: operationCatalog.describe,
     publisher: {
       publish: async (events) => {
         if (failures-- > 0) throw new Error('Service Bus is down');
@@ -149,6 +151,7 @@ describe('run fan-out', () => {
     const warnings: string[] = [];
     const fanOut = new RunFanOut({
       notifications: { createOnce: async () => true } as unknown as NotificationStore,
+      describe: operationCatalog.describe,
       warn: (message) => warnings.push(message),
     });
     const result = await fanOut.handle([{ id: 'not-a-run' }, run()]);

@@ -81,3 +81,22 @@ export async function freshWorkspace(name: string) {
   if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${tenant.text}`);
   return { workspaceId, tenantId: tenant.body.id as string };
 }
+
+/** A provider connection to a tenant that does not exist: every run that uses it fails fast. */
+export async function unreachableConnection(scope: { workspaceId: string; tenantId: string }) {
+  const created = await api(
+    'POST',
+    `/workspaces/${scope.workspaceId}/tenants/${scope.tenantId}/provider-connections`,
+    {
+      as: 'alice',
+      body: {
+        displayName: 'Unreachable connection',
+        entraTenantId: '11111111-1111-1111-1111-111111111111',
+        clientId: '22222222-2222-2222-2222-222222222222',
+        credential: { authType: 'client_secret', clientSecret: 'not-a-secret' },
+      },
+    },
+  );
+  if (created.status !== 201) throw new Error(`connection: ${created.status} ${created.text}`);
+  return created.body as { id: string };
+}
