@@ -1,28 +1,18 @@
 // `npx tsx scripts/generate-graph-contracts.ts [--check]`: writes what the deployed app needs from the
-// Graph reference data (../shared/graph-reference, absent in Azure) next to the contract registry: for each
+// Graph reference data (graph-reference/, absent in Azure) next to the contract registry: for each
 // contract the `@odata.type`s its collection can hold, its assignment and sub-resource types, and the
 // read-only properties of all of them (stripped before a restore's POST/PATCH). `--check` only reports
 // whether the committed file is stale (exit code 1); tests/graph runs the same comparison.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
+import { graphReferenceDir } from '../emulators/microsoft/reference/load';
 import { repoRoot } from '../emulators/paths';
 import { graphContracts } from '../shared/graph/contracts/registry';
 import type { GeneratedContractData } from '../shared/graph/contracts/readonly';
 import type { GraphApiVersion, GraphContract, SubResourceContract } from '../shared/graph/contracts/types';
 
 export const GENERATED_FILE = 'shared/graph/contracts/readonly.generated.json';
-
-/** GRAPH_REFERENCE_DIR, or `../shared/graph-reference` beside the checkout. */
-export function graphReferenceDir(): string {
-  const dir = process.env.GRAPH_REFERENCE_DIR
-    ? path.resolve(process.env.GRAPH_REFERENCE_DIR)
-    : path.resolve(repoRoot(), '../shared/graph-reference');
-  if (!existsSync(path.join(dir, 'readonly-properties.json'))) {
-    throw new Error(`Graph reference data not found in ${dir}; set GRAPH_REFERENCE_DIR.`);
-  }
-  return dir;
-}
 
 interface CsdlMember {
   type: string;

@@ -45,7 +45,15 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   return out;
 }
 
-const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+/**
+ * Waits until the wall clock reaches `deadline`. A timer may fire a millisecond early against Date.now()
+ * (timers run on the monotonic clock), and the configured latency is a floor the request log must show.
+ */
+async function sleepUntil(deadline: number): Promise<void> {
+  for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, left));
+  }
+}
 
 /** One HTTPS server: Entra under `/{tenant}/…`, Graph under `/graph/{v1.0|beta}/…`, the control API under `/_control`. */
 export function createMicrosoftServer(
@@ -104,7 +112,7 @@ async function handle(runtime: Runtime, req: IncomingMessage, res: ServerRespons
       body,
       bodyError,
     });
-    await sleep(outcome.delayMs);
+    await sleepUntil(at + outcome.delayMs);
     const status = outcome.reset ? 0 : outcome.response!.status;
     runtime.log.add({ ...outcome.log, at, durationMs: Date.now() - at, status });
     if (outcome.reset) {

@@ -93,6 +93,12 @@ describe('npm run build: the deployable package', () => {
     );
   });
 
+  it('leaves the Graph reference data behind: only the generated contract data the app reads goes', () => {
+    const reference = packaged.filter((f) => /graph-reference|csdl-intune|samples\/|contracts-index/.test(f));
+    expect(reference).toEqual([]);
+    expect(packaged).toContain('dist/shared/graph/contracts/readonly.generated.json');
+  });
+
   it('has a production package.json and a lock that agrees with it', () => {
     const manifest = JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8')) as Record<
       string,

@@ -3,17 +3,20 @@ import path from 'node:path';
 import { repoRoot } from '../../paths';
 
 /**
- * The Graph reference data (CSDL extracts, contracts index, read-only properties, payload samples) lives
- * outside the checkout in `../shared/graph-reference`. GRAPH_REFERENCE_DIR overrides the location.
+ * The Graph reference data (CSDL extracts, contracts index, read-only properties, payload samples) in the
+ * checkout's `graph-reference/` (see its README). GRAPH_REFERENCE_DIR points elsewhere, for someone
+ * trying a newer extract before refreshing the committed copy. The deployed app never reads it.
  */
 export function graphReferenceDir(): string {
   const dir = process.env.GRAPH_REFERENCE_DIR
     ? path.resolve(process.env.GRAPH_REFERENCE_DIR)
-    : path.resolve(repoRoot(), '../shared/graph-reference');
+    : path.join(repoRoot(), 'graph-reference');
   if (!existsSync(path.join(dir, 'contracts-index.json'))) {
     throw new Error(
       `Graph reference data not found in ${dir} (expected contracts-index.json, csdl-intune-*.json, samples/). ` +
-        'Set GRAPH_REFERENCE_DIR to the folder that holds it.',
+        (process.env.GRAPH_REFERENCE_DIR
+          ? "GRAPH_REFERENCE_DIR names a folder without it: unset it to use the checkout's graph-reference/."
+          : 'The checkout is incomplete: graph-reference/ is part of the repository.'),
     );
   }
   return dir;

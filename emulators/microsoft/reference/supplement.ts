@@ -1,7 +1,7 @@
 import type { CsdlType } from './load';
 
 /**
- * Types the simulator serves that are outside the Intune CSDL extract in ../shared/graph-reference
+ * Types the simulator serves that are outside the Intune CSDL extract in graph-reference/
  * (the extract lists them under `externalReferences` only). Declared here in the same shape, with the
  * members documented for v1.0 and beta (Graph docs resource pages: agreement, termsExpiration,
  * authenticationContextClassReference, servicePrincipal, appRole, appRoleAssignment). Only the members

@@ -1,5 +1,5 @@
 /**
- * Collections of the anchor list that live outside the reference extract (../shared/graph-reference covers
+ * Collections of the anchor list that live outside the reference extract (graph-reference/ covers
  * /deviceManagement, /deviceAppManagement, Conditional Access policies and named locations, groups and
  * directory role definitions). Their paths and members are those of the Graph docs resource pages
  * (agreement, authenticationContextClassReference, authenticationStrengthPolicy, servicePrincipal,

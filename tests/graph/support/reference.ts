@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CsdlIndex, graphReferenceDir } from '../../../scripts/generate-graph-contracts';
+import { graphReferenceDir } from '../../../emulators/microsoft/reference/load';
+import { CsdlIndex } from '../../../scripts/generate-graph-contracts';
 import type { GraphApiVersion } from '../../../shared/graph';
 
 /** `{policySet-id}`, `{id}` → `{}`: path templates compare without parameter names. */
@@ -12,7 +13,7 @@ interface ContractIndexVersion {
   assignAction: { path: string; body: Record<string, string> } | null;
 }
 
-/** The Graph reference data in ../shared/graph-reference, loaded once per test file. */
+/** The Graph reference data in graph-reference/, loaded once per test file. */
 export class GraphReference {
   readonly dir = graphReferenceDir();
   readonly csdl: Record<GraphApiVersion, CsdlIndex> = {
