@@ -1,9 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON read dynamically, as any client would. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MicrosoftCloud } from '../../emulators/microsoft';
+import { describe, expect, it } from 'vitest';
 import { loadGraphReference } from '../../emulators/microsoft/reference/load';
 import { schemasOf, shortTypeName } from '../../emulators/microsoft/reference/schema';
-import { control, graphFetch, graphToken, listAll, startCloud, tenant } from './support';
+import { contosoCloud, control, graphFetch, listAll } from './support';
 
 /**
  * The Graph behaviours the simulated Microsoft cloud reproduces, each with the source that documents it.
@@ -41,19 +40,11 @@ function graph(behaviour: string, source: keyof typeof SOURCES, check: () => Pro
 }
 
 const schema = schemasOf(loadGraphReference()).beta;
-let cloud: MicrosoftCloud;
-let token: string;
+const sim = contosoCloud();
 
-beforeAll(async () => {
-  cloud = await startCloud({ realism: { rateLimit: { enabled: false } } });
-  token = await graphToken(cloud, tenant(cloud, 'contoso'));
-});
-afterAll(async () => {
-  await cloud?.stop();
-});
-
-const get = (path: string) => graphFetch(cloud, token, 'GET', path);
-const batch = (requests: unknown[]) => graphFetch(cloud, token, 'POST', '/beta/$batch', { requests });
+const get = (path: string) => graphFetch(sim.cloud, sim.token, 'GET', path);
+const batch = (requests: unknown[]) => graphFetch(sim.cloud, sim.token, 'POST', '/beta/$batch', { requests });
+const list = (path: string) => listAll(sim.cloud, sim.token, path);
 const DC = '/beta/deviceManagement/deviceConfigurations';
 
 async function someIds(path: string, count: number): Promise<string[]> {
@@ -100,7 +91,7 @@ describe('JSON batching', () => {
     'a throttled request inside a batch answers 429 with its own Retry-After header; the batch is 200',
     'throttling',
     async () => {
-      await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+      await control(sim.cloud, 'PATCH', '/tenants/contoso/realism', {
         rateLimit: {
           enabled: true,
           tenant: { requests: 1000, windowSeconds: 20 },
@@ -123,7 +114,7 @@ describe('JSON batching', () => {
           expect(r.body.error.code).toBe('TooManyRequests');
         }
       } finally {
-        await control(cloud, 'PATCH', '/tenants/contoso/realism', { rateLimit: { enabled: false } });
+        await control(sim.cloud, 'PATCH', '/tenants/contoso/realism', { rateLimit: { enabled: false } });
       }
     },
   );
@@ -158,11 +149,11 @@ describe('query options', () => {
       const res = await get(`${DC}?$top=5&$select=id`);
       expect(res.body.value).toHaveLength(5);
       const next = new URL(res.body['@odata.nextLink']);
-      expect(`${next.origin}${next.pathname}`).toBe(`${cloud.graphBaseUrl}${DC}`);
+      expect(`${next.origin}${next.pathname}`).toBe(`${sim.cloud.graphBaseUrl}${DC}`);
       expect(next.searchParams.get('$top')).toBe('5');
       expect(next.searchParams.get('$select')).toBe('id');
       expect(next.searchParams.get('$skiptoken')).toBeTruthy();
-      const all = await listAll(cloud, token, `${DC}?$top=7&$select=id`);
+      const all = await list(`${DC}?$top=7&$select=id`);
       const once = await get(`${DC}?$select=id`);
       expect(all.items.map((i) => i.id)).toEqual(once.body.value.map((i: any) => i.id));
     },
@@ -174,7 +165,7 @@ describe('query options', () => {
     async () => {
       const whole = (await get(`${DC}?$select=id&$count=true`)).body;
       expect(whole['@odata.count']).toBe(whole.value.length);
-      const skipped = await listAll(cloud, token, `${DC}?$select=id&$skip=4&$top=5`);
+      const skipped = await list(`${DC}?$select=id&$skip=4&$top=5`);
       expect(skipped.items.map((i) => i.id)).toEqual(whole.value.slice(4).map((i: any) => i.id));
       expect((await get(`${DC}?$skip=-1`)).status).toBe(400);
     },
@@ -184,7 +175,7 @@ describe('query options', () => {
     const list = await get(`${DC}?$expand=assignments&$top=3`);
     for (const item of list.body.value) {
       expect(item['assignments@odata.context']).toBe(
-        `${cloud.graphBaseUrl}/beta/$metadata#deviceManagement/deviceConfigurations('${item.id}')/assignments`,
+        `${sim.cloud.graphBaseUrl}/beta/$metadata#deviceManagement/deviceConfigurations('${item.id}')/assignments`,
       );
     }
     const [policy] = await someIds('/beta/deviceManagement/configurationPolicies', 1);
@@ -252,13 +243,15 @@ describe('tenant-wide singletons', () => {
       const res = await get('/beta/deviceManagement/settings');
       expect(res.body.id).toBeUndefined();
       expect(res.body.deviceComplianceCheckinThresholdDays).toBe(30);
-      expect((await graphFetch(cloud, token, 'DELETE', '/beta/deviceManagement/settings')).status).toBe(400);
+      expect(
+        (await graphFetch(sim.cloud, sim.token, 'DELETE', '/beta/deviceManagement/settings')).status,
+      ).toBe(400);
     },
   );
 
   graph('a singleton cannot be deleted, and has no objects below its path', 'androidStore', async () => {
     const path = '/beta/deviceManagement/androidManagedStoreAccountEnterpriseSettings';
-    expect((await graphFetch(cloud, token, 'DELETE', path)).status).toBe(400);
+    expect((await graphFetch(sim.cloud, sim.token, 'DELETE', path)).status).toBe(400);
     expect((await get(`${path}/someId`)).status).toBe(400);
     expect((await get(path)).status).toBe(200);
   });
@@ -270,17 +263,13 @@ describe('generated data holds what Intune holds, and its references resolve', (
     'exportedCompliance',
     async () => {
       const templates = new Set(
-        (await listAll(cloud, token, '/beta/deviceManagement/notificationMessageTemplates')).items.map(
-          (t) => t.id,
-        ),
+        (await list('/beta/deviceManagement/notificationMessageTemplates')).items.map((t) => t.id),
       );
       for (const path of [
         '/beta/deviceManagement/deviceCompliancePolicies',
         '/beta/deviceManagement/compliancePolicies',
       ]) {
-        const { items } = await listAll(
-          cloud,
-          token,
+        const { items } = await list(
           `${path}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)`,
         );
         const actions = items.flatMap((p) =>
@@ -299,11 +288,9 @@ describe('generated data holds what Intune holds, and its references resolve', (
 
   graph('enrollment status pages select apps the tenant has', 'espApps', async () => {
     const apps = new Set(
-      (await listAll(cloud, token, '/beta/deviceAppManagement/mobileApps?$select=id')).items.map((a) => a.id),
+      (await list('/beta/deviceAppManagement/mobileApps?$select=id')).items.map((a) => a.id),
     );
-    const { items } = await listAll(
-      cloud,
-      token,
+    const { items } = await list(
       "/beta/deviceManagement/deviceEnrollmentConfigurations?$filter=isof('microsoft.graph.windows10EnrollmentCompletionPageConfiguration')",
     );
     const selected = items.flatMap((esp) => esp.selectedMobileAppIds ?? []);
@@ -316,13 +303,9 @@ describe('generated data holds what Intune holds, and its references resolve', (
     'complianceScript',
     async () => {
       const scripts = new Set(
-        (await listAll(cloud, token, '/beta/deviceManagement/deviceComplianceScripts')).items.map(
-          (s) => s.id,
-        ),
+        (await list('/beta/deviceManagement/deviceComplianceScripts')).items.map((s) => s.id),
       );
-      const { items } = await listAll(
-        cloud,
-        token,
+      const { items } = await list(
         "/beta/deviceManagement/deviceCompliancePolicies?$filter=isof('microsoft.graph.windows10CompliancePolicy')",
       );
       const referenced = items.map((p) => p.deviceCompliancePolicyScript).filter(Boolean);
@@ -333,7 +316,7 @@ describe('generated data holds what Intune holds, and its references resolve', (
   );
 
   graph('every intent’s template answers at deviceManagement/templates/{templateId}', 'intents', async () => {
-    const { items } = await listAll(cloud, token, '/beta/deviceManagement/intents');
+    const { items } = await list('/beta/deviceManagement/intents');
     expect(items.length).toBeGreaterThan(0);
     for (const templateId of new Set(items.map((intent) => intent.templateId))) {
       const res = await get(`/beta/deviceManagement/templates/${templateId}`);
