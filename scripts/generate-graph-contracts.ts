@@ -60,6 +60,11 @@ export class CsdlIndex {
     return this.csdl.entityTypes[name] ?? this.csdl.complexTypes[name];
   }
 
+  /** Complex types have no key: nothing like an `id` to strip (`deviceManagementSettings`). */
+  isComplex(name: string): boolean {
+    return this.csdl.complexTypes[name] !== undefined;
+  }
+
   /** The type and its base types, nearest first. */
   lineage(name: string): string[] {
     const chain: string[] = [];
@@ -81,6 +86,15 @@ export class CsdlIndex {
   /** Structural properties declared on the type or inherited. */
   properties(name: string): Set<string> {
     return new Set(this.lineage(name).flatMap((t) => Object.keys(this.type(t)?.properties ?? {})));
+  }
+
+  /** The type (short name) of a structural property declared on the type or inherited. */
+  propertyType(name: string, property: string): string | undefined {
+    for (const t of this.lineage(name)) {
+      const member = this.type(t)?.properties?.[property];
+      if (member) return shortTypeName(member.type);
+    }
+    return undefined;
   }
 
   /** The target type of a navigation property declared on the type or inherited. */
@@ -151,7 +165,10 @@ export function buildContractData(referenceDir: string = graphReferenceDir()): G
   const readOnly: Record<string, string[]> = {};
   // Types outside the reference lists (terms of use, authentication contexts, service principals) still
   // never accept their id.
-  for (const type of [...strippedTypes].sort()) readOnly[type] = [...(readOnlySource[type] ?? ['id'])].sort();
+  for (const type of [...strippedTypes].sort()) {
+    const fallback = csdl.beta.isComplex(type) ? [] : ['id'];
+    readOnly[type] = [...(readOnlySource[type] ?? fallback)].sort();
+  }
 
   return {
     _generated: `by scripts/generate-graph-contracts.ts from the Graph reference data (readonly-properties.json, csdl-intune-*.json); do not edit`,

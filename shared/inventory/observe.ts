@@ -27,9 +27,11 @@ export interface ObserveContext {
   typeOrder: number;
 }
 
-function displayNameOf(object: Record<string, unknown>): string {
+/** The object's own name; a singleton has none, and is named by its contract (one per tenant). */
+function displayNameOf(contract: GraphContract, object: Record<string, unknown>): string {
   const name = object.displayName ?? object.name;
-  return typeof name === 'string' && name !== '' ? name : String(object.id);
+  if (typeof name === 'string' && name !== '') return name;
+  return contract.shape.kind === 'singleton' ? contract.label : String(object.id);
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -49,7 +51,7 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
     content,
     readOnlyProperties(contract, text(read.object['@odata.type']) ?? undefined),
   );
-  const displayName = displayNameOf(content.object);
+  const displayName = displayNameOf(contract, content.object);
   const targets = [...assignmentTargets(content.assignments), ...conditionTargets(content.object)];
   const described = {
     displayName,

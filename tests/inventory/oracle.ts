@@ -64,7 +64,12 @@ export async function oracleRead(client: GraphClient, contract: GraphContract): 
     for (const id of users.excludeGroups ?? []) targets.push(`exclude:${id}`);
     return {
       id: String(object.id),
-      displayName: String(object.displayName ?? object.name ?? object.id),
+      // A singleton has no name of its own: the inventory names it by its contract.
+      displayName: String(
+        object.displayName ??
+          object.name ??
+          (contract.shape.kind === 'singleton' ? contract.label : object.id),
+      ),
       groupTargets: targets.sort(),
     };
   });

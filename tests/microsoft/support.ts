@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON in tests is read dynamically, as any client would. */
 import { ClientSecretCredential } from '@azure/identity';
+import { afterAll, beforeAll } from 'vitest';
 import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import {
   startMicrosoftCloud,
@@ -20,6 +21,22 @@ export function startCloud(options: Partial<MicrosoftCloudOptions> = {}): Promis
   }
   const ca = ensureLocalCa(localCaDir());
   return startMicrosoftCloud({ port: 0, tls: ca.server, apiAppId: API_APP_ID, ...options });
+}
+
+/**
+ * The file's simulated cloud (rate limit off) and a Graph token of contoso: started before the file's
+ * tests, stopped after them. Read `cloud` and `token` inside tests, once `beforeAll` has run.
+ */
+export function contosoCloud(): { readonly cloud: MicrosoftCloud; readonly token: string } {
+  const state = {} as { cloud: MicrosoftCloud; token: string };
+  beforeAll(async () => {
+    state.cloud = await startCloud({ realism: { rateLimit: { enabled: false } } });
+    state.token = await graphToken(state.cloud, tenant(state.cloud, 'contoso'));
+  });
+  afterAll(async () => {
+    await state.cloud?.stop();
+  });
+  return state;
 }
 
 export function tenant(cloud: MicrosoftCloud, name: string): SimulatedTenantInfo {

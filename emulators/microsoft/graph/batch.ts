@@ -9,13 +9,31 @@ import type { GraphDeps, Principal } from './types';
 const MAX_BATCH = 20;
 
 interface BatchItem {
-  id: string;
+  /**
+   * A string in the spec; Graph also takes a JSON number (IntuneCD sends 1, 2, …) and answers with the
+   * same id as text, the way its string-typed batch model reads a number (IntuneCD converts the answered
+   * ids back with `int()`).
+   */
+  id: string | number;
   method: string;
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
-  dependsOn?: string[];
+  dependsOn?: Array<string | number>;
 }
+
+/** Ids are compared as text and case-insensitively: Graph refuses `"a"` next to `"A"` as a repeated id. */
+const idKey = (id: string | number) => String(id).toLowerCase();
+
+const isBatchId = (id: unknown): id is string | number =>
+  (typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id));
+
+/** Response header names as Graph spells them inside a batch response. */
+const BATCH_HEADER_NAMES: Record<string, string> = {
+  'content-type': 'Content-Type',
+  'retry-after': 'Retry-After',
+  location: 'Location',
+};
 
 /** JSON batching: up to 20 requests, `dependsOn` ordering (424 when a dependency failed), per-request status. */
 export function runBatch(
@@ -38,14 +56,16 @@ export function runBatch(
     );
   const seen = new Set<string>();
   for (const r of requests) {
-    if (typeof r?.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string') {
+    if (!isBatchId(r?.id) || typeof r.method !== 'string' || typeof r.url !== 'string') {
       return graphError(400, 'BadRequest', 'Each batch request must have id, method and url.', ids);
     }
-    if (seen.has(r.id))
-      return graphError(400, 'BadRequest', `Batch request ids must be unique; '${r.id}' is repeated.`, ids);
-    seen.add(r.id);
+    if (seen.has(idKey(r.id)))
+      return graphError(400, 'BadRequest', `Request Id ${r.id} has to be unique in a batch.`, ids);
+    seen.add(idKey(r.id));
+  }
+  for (const r of requests) {
     for (const d of r.dependsOn ?? []) {
-      if (!requests.some((o) => o.id === d))
+      if (!seen.has(idKey(d)))
         return graphError(400, 'BadRequest', `Request '${r.id}' depends on unknown request '${d}'.`, ids);
     }
   }
@@ -53,11 +73,11 @@ export function runBatch(
   const responses: Array<Record<string, unknown>> = [];
   const pending = [...requests];
   while (pending.length > 0) {
-    const index = pending.findIndex((r) => (r.dependsOn ?? []).every((d) => status.has(d)));
+    const index = pending.findIndex((r) => (r.dependsOn ?? []).every((d) => status.has(idKey(d))));
     if (index < 0) return graphError(400, 'BadRequest', 'The dependsOn graph of the batch has a cycle.', ids);
     const item = pending.splice(index, 1)[0]!;
     const innerIds: RequestIds = { requestId: randomUUID(), clientRequestId: ids.clientRequestId };
-    const failedDependency = (item.dependsOn ?? []).some((d) => (status.get(d) ?? 500) >= 400);
+    const failedDependency = (item.dependsOn ?? []).some((d) => (status.get(idKey(d)) ?? 500) >= 400);
     let result: SimResponse;
     let endpoint = `${item.method} /${version}/${item.url.replace(/^\//, '').split('?')[0]}`;
     let extra: Partial<RequestLogEntry> = {};
@@ -88,7 +108,7 @@ export function runBatch(
         extra = { fault: single.fault, throttled: single.throttled, retryAfterSeconds: single.retryAfter };
       }
     }
-    status.set(item.id, result.status);
+    status.set(idKey(item.id), result.status);
     deps.log.add({
       at: Date.now(),
       durationMs: 0,
@@ -104,11 +124,12 @@ export function runBatch(
       ...extra,
     });
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(result.headers))
-      if (/^(content-type|retry-after|location)$/i.test(k))
-        headers[k === 'content-type' ? 'Content-Type' : k] = v;
+    for (const [k, v] of Object.entries(result.headers)) {
+      const name = BATCH_HEADER_NAMES[k.toLowerCase()];
+      if (name) headers[name] = v;
+    }
     responses.push({
-      id: item.id,
+      id: String(item.id),
       status: result.status,
       headers,
       ...(result.body === undefined ? {} : { body: result.body }),

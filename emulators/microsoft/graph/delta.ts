@@ -148,7 +148,7 @@ export function handleDelta(deps: GraphDeps, call: GraphCall, def: CollectionDef
         .map((field) => field.trim())
         .filter(Boolean);
       const schema = deps.schemas[call.version];
-      const unknown = select?.find((field) => !schema.declaredSomewhere('group', field));
+      const unknown = select?.find((field) => schema.memberName('group', field) === undefined);
       if (unknown)
         return badRequest(
           deps,

@@ -17,7 +17,7 @@ import {
 import type { GraphCall, GraphDeps } from './types';
 import { handleAction } from './actions';
 import { handleDelta } from './delta';
-import { audit, badRequest, contextUrl, json, noContent } from './respond';
+import { audit, badRequest, contextUrl, json, navContextUrl, noContent } from './respond';
 import { checkWriteBody, createNode, patchNode, replaceChildren, touch } from './writes';
 
 function liveNav(call: GraphCall): RenderOptions['liveNav'] {
@@ -79,24 +79,26 @@ function checkSelect(
     .map((s) => s.trim())
     .filter(Boolean);
   const schema = deps.schemas[call.version];
+  const names: string[] = [];
   for (const f of fields) {
-    if (!schema.declaredSomewhere(type, f)) {
+    const name = schema.memberName(type, f);
+    if (!name)
       return badRequest(
         deps,
         call,
         def,
         `Could not find a property named '${f}' on type 'microsoft.graph.${type}'.`,
       );
-    }
+    names.push(name);
   }
-  return fields;
+  return names;
 }
 
 interface PageToken {
   o: number;
 }
 
-/** GET on a collection (top-level or contained): $filter, cast, $orderby, $count, $top, $skiptoken, $select, $expand. */
+/** GET on a collection (top-level or contained): $filter, cast, $orderby, $count, $top, $skip, $skiptoken, $select, $expand. */
 function list(
   deps: GraphDeps,
   call: GraphCall,
@@ -104,6 +106,8 @@ function list(
   elementType: string,
   nodes: EntityNode[],
   cast?: string,
+  /** The path the listed objects are addressed under, for the context of their expanded navigations. */
+  itemsPath = call.path,
 ): SimResponse {
   const schema = deps.schemas[call.version];
   const store = call.principal.tenant.store;
@@ -139,7 +143,12 @@ function list(
   if (top !== undefined && (!Number.isInteger(top) || top < 0))
     return badRequest(deps, call, def, `Invalid value '${topRaw}' for $top query option found.`);
   const pageSize = Math.max(1, Math.min(top ?? def.paging.defaultSize, def.paging.maxSize));
-  let offset = 0;
+  const skipRaw = call.query.get('$skip');
+  const skip = skipRaw === null ? 0 : Number(skipRaw);
+  if (!Number.isInteger(skip) || skip < 0)
+    return badRequest(deps, call, def, `Invalid value '${skipRaw}' for $skip query option found.`);
+  // The skip token holds the absolute offset, so `$skip` only counts on the first page.
+  let offset = skip;
   const token = call.query.get('$skiptoken');
   if (token) {
     try {
@@ -149,7 +158,12 @@ function list(
     }
   }
   const page = items.slice(offset, offset + pageSize);
-  const options: RenderOptions = { select, expand, liveNav: liveNav(call) };
+  const options: RenderOptions = {
+    select,
+    expand,
+    liveNav: liveNav(call),
+    navContext: navContextUrl(deps, call, itemsPath),
+  };
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(deps, call, select ? `(${select.join(',')})` : ''),
   };
@@ -157,6 +171,7 @@ function list(
   if (offset + pageSize < items.length) {
     const params = new URLSearchParams(call.query);
     params.delete('$skiptoken');
+    params.delete('$skip');
     params.set(
       '$skiptoken',
       Buffer.from(JSON.stringify({ o: offset + pageSize } satisfies PageToken)).toString('base64url'),
@@ -168,7 +183,14 @@ function list(
   return json(200, body);
 }
 
-function getEntity(deps: GraphDeps, call: GraphCall, def: CollectionDef, node: EntityNode): SimResponse {
+function getEntity(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: CollectionDef,
+  node: EntityNode,
+  /** The collection the object is addressed in, for the context of its expanded navigations. */
+  itemsPath?: string,
+): SimResponse {
   const expand = parseExpand(call.query.get('$expand'));
   const expandError = checkExpand(deps, call, def, node.type, expand);
   if (expandError) return expandError;
@@ -178,6 +200,7 @@ function getEntity(deps: GraphDeps, call: GraphCall, def: CollectionDef, node: E
     select,
     expand,
     liveNav: liveNav(call),
+    ...(itemsPath && { navContext: navContextUrl(deps, call, itemsPath) }),
   });
   if (!rendered) return serviceErrors.notFound(def.service, node.id, call.ids, call.url);
   return json(200, { '@odata.context': contextUrl(deps, call, '/$entity'), ...rendered });
@@ -211,6 +234,7 @@ export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): 
           target.elementType,
           sources.flatMap((s) => [...store.collection(s).values()]),
           target.cast,
+          def.path,
         );
       }
       if (method !== 'POST' || def.readOnly) return writeBlocked();
@@ -291,7 +315,7 @@ function handleEntity(
   const isRoot = node === target.root;
   switch (call.method) {
     case 'GET':
-      return getEntity(deps, call, def, node);
+      return getEntity(deps, call, def, node, isRoot ? def.path : undefined);
     case 'PATCH':
     case 'PUT': {
       if (def.readOnly && isRoot && !def.viewOf)
@@ -320,7 +344,7 @@ function handleEntity(
       });
     }
     case 'DELETE': {
-      if (def.readOnly && !def.viewOf)
+      if ((def.readOnly && !def.viewOf) || (def.singleton && isRoot))
         return badRequest(deps, call, def, `The collection '${def.path}' does not support DELETE.`);
       if (isProtected(node, true)) return badRequest(deps, call, def, 'Built-in objects cannot be deleted.');
       target.container.delete(node.id);

@@ -121,6 +121,7 @@ export function resolve(deps: GraphDeps, tenant: TenantState, version: ApiVersio
     template += `/${rest[0]}`;
     rest = rest.slice(1);
   }
+  if (def.singleton) return resolveSingleton(tenant, def, rest, template);
   if (rest.length === 0)
     return { ok: true, target: { kind: 'collection', def, elementType, cast }, template };
   const key = parseKey(rest[0]!);
@@ -191,4 +192,22 @@ export function resolve(deps: GraphDeps, tenant: TenantState, version: ApiVersio
     rest = rest.slice(2);
   }
   return { ok: true, target: { kind: 'entity', def, node, container, root, rootCollection }, template };
+}
+
+/** A tenant-wide singleton: its path names the one object (404 when the tenant has none). */
+function resolveSingleton(
+  tenant: TenantState,
+  def: CollectionDef,
+  rest: string[],
+  template: string,
+): Resolution {
+  if (rest.length > 0) return { ok: false, status: 400, segment: rest[0]! };
+  const container = tenant.store.collection(def.path);
+  const [node] = container.values();
+  if (!node) return { ok: false, status: 404, segment: def.path.split('/').pop()!, template };
+  return {
+    ok: true,
+    target: { kind: 'entity', def, node, container, root: node, rootCollection: def.path },
+    template,
+  };
 }

@@ -19,6 +19,15 @@ export function contextUrl(deps: GraphDeps, call: GraphCall, suffix = ''): strin
   return `${deps.graphBaseUrl}/${call.version}/$metadata#${call.path.replace(/^\//, '').replace(/\('([^']*)'\)/g, '/$1')}${suffix}`;
 }
 
+/**
+ * The context of a navigation expanded on an object of the collection `collectionPath`, in the shape real
+ * Intune answers carry: `…/$metadata#deviceManagement/configurationPolicies('{id}')/settings`.
+ */
+export function navContextUrl(deps: GraphDeps, call: GraphCall, collectionPath: string) {
+  return (node: EntityNode, nav: string): string =>
+    `${deps.graphBaseUrl}/${call.version}/$metadata#${collectionPath.replace(/^\//, '')}('${node.id}')/${nav}`;
+}
+
 /** Service principal app role assignments are computed from the app registration's current grants. */
 export function badRequest(
   deps: GraphDeps,

@@ -98,6 +98,11 @@ export interface RenderOptions {
   expand?: ExpandItem[];
   /** Live children for navigations that are not stored (service principal app role assignments). */
   liveNav?: (node: EntityNode, nav: string) => EntityNode[] | undefined;
+  /**
+   * The `@odata.context` of an expanded collection navigation of the rendered object (`assignments@odata.context`,
+   * `settings@odata.context`), which Graph sends next to the expanded array.
+   */
+  navContext?: (node: EntityNode, nav: string) => string;
 }
 
 /** A node as JSON for the version: projected members, `$select`, expanded navigations. */
@@ -123,7 +128,9 @@ export function renderNode(
     const rendered = children
       .map((c) => renderNode(schemas, version, store, c, { expand: item.expand, liveNav: options.liveNav }))
       .filter((c): c is Record<string, unknown> => c !== null);
-    out[item.nav] = decl && !parseTypeRef(decl.type).collection ? (rendered[0] ?? null) : rendered;
+    const single = decl && !parseTypeRef(decl.type).collection;
+    if (!single && options.navContext) out[`${item.nav}@odata.context`] = options.navContext(node, item.nav);
+    out[item.nav] = single ? (rendered[0] ?? null) : rendered;
   }
   return out;
 }

@@ -44,7 +44,25 @@ export interface CollectionDef {
   readOnly?: boolean;
   /** Contained navigations the seeded tenants fill (documented; any declared containment is addressable). */
   subResources: string[];
+  /**
+   * One object per tenant at `path` (`/deviceManagement/applePushNotificationCertificate`): GET answers the
+   * object itself, never a page; it cannot be created or deleted.
+   */
+  singleton?: true;
 }
+
+/**
+ * Tenant-wide singletons (the `deviceManagement` navigations and properties the peer backup tools read).
+ * `settings` is a complex-typed property, changed by `PATCH /deviceManagement`, not on its own path.
+ */
+const SINGLETONS: Array<{ path: string; type: string; readOnly?: true }> = [
+  { path: '/deviceManagement/settings', type: 'deviceManagementSettings', readOnly: true },
+  { path: '/deviceManagement/applePushNotificationCertificate', type: 'applePushNotificationCertificate' },
+  {
+    path: '/deviceManagement/androidManagedStoreAccountEnterpriseSettings',
+    type: 'androidManagedStoreAccountEnterpriseSettings',
+  },
+];
 
 const ANCHOR_EXTRAS: Array<{ path: string; type: string; versions: ApiVersion[]; assign?: string }> = [
   {
@@ -121,6 +139,7 @@ function familyOf(path: string): PermissionFamily {
       'deviceManagementPartners',
       'complianceManagementPartners',
       'remoteAssistancePartners',
+      'applePushNotificationCertificate',
     ].includes(last)
   ) {
     return 'intune-serviceconfig';
@@ -170,6 +189,7 @@ function pagingOf(path: string): CollectionDef['paging'] {
 
 export class Catalogue {
   readonly collections: CollectionDef[];
+  readonly singletons: CollectionDef[];
   private readonly byPath = new Map<string, CollectionDef>();
 
   constructor(reference: GraphReference) {
@@ -230,6 +250,25 @@ export class Catalogue {
     }
     this.collections = [...defs.values()].sort((a, b) => b.path.length - a.path.length);
     for (const def of this.collections) this.byPath.set(def.path, def);
+    this.singletons = SINGLETONS.map(({ path, type, readOnly }) => {
+      const family = familyOf(path);
+      const def: CollectionDef = {
+        path,
+        versions: {},
+        family,
+        service: serviceOf(family),
+        paging: pagingOf(path),
+        subResources: [],
+        singleton: true,
+        ...(readOnly && { readOnly }),
+      };
+      for (const version of ['v1.0', 'beta'] as const) {
+        if (schemas[version].hasType(type))
+          def.versions[version] = { elementType: type, assignBodyKey: null };
+      }
+      this.byPath.set(path, def);
+      return def;
+    });
   }
 
   get(path: string): CollectionDef | undefined {

@@ -144,10 +144,19 @@ export class Schema {
     return this.members(typeName).navigations.get(nav);
   }
 
-  /** Is `prop` declared on the type or on any of its derived types (for `$select` on polymorphic sets)? */
-  declaredSomewhere(typeName: string, prop: string): boolean {
-    if (this.property(typeName, prop) || this.navigation(typeName, prop)) return true;
-    return this.derivedTypes(typeName).some((d) => this.property(d, prop) || this.navigation(d, prop));
+  /**
+   * The declared spelling of a member named case-insensitively, looked up on the type and on its derived
+   * types (for `$select` on polymorphic sets); undefined when no such member exists. Graph treats property
+   * names in query options case-insensitively (`$select=displayname` selects `displayName`).
+   */
+  memberName(typeName: string, prop: string): string | undefined {
+    const wanted = prop.toLowerCase();
+    for (const type of [typeName, ...this.derivedTypes(typeName)]) {
+      const { properties, navigations } = this.members(type);
+      for (const name of [...properties.keys(), ...navigations.keys()])
+        if (name.toLowerCase() === wanted) return name;
+    }
+    return undefined;
   }
 
   /**

@@ -12,6 +12,7 @@ import * as foundations from './families/foundations';
 import * as directoryRoles from './families/directory-roles';
 import * as groupPolicy from './families/group-policy';
 import * as updates from './families/updates-w365';
+import { buildTenantSingletons } from './families/tenant-singletons';
 import { TenantStore } from './store';
 
 /** How many objects of each family a tenant gets. */
@@ -284,6 +285,8 @@ export function buildTenant(
     prefix: options.groupPrefix,
     nameOffset: (options.groupNameOffset ?? 0) + p.groups,
   });
+  // Last, so the objects above keep the ids and random draws they had before singletons existed.
+  buildTenantSingletons(ctx);
   return { store, plan: p };
 }
 

@@ -105,6 +105,10 @@ export class GraphClient {
   /** Any collection request (a list, a sub-resource) page by page. */
   async *pages(spec: GraphRequestSpec, options: GraphCallOptions = {}): AsyncGenerator<GraphPage> {
     let body = await this.call(spec, options);
+    if (spec.singleton) {
+      yield { pageNumber: 1, items: [singletonItem(body, spec.contractKey)] };
+      return;
+    }
     for (let pageNumber = 1; ; pageNumber++) {
       const page = asCollection(body, spec.contractKey);
       yield pageOf(pageNumber, page);
@@ -210,6 +214,21 @@ async function readBody(response: Response): Promise<unknown> {
   if (text === '') return undefined;
   if (!/json/i.test(response.headers.get('content-type') ?? '')) return text;
   return JSON.parse(text) as unknown;
+}
+
+/**
+ * A singleton's answer as the one item of its collection. Graph gives no id where the singleton is a
+ * complex-typed property (`deviceManagement/settings`): the contract key stands in, one object per tenant.
+ */
+function singletonItem(body: unknown, contractKey: string): GraphObject {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new GraphRequestError({
+      reasonCode: 'graph_error',
+      message: `Microsoft Graph did not return an object for ${contractKey}`,
+    });
+  }
+  const object = body as GraphObject;
+  return typeof object.id === 'string' && object.id !== '' ? object : { ...object, id: contractKey };
 }
 
 interface Collection {

@@ -1,6 +1,6 @@
 import type { GraphContract } from './types';
 
-type Defaulted = 'role' | 'subResources' | 'detailRead' | 'assignments';
+type Defaulted = 'role' | 'subResources' | 'detailRead' | 'assignments' | 'shape';
 
 /** A contract as written in the data files: the common case (a restorable policy type) is the default. */
 export type ContractDefinition = Omit<GraphContract, Defaulted> & Partial<Pick<GraphContract, Defaulted>>;
@@ -10,6 +10,7 @@ const DEFAULTS: Pick<GraphContract, Defaulted> = {
   subResources: [],
   detailRead: 'list',
   assignments: { read: 'none', write: { kind: 'none' } },
+  shape: { kind: 'collection' },
 };
 
 export function defineContract(definition: ContractDefinition): GraphContract {

@@ -6,6 +6,7 @@ import { enrollmentContracts } from './data/enrollment';
 import { entraContracts } from './data/entra';
 import { foundationContracts } from './data/foundations';
 import { scriptContracts } from './data/scripts';
+import { tenantContracts } from './data/tenant';
 import { updateContracts } from './data/updates';
 import { windows365Contracts } from './data/windows365';
 import type { GraphContract } from './types';
@@ -22,6 +23,7 @@ export const graphContracts: readonly GraphContract[] = Object.freeze([
   ...entraContracts,
   ...windows365Contracts,
   ...directoryContracts,
+  ...tenantContracts,
 ]);
 
 const byKey = new Map(graphContracts.map((contract) => [contract.key, contract]));

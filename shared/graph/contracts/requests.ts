@@ -16,6 +16,8 @@ export interface GraphRequestSpec {
   readonly body?: unknown;
   /** Safe to send again when the connection failed before an answer (reads). */
   readonly idempotent: boolean;
+  /** The read of a singleton contract: Graph answers the object itself, which is the whole "collection". */
+  readonly singleton?: true;
 }
 
 export interface ListOptions {
@@ -48,6 +50,9 @@ function spec(
     url: queryString ? `${path}?${queryString}` : path,
     ...(body === undefined ? {} : { body }),
     idempotent: method === 'GET',
+    ...(method === 'GET' && contract.shape.kind === 'singleton' && path === contract.collectionPath
+      ? { singleton: true }
+      : {}),
   } as GraphRequestSpec;
 }
 
@@ -56,7 +61,11 @@ function segment(id: string): string {
   return encodeURIComponent(id);
 }
 
-const itemPath = (contract: GraphContract, id: string) => `${contract.collectionPath}/${segment(id)}`;
+function itemPath(contract: GraphContract, id: string): string {
+  if (contract.shape.kind === 'singleton')
+    throw new Error(`'${contract.key}' is a singleton: it has no objects by id.`);
+  return `${contract.collectionPath}/${segment(id)}`;
+}
 
 /** `$expand=name($expand=a,b)` or `name`. */
 function expandClause(sub: SubResourceContract): string {
@@ -88,9 +97,10 @@ function namedFilter(contract: GraphContract, filter: NonNullable<ListOptions['n
   });
 }
 
-/** The first page of the contract's collection. */
+/** The first page of the contract's collection; for a singleton, the GET of its one object. */
 export function listRequest(contract: GraphContract, options: ListOptions = {}): GraphRequestSpec {
   const query = readQuery(contract, options);
+  if (contract.shape.kind === 'singleton') return spec(contract, 'GET', contract.collectionPath, query);
   const filters = [contract.filter, options.namedFilter && namedFilter(contract, options.namedFilter)];
   const filter = filters
     .filter((f): f is string => Boolean(f))
@@ -153,14 +163,26 @@ export function subResourceRequest(
 }
 
 export function createRequest(contract: GraphContract, body: Record<string, unknown>): GraphRequestSpec {
+  if (contract.shape.kind === 'singleton')
+    throw new Error(`'${contract.key}' is a singleton: it is updated, never created.`);
   return spec(contract, 'POST', contract.collectionPath, [], body);
 }
 
+/**
+ * PATCH of one object. For a singleton `id` is ignored and the request is the contract's `shape.patch`
+ * (the object under `bodyKey` where Graph changes it through its parent); a singleton without one throws.
+ */
 export function updateRequest(
   contract: GraphContract,
   id: string,
   body: Record<string, unknown>,
 ): GraphRequestSpec {
+  if (contract.shape.kind === 'singleton') {
+    const patch = contract.shape.patch;
+    if (!patch) throw new Error(`Graph has no PATCH for '${contract.key}'.`);
+    const payload = patch.bodyKey ? { [patch.bodyKey]: body } : body;
+    return spec(contract, 'PATCH', patch.path, [], payload);
+  }
   return spec(contract, 'PATCH', itemPath(contract, id), [], body);
 }
 

@@ -17,6 +17,7 @@ export type ContractCategory =
   | 'foundations'
   | 'conditionalAccess'
   | 'windows365'
+  | 'tenantAdministration'
   | 'directory';
 
 /**
@@ -65,6 +66,30 @@ export interface SubResourceContract {
   children?: readonly SubResourceContract[];
 }
 
+/**
+ * What the contract's path addresses. `collection`: many objects, listed page by page and created by POST.
+ * `singleton`: one object per tenant at `collectionPath` (`/deviceManagement/applePushNotificationCertificate`):
+ * read by one GET that answers the object itself (no paging, no id in the path), never created or deleted.
+ */
+export type ContractShape =
+  | { kind: 'collection' }
+  | {
+      kind: 'singleton';
+      /**
+       * How restore writes the singleton back, or null where Graph has no PATCH for it: `PATCH {path}` with
+       * the object as the body, or with the object under `bodyKey` when Graph changes it through its parent
+       * (`PATCH /deviceManagement` with `{settings: …}`). `updateRequest` builds exactly this request.
+       */
+      patch: SingletonPatch | null;
+    };
+
+export interface SingletonPatch {
+  /** Path below the version root that takes the PATCH. */
+  path: string;
+  /** The body member the object goes under; absent = the object is the body. */
+  bodyKey?: string;
+}
+
 export interface PermissionRequirement {
   /** Least-privileged application permission that allows the reads. */
   read: string;
@@ -79,8 +104,10 @@ export interface GraphContract {
   category: ContractCategory;
   role: InventoryRole;
   apiVersion: GraphApiVersion;
-  /** Collection path below the version root, without parameters. */
+  /** Collection path below the version root, without parameters (a singleton's own path). */
   collectionPath: string;
+  /** A collection of objects or one object per tenant; restore of a singleton is `shape.patch`. */
+  shape: ContractShape;
   /** CSDL element type of the collection (short name inside `microsoft.graph`). */
   elementType: string;
   /** `$select` for lists and gets. Absent = full objects (derived-type properties would be lost otherwise). */

@@ -1,6 +1,7 @@
 /**
  * The anchor list of object types (issue 3: the union of what IntuneCD, IntuneManagement,
- * IntuneBackupAndRestore and Microsoft365DSC cover), each with the contracts that cover it.
+ * IntuneBackupAndRestore and Microsoft365DSC cover; issue 21 added the tenant-wide singletons), each with
+ * the contracts that cover it. Every anchor is a contract, and every contract an inventory reads is here.
  */
 export const ANCHOR_LIST: ReadonlyArray<{ anchor: string; contracts: readonly string[] }> = [
   { anchor: 'device configurations (incl. custom OMA-URI)', contracts: ['deviceConfigurations'] },
@@ -58,6 +59,13 @@ export const ANCHOR_LIST: ReadonlyArray<{ anchor: string; contracts: readonly st
   { anchor: 'authentication strengths', contracts: ['authenticationStrengthPolicies'] },
   { anchor: 'authentication contexts', contracts: ['authenticationContextClassReferences'] },
   { anchor: 'terms of use', contracts: ['termsOfUseAgreements'] },
+  // Tenant-wide singletons (IntuneCD and IntuneManagement back them up; issue 21).
+  { anchor: 'Intune tenant settings (deviceManagement/settings)', contracts: ['deviceManagementSettings'] },
+  { anchor: 'Apple MDM push certificate', contracts: ['applePushNotificationCertificate'] },
+  {
+    anchor: 'Managed Google Play binding (Android Enterprise)',
+    contracts: ['androidManagedStoreAccountEnterpriseSettings'],
+  },
 ];
 
 /** Contracts beyond the anchor list: the directory cache and permission verification. */

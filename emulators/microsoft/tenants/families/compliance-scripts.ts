@@ -51,7 +51,7 @@ export function buildDeviceCompliancePolicies(ctx: BuildContext, count: number):
       {
         actionType: 'block',
         gracePeriodHours: 0,
-        notificationTemplateId: '00000000-0000-0000-0000-000000000000',
+        notificationTemplateId: NO_NOTIFICATION_TEMPLATE,
         notificationMessageCCList: [],
       },
     ];
@@ -67,7 +67,7 @@ export function buildDeviceCompliancePolicies(ctx: BuildContext, count: number):
       actions.push({
         actionType: 'retire',
         gracePeriodHours: 2160,
-        notificationTemplateId: '00000000-0000-0000-0000-000000000000',
+        notificationTemplateId: NO_NOTIFICATION_TEMPLATE,
         notificationMessageCCList: [],
       });
     }
@@ -78,6 +78,9 @@ export function buildDeviceCompliancePolicies(ctx: BuildContext, count: number):
     ctx.assign(node);
   }
 }
+
+/** What Intune stores in an action that sends no notification: the all-zero GUID, never an empty string. */
+const NO_NOTIFICATION_TEMPLATE = '00000000-0000-0000-0000-000000000000';
 
 export function buildCompliancePolicies(ctx: BuildContext, count: number): void {
   const names = [
@@ -111,7 +114,7 @@ export function buildCompliancePolicies(ctx: BuildContext, count: number): void 
     const item = ctx.child(rule, 'scheduledActionConfigurations', 'deviceManagementComplianceActionItem', {
       actionType: 'block',
       gracePeriodHours: 0,
-      notificationTemplateId: '',
+      notificationTemplateId: NO_NOTIFICATION_TEMPLATE,
       notificationMessageCCList: [],
     });
     delete item.data.displayName;
@@ -146,6 +149,30 @@ export function buildComplianceScripts(ctx: BuildContext, count: number): void {
       },
     );
     ctx.assign(node);
+  }
+  linkCompliancePolicyScripts(ctx);
+}
+
+/**
+ * Windows compliance policies built from the docs sample name a compliance script by a placeholder id.
+ * Like in Intune, most use no custom compliance (`null`); every third one checks one of the tenant's own
+ * scripts, so every reference resolves.
+ */
+function linkCompliancePolicyScripts(ctx: BuildContext): void {
+  const scripts = [...ctx.store.collection('/deviceManagement/deviceComplianceScripts').keys()];
+  let windows = 0;
+  for (const policy of ctx.store.collection('/deviceManagement/deviceCompliancePolicies').values()) {
+    if (!('deviceCompliancePolicyScript' in policy.data)) continue;
+    const scriptId = windows++ % 3 === 2 ? scripts[windows % Math.max(1, scripts.length)] : undefined;
+    policy.data.deviceCompliancePolicyScript = scriptId
+      ? {
+          '@odata.type': '#microsoft.graph.deviceCompliancePolicyScript',
+          deviceComplianceScriptId: scriptId,
+          rulesContent: b64(
+            JSON.stringify({ Rules: [{ SettingName: 'BiosVersion', Operator: 'IsEquals' }] }),
+          ),
+        }
+      : null;
   }
 }
 

@@ -172,12 +172,51 @@ export function buildReusableSettings(ctx: BuildContext, count: number): void {
   }
 }
 
+const BASELINES = [
+  {
+    name: 'Security Baseline - Windows 10 and later',
+    template: 'Security Baseline for Windows 10 and later',
+    templateId: '034ccd46-190c-4afc-adf1-ad7cc11262eb',
+    templateType: 'securityBaseline',
+    platformType: 'windows10AndLater',
+  },
+  {
+    name: 'Security Baseline - Microsoft Edge',
+    template: 'Security Baseline for Microsoft Edge',
+    templateId: 'c66347b7-8325-4954-a235-3bf2233dfbfd',
+    templateType: 'microsoftEdgeSecurityBaseline',
+    platformType: 'windows10AndLater',
+  },
+  {
+    name: 'Security Baseline - Defender for Endpoint',
+    template: 'Microsoft Defender for Endpoint baseline',
+    templateId: '49b8320f-e179-472e-8e2c-2fde00289ca2',
+    templateType: 'advancedThreatProtectionSecurityBaseline',
+    platformType: 'windows10AndLater',
+  },
+];
+
+/** The security baseline templates the intents are made from (same ids in every tenant, as in Intune). */
+function buildBaselineTemplates(ctx: BuildContext): void {
+  for (const b of BASELINES) {
+    const data = ctx.payload('securityBaselineTemplate', b.template, {
+      id: b.templateId,
+      description: `${b.template} (built in)`,
+      versionInfo: 'Version 1',
+      isDeprecated: false,
+      intentCount: 0,
+      templateType: b.templateType,
+      platformType: b.platformType,
+      templateSubtype: 'none',
+      publishedDateTime: '2023-06-01T00:00:00Z',
+    });
+    ctx.store.add('/deviceManagement/templates', newNode('securityBaselineTemplate', data));
+  }
+}
+
 export function buildIntents(ctx: BuildContext, count: number): void {
-  const baselines = [
-    { name: 'Security Baseline - Windows 10 and later', templateId: '034ccd46-190c-4afc-adf1-ad7cc11262eb' },
-    { name: 'Security Baseline - Microsoft Edge', templateId: 'c66347b7-8325-4954-a235-3bf2233dfbfd' },
-    { name: 'Security Baseline - Defender for Endpoint', templateId: '49b8320f-e179-472e-8e2c-2fde00289ca2' },
-  ];
+  const baselines = BASELINES;
+  if (count > 0) buildBaselineTemplates(ctx);
   for (let i = 0; i < count; i++) {
     const b = baselines[i % baselines.length]!;
     const node = ctx.add('/deviceManagement/intents', 'deviceManagementIntent', ctx.name(b.name), {

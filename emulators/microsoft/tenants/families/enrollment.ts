@@ -105,7 +105,15 @@ const CUSTOM_ENROLLMENT: Array<{
   {
     type: 'windows10EnrollmentCompletionPageConfiguration',
     name: 'ESP - Kiosk devices',
-    extra: () => ({ showInstallationProgress: true, installProgressTimeoutInMinutes: 45 }),
+    extra: (ctx) => ({
+      showInstallationProgress: true,
+      installProgressTimeoutInMinutes: 45,
+      // Ids of the tenant's Windows apps: a docs placeholder here would be a dangling reference.
+      selectedMobileAppIds: ctx.mobileAppIds
+        .filter((app) => /^(win32|windows|microsoftStore|officeSuite)/i.test(app.type))
+        .slice(0, 3)
+        .map((app) => app.id),
+    }),
   },
 ];
 
