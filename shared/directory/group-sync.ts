@@ -42,6 +42,7 @@ const contract = () => getContract('groups');
  */
 export function createGroupSync(deps: DirectoryDeps) {
   const { store } = deps;
+  const elapsedNow = () => deps.clock.now().getTime();
 
   async function runOf(runId: string): Promise<DirectoryRun> {
     const run = await deps.loadRun(runId);
@@ -96,7 +97,7 @@ export function createGroupSync(deps: DirectoryDeps) {
         ? client.continuePages(link, contract().key, options)
         : client.pages(deltaRequest(contract()), options);
     let pages = open(round.link);
-    const started = Date.now();
+    const started = elapsedNow();
     let lastProgress = 0;
     for (let count = 0; ;) {
       let next: IteratorResult<GraphPage>;
@@ -139,8 +140,8 @@ export function createGroupSync(deps: DirectoryDeps) {
       state = { ...state, round };
       await store.saveState(state);
       count++;
-      if (Date.now() - lastProgress >= PROGRESS_EVERY_MS || round.deltaLink) {
-        lastProgress = Date.now();
+      if (elapsedNow() - lastProgress >= PROGRESS_EVERY_MS || round.deltaLink) {
+        lastProgress = elapsedNow();
         await deps.progress(runId, {
           progress: `${round.read} groups read (${round.pages} pages, ${round.mode} read)`,
           counts: { processed: round.read },
@@ -148,7 +149,7 @@ export function createGroupSync(deps: DirectoryDeps) {
       }
       if (round.deltaLink) return { done: true, pages: round.pages, read: round.read };
       if (!round.link) throw new DirectoryRunError('Graph ended a delta page without a next or delta link.');
-      if (count >= limits.maxPages || Date.now() - started >= limits.maxMs) {
+      if (count >= limits.maxPages || elapsedNow() - started >= limits.maxMs) {
         await pages.return(undefined);
         return { done: false, pages: round.pages, read: round.read };
       }
