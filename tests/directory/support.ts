@@ -2,7 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { expect } from 'vitest';
 import { DirectoryStore } from '../../shared/directory/store';
 import { getContract, type GraphObject } from '../../shared/graph';
-import { api } from '../support/api';
+import { allPages, api } from '../support/api';
 import { cloud } from '../support/http';
 import { oracleClient } from '../inventory/oracle';
 import { control, finished, type Scope } from '../inventory/support';
@@ -23,18 +23,7 @@ export async function runDirectorySync(scope: Scope, type: string) {
 /** Every cached group matching the query, following continuation tokens. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert group fields one by one
 export async function cachedGroups(scope: Scope, query = ''): Promise<any[]> {
-  const items = [];
-  let token: string | undefined;
-  do {
-    const params = new URLSearchParams(query);
-    params.set('limit', '200');
-    if (token) params.set('continuationToken', token);
-    const page = await api('GET', `${scope.base}/directory/groups?${params}`, { as: 'rita' });
-    expect(page.status, page.text).toBe(200);
-    items.push(...page.body.items);
-    token = page.body.continuationToken;
-  } while (token);
-  return items;
+  return allPages(`${scope.base}/directory/groups`, query);
 }
 
 /** The tenant's groups as a plain Graph list reads them (not the delta query the sync uses). */

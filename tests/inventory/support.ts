@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { api, freshWorkspace, type DemoUserName } from '../support/api';
+import { allPages, api, freshWorkspace, type DemoUserName } from '../support/api';
 import { cloud, eventually } from '../support/http';
 
 export interface SimulatedTenant {
@@ -94,16 +94,5 @@ export async function sync(scope: Scope, input: Record<string, unknown> = {}) {
 /** Every inventory item matching the query, following continuation tokens. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert item fields one by one
 export async function allItems(scope: Scope, query = ''): Promise<any[]> {
-  const items = [];
-  let token: string | undefined;
-  do {
-    const params = new URLSearchParams(query);
-    params.set('limit', '200');
-    if (token) params.set('continuationToken', token);
-    const page = await api('GET', `${scope.base}/inventory?${params}`, { as: 'rita' });
-    expect(page.status, page.text).toBe(200);
-    items.push(...page.body.items);
-    token = page.body.continuationToken;
-  } while (token);
-  return items;
+  return allPages(`${scope.base}/inventory`, query);
 }

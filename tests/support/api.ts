@@ -100,3 +100,20 @@ export async function unreachableConnection(scope: { workspaceId: string; tenant
   if (created.status !== 201) throw new Error(`connection: ${created.status} ${created.text}`);
   return created.body as { id: string };
 }
+
+/** Every item of a paged list route (`path` with its query), read as `as` with the largest page size. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert item fields one by one
+export async function allPages(path: string, query = '', as: DemoUserName = 'rita'): Promise<any[]> {
+  const items = [];
+  let token: string | undefined;
+  do {
+    const params = new URLSearchParams(query);
+    params.set('limit', '200');
+    if (token) params.set('continuationToken', token);
+    const page = await api('GET', `${path}?${params}`, { as });
+    if (page.status !== 200) throw new Error(`GET ${path}: ${page.status} ${page.text}`);
+    items.push(...page.body.items);
+    token = page.body.continuationToken;
+  } while (token);
+  return items;
+}

@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import { CosmosClient, type Container } from '@azure/cosmos';
 import * as df from 'durable-functions';
 import type { OrchestrationHandler } from 'durable-functions';
 import { createRequire } from 'node:module';
@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { ActionType, flattenActions } from '../../emulators/durable/actions';
 import { EventType, type HistoryEvent } from '../../emulators/durable/history';
 import type { InstanceState } from '../../emulators/durable/instance';
+import { cloud } from './http';
 
 // The replay the Functions worker runs (durable-functions' own Orchestrator), fed recorded histories.
 const { createOrchestrator } = createRequire(__filename)('durable-functions/lib/src/util/testingUtils') as {
@@ -23,6 +24,18 @@ export async function instanceState(instances: Container, id: string): Promise<I
   const { resource } = await instances.item(id, id).read<InstanceState>();
   if (!resource) throw new Error(`instance ${id} not found`);
   return resource;
+}
+
+/** An instance of the test run's shared local cloud, read from its Durable store. */
+export async function sharedCloudInstance(id: string): Promise<InstanceState> {
+  const { endpoint, key } = cloud().cosmos;
+  const client = new CosmosClient({ endpoint, key });
+  try {
+    const hub = process.env.DURABLE_TASK_HUB ?? 'TenantAtlasLocal';
+    return await instanceState(client.database('durabletask-local').container(`${hub}-instances`), id);
+  } finally {
+    client.dispose();
+  }
 }
 
 /** Replays the history as it stood at the start of episode `end` (events before it played). */
