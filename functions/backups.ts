@@ -4,6 +4,7 @@ import { getBackupServices } from '../shared/backup/services';
 import { backupItemSchema, backupSetView } from '../shared/backup/model';
 import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
+import { nameText } from '../shared/api/text';
 
 const tag = 'Backups';
 const collection = '/workspaces/{workspaceId}/tenants/{tenantId}/backups';
@@ -67,7 +68,7 @@ defineRoute(
     access: manage,
     params: backupParams,
     body: z
-      .object({ name: z.string().trim().min(1).max(200).optional(), pinned: z.boolean().optional() })
+      .object({ name: nameText(200).optional(), pinned: z.boolean().optional() })
       .strict()
       .refine((b) => b.name !== undefined || b.pinned !== undefined, 'nothing to change'),
     exampleBody: { pinned: true },

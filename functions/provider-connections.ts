@@ -4,6 +4,7 @@ import { getServices } from '../shared/app/services';
 import { credentialInputSchema } from '../shared/providers/models';
 import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
+import { nameText } from '../shared/api/text';
 
 const tag = 'Provider connections';
 const manage = { kind: 'workspace', capability: 'connections.manage' } as const;
@@ -36,7 +37,7 @@ defineRoute(
     access: manage,
     params: tenantParams,
     body: z.object({
-      displayName: z.string().trim().min(1).max(200),
+      displayName: nameText(200),
       entraTenantId: z.guid(),
       clientId: z.guid(),
       credential: credentialInputSchema,
@@ -68,7 +69,7 @@ defineRoute(
     params: connectionParams,
     body: z
       .object({
-        displayName: z.string().trim().min(1).max(200).optional(),
+        displayName: nameText(200).optional(),
         clientId: z.guid().optional(),
         status: z.enum(['connected', 'disabled']).optional(),
       })

@@ -6,6 +6,7 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import type { z } from 'zod';
+import { openPageTokens, sealPageTokens, type PageScope } from '../../shared/api/page-token';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/api/problem';
 import { registerRouteSpec, type RouteSpec } from '../../shared/api/route-spec';
 import { getServices } from '../../shared/app/services';
@@ -80,7 +81,12 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
             throw run && error instanceof NotFoundError ? new NotFoundError('The operation') : error;
           });
         }
-        const query = parse(spec.query, rawQuery, 'query') as Infer<Q>;
+        const pageScope: PageScope = { route: spec.name, callerId: principal.userId, pathIds: params ?? {} };
+        const query = parse(
+          spec.query,
+          services ? openPageTokens(services.pageTokens, rawQuery, pageScope) : rawQuery,
+          'query',
+        ) as Infer<Q>;
         const body = (spec.body ? parse(spec.body, await readJson(request), 'body') : undefined) as Infer<B>;
         const result = await handler({
           principal,
@@ -95,7 +101,9 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
         return {
           status: result.status,
           headers: result.headers,
-          ...(result.body !== undefined && { jsonBody: result.body }),
+          ...(result.body !== undefined && {
+            jsonBody: services ? sealPageTokens(services.pageTokens, result.body, pageScope) : result.body,
+          }),
         };
       } catch (error) {
         return problemResponse(error, invocation);

@@ -15,6 +15,7 @@ import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
 import { NotificationStore } from '../notifications/store';
+import { createPageTokenCodec, type PageTokenCodec } from '../api/page-token';
 
 export interface Services {
   verifyToken: TokenVerifier;
@@ -29,6 +30,7 @@ export interface Services {
   notifications: NotificationStore;
   live: LiveService;
   runFanOut: RunFanOut;
+  pageTokens: PageTokenCodec;
 }
 
 let services: Services | undefined;
@@ -68,6 +70,7 @@ export function getServices(): Services {
       operations: new OperationsService({ runs, lifecycle, audit, workspaces }),
       graph: createGraphClientFactory({ settings: config }),
       notifications,
+      pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
       ...createLive({ hub: config.SIGNALR_HUB, workspaces, notifications }),
     };
   }
