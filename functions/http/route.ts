@@ -8,6 +8,7 @@ import {
 import type { z } from 'zod';
 import { openPageTokens, sealPageTokens, type PageScope } from '../../shared/api/page-token';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/api/problem';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../../shared/api/request-body';
 import { registerRouteSpec, type RouteSpec } from '../../shared/api/route-spec';
 import { getServices } from '../../shared/app/services';
 import type { Principal } from '../../shared/auth/token-verifier';
@@ -87,7 +88,8 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
           services ? openPageTokens(services.pageTokens, rawQuery, pageScope) : rawQuery,
           'query',
         ) as Infer<Q>;
-        const body = (spec.body ? parse(spec.body, await readJson(request), 'body') : undefined) as Infer<B>;
+        const json = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+        const body = (spec.body ? parse(spec.body, json, 'body') : undefined) as Infer<B>;
         const result = await handler({
           principal,
           membership,
@@ -150,16 +152,6 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
       message: issue.message,
     })),
   );
-}
-
-async function readJson(request: HttpRequest): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError('The request body is not valid JSON.');
-  }
 }
 
 export function problemResponse(error: unknown, invocation: InvocationContext): HttpResponseInit {

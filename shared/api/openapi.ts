@@ -18,6 +18,11 @@ const STANDARD_ERRORS: Record<number, string> = {
   404: 'Not found, or not visible to the caller.',
 };
 
+const BODY_ERRORS: Record<number, string> = {
+  413: "The body is over the route's limit (`payload_too_large`, 1 MB unless the route says otherwise).",
+  415: 'The body is not sent as `application/json` (`unsupported_media_type`).',
+};
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(
   routes: readonly RouteSpec[],
@@ -31,7 +36,10 @@ export function buildOpenApiDocument(
   });
   for (const route of routes) {
     const secured = route.access.kind !== 'public';
-    const errors = Object.entries(STANDARD_ERRORS).filter(([status]) => secured || status === '400');
+    const errors = [
+      ...Object.entries(STANDARD_ERRORS).filter(([status]) => secured || status === '400'),
+      ...(route.body ? Object.entries(BODY_ERRORS) : []),
+    ];
     registry.registerPath({
       method: route.method.toLowerCase() as 'get',
       path: route.path,

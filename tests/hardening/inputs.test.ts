@@ -205,3 +205,69 @@ describe('query integers are strict decimal (item 8)', () => {
     expect(ok.body.items).toHaveLength(2);
   });
 });
+
+describe('request bodies are JSON and bounded (items 5 and 7)', () => {
+  const json = JSON.stringify({ name: 'Sent as something else' });
+
+  it('answers 415 to a body not declared JSON, on every kind of write', async () => {
+    const headerSets: Array<Record<string, string>> = [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+      {}, // none at all (bytes, so fetch adds no text/plain of its own)
+    ];
+    const sends = headerSets.flatMap((headers) => [
+      () =>
+        rawRequest(cloudProcess.description, 'POST', '/workspaces', {
+          token: token('alice'),
+          headers,
+          body: json,
+        }),
+      () =>
+        rawRequest(cloudProcess.description, 'PATCH', tenantBase(), {
+          token: token('alice'),
+          headers,
+          body: new TextEncoder().encode(JSON.stringify({ displayName: 'x' })),
+        }),
+    ]);
+    await expectRejectedWithoutWrites('unsupported_media_type', 415, sends);
+    const charset = await rawRequest(cloudProcess.description, 'PATCH', tenantBase(), {
+      token: token('alice'),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ displayName: 'Contoso' }),
+    });
+    expect(charset.status, charset.text).toBe(200);
+  });
+
+  it('answers 413 to a body over the limit, with or without Content-Length, before parsing it', async () => {
+    const nested = '['.repeat(600_000) + ']'.repeat(600_000); // the 3.5 s parse of the fuzz
+    const chunked = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+          for (let i = 0; i < 40; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+    await expectRejectedWithoutWrites('payload_too_large', 413, [
+      () =>
+        request('POST', '/workspaces', { as: 'alice', body: { name: 'big', pad: 'x'.repeat(2_000_000) } }),
+      () =>
+        rawRequest(cloudProcess.description, 'POST', '/workspaces', {
+          token: token('alice'),
+          headers: { 'content-type': 'application/json' },
+          body: nested,
+        }),
+      async () => {
+        const response = await fetch(`${cloudProcess.description.functions.apiBaseUrl}/workspaces`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token('alice')}`, 'content-type': 'application/json' },
+          body: chunked(),
+          duplex: 'half',
+        } as RequestInit);
+        const text = await response.text();
+        return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
+      },
+    ]);
+  });
+});
