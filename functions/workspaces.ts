@@ -121,7 +121,7 @@ defineRoute(
     responses: { 204: { description: 'Removed' } },
   },
   async ({ principal, params }) => {
-    await getServices().workspaces.removeMember(principal, params.workspaceId, params.userId);
+    await getServices().live.removeMember(principal, params.workspaceId, params.userId);
     return { status: 204 };
   },
 );
