@@ -49,5 +49,16 @@ export const tenantView = managedTenantSchema.omit({ kind: true });
 
 export const connectionViewSchema = providerConnectionSchema.omit({ kind: true, credential: true }).extend({
   isDefault: z.boolean(),
-  credential: z.object({ configured: z.boolean(), updatedAt: z.string(), updatedBy: z.string() }),
+  credential: z.object({
+    configured: z.boolean(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+    certificate: z
+      .object({ thumbprint: z.string(), notBefore: z.string(), expiresAt: z.string() })
+      .optional()
+      .describe('Certificate credentials: the SHA-1 thumbprint and validity the parser read'),
+  }),
+  healthWarnings: z
+    .array(z.object({ code: z.literal('certificate_expiring'), message: z.string(), expiresAt: z.string() }))
+    .describe('`certificate_expiring`: the certificate ends within 30 days'),
 });

@@ -14,6 +14,7 @@ import {
   type ProviderConnection,
   type ProviderConnectionView,
 } from './models';
+import { parseCertificateCredential, type CertificateFacts } from './certificate';
 
 export interface NewConnection {
   displayName: string;
@@ -80,7 +81,12 @@ export class ConnectionService {
       authType: input.credential.authType,
       status: 'connected',
       lastHealthCheck: null,
-      credential: { secretName, updatedAt: now, updatedBy: actor.userId },
+      credential: {
+        secretName,
+        updatedAt: now,
+        updatedBy: actor.userId,
+        ...certificateFactsOf(input.credential),
+      },
       createdAt: now,
       createdBy: actor.userId,
     };
@@ -139,7 +145,12 @@ export class ConnectionService {
       (c) => ({
         ...c,
         authType: credential.authType,
-        credential: { ...c.credential, updatedAt: new Date().toISOString(), updatedBy: actor.userId },
+        credential: {
+          secretName: c.credential.secretName,
+          updatedAt: new Date().toISOString(),
+          updatedBy: actor.userId,
+          ...certificateFactsOf(credential),
+        },
       }),
       'The provider connection',
     );
@@ -225,6 +236,13 @@ export class ConnectionService {
       metadata: { ...metadata },
     });
   }
+}
+
+/** The thumbprint and validity of a certificate credential (already checked by the input schema). */
+function certificateFactsOf(credential: CredentialInput): { certificate?: CertificateFacts } {
+  if (credential.authType !== 'certificate') return {};
+  const parsed = parseCertificateCredential(credential.certificatePem, credential.privateKeyPem, new Date());
+  return parsed.ok ? { certificate: parsed.facts } : {};
 }
 
 function serializeCredential(credential: CredentialInput): string {

@@ -1,3 +1,5 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
 import type { ApiResponse, DemoUserName } from '../support/api';
@@ -268,6 +270,98 @@ describe('request bodies are JSON and bounded (items 5 and 7)', () => {
         const text = await response.text();
         return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
       },
+    ]);
+  });
+});
+
+describe('certificate credentials are parsed (item 4)', () => {
+  function selfSigned(validDays: number, startDaysAgo = 1) {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
+    cert.serialNumber = '01';
+    cert.validity.notBefore = new Date(Date.now() - startDaysAgo * 86_400_000);
+    cert.validity.notAfter = new Date(Date.now() + validDays * 86_400_000);
+    const name = [{ name: 'commonName', value: 'tenantatlas-test' }];
+    cert.setSubject(name);
+    cert.setIssuer(name);
+    cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
+    const certificatePem = forge.pki.certificateToPem(cert);
+    return { certificatePem, privateKeyPem: privateKey, x509: new X509Certificate(certificatePem) };
+  }
+  const connections = () => `${tenantBase('fabrikam')}/provider-connections`;
+  const create = (credential: Record<string, unknown>) =>
+    request('POST', connections(), {
+      as: 'alice',
+      body: {
+        displayName: 'Certificate connection',
+        entraTenantId: '00000000-0000-0000-0000-0000000000c1',
+        clientId: '00000000-0000-0000-0000-0000000000c2',
+        credential: { authType: 'certificate', ...credential },
+      },
+    });
+
+  it('refuses text between markers, a key of another certificate, an expired one and oversized input', async () => {
+    const good = selfSigned(365);
+    const other = selfSigned(365);
+    const expired = selfSigned(-1, 30);
+    const fake = `-----BEGIN CERTIFICATE-----\n${'QUFB'.repeat(100)}\n-----END CERTIFICATE-----\n`;
+    const huge = `-----BEGIN CERTIFICATE-----\n${'A'.repeat(10 * 1024 * 1024 - 60)}\n-----END CERTIFICATE-----\n`;
+    await expectRejectedWithoutWrites(
+      'validation_failed',
+      400,
+      [
+        () => create({ certificatePem: fake, privateKeyPem: good.privateKeyPem }),
+        () => create({ certificatePem: good.certificatePem, privateKeyPem: other.privateKeyPem }),
+        () => create({ certificatePem: good.certificatePem, privateKeyPem: 'not a key' }),
+        () => create({ certificatePem: expired.certificatePem, privateKeyPem: expired.privateKeyPem }),
+        () =>
+          create({
+            certificatePem: `${good.certificatePem}${'x'.repeat(20_000)}`,
+            privateKeyPem: good.privateKeyPem,
+          }),
+      ],
+      /^body\.credential\.(certificatePem|privateKeyPem)$/,
+    );
+    await expectRejectedWithoutWrites('payload_too_large', 413, [
+      () => create({ certificatePem: huge, privateKeyPem: good.privateKeyPem }),
+    ]);
+  });
+
+  it('reports the thumbprint and expiry, and warns in the health when it ends within 30 days', async () => {
+    const lasting = selfSigned(365);
+    const created = await create({
+      certificatePem: lasting.certificatePem,
+      privateKeyPem: lasting.privateKeyPem,
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.credential.certificate).toEqual({
+      thumbprint: lasting.x509.fingerprint.replace(/:/g, ''),
+      notBefore: new Date(lasting.x509.validFrom).toISOString(),
+      expiresAt: new Date(lasting.x509.validTo).toISOString(),
+    });
+    expect(created.body.healthWarnings).toEqual([]);
+
+    const ending = selfSigned(10);
+    const rotated = await request('PUT', `${connections()}/${created.body.id}/credentials`, {
+      as: 'alice',
+      body: {
+        authType: 'certificate',
+        certificatePem: ending.certificatePem,
+        privateKeyPem: ending.privateKeyPem,
+      },
+    });
+    expect(rotated.status, rotated.text).toBe(200);
+    expect(rotated.body.credential.certificate.thumbprint).toBe(ending.x509.fingerprint.replace(/:/g, ''));
+    expect(rotated.body.healthWarnings).toEqual([
+      expect.objectContaining({
+        code: 'certificate_expiring',
+        expiresAt: new Date(ending.x509.validTo).toISOString(),
+      }),
     ]);
   });
 });
