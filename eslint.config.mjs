@@ -2,6 +2,17 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const noFunctionsRuntime = {
+  name: '@azure/functions',
+  message: 'shared/ must not depend on the Functions runtime.',
+};
+/** The composition root (shared/app) is imported by entry files only: functions/, emulators/, tests/. */
+const noCompositionRoot = {
+  group: ['**/app/*', '**/shared/app/*'],
+  message:
+    'Only entry files (functions/, emulators/, tests/) import the composition root; receive dependencies as arguments instead.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**'] },
   eslint.configs.recommended,
@@ -18,25 +29,69 @@ export default tseslint.config(
   },
   {
     // Domain code stays framework-free: only functions/, orchestrations/ and the local host may import the
-    // Functions runtime library.
+    // Functions runtime library. And nothing below the composition root reaches back up to it: the
+    // domain and the orchestrations receive their dependencies (docs/architecture.md).
     files: ['shared/**/*.ts'],
+    ignores: ['shared/app/**'],
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-imports': ['error', { paths: [noFunctionsRuntime], patterns: [noCompositionRoot] }],
+    },
+  },
+  {
+    // One clock: the domain takes "now" from the Clock the composition root hands it. Exempt: the
+    // clock itself and the Graph/batch pacing, which measures elapsed wall time between its own timers.
+    files: ['shared/**/*.ts'],
+    ignores: [
+      'shared/clock.ts',
+      'shared/graph/client/**',
+      'shared/inventory/batch-queue.ts',
+      'shared/inventory/graph-budget.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Take the time from the injected Clock.' },
+      ],
+      'no-restricted-syntax': [
         'error',
         {
-          paths: [{ name: '@azure/functions', message: 'shared/ must not depend on the Functions runtime.' }],
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take the time from the injected Clock.',
         },
       ],
     },
   },
   {
-    // Orchestrators are replayed: they must be deterministic and free of I/O.
-    files: ['orchestrations/**/orchestrator.ts', 'tests/fixtures/**/orchestrator*.ts'],
+    files: ['shared/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noFunctionsRuntime] }] },
+  },
+  {
+    files: ['orchestrations/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noCompositionRoot] }] },
+  },
+  {
+    // Orchestrators are replayed: they must be deterministic and free of I/O. The rule covers every file
+    // an orchestrator runs: the orchestrators, the lifecycle frame they all run in, and the contracts
+    // they import. From shared/ they take types only (values would bring the domain's I/O and clocks
+    // into replay), except the dependency-free orchestrator names.
+    files: [
+      'orchestrations/**/orchestrator.ts',
+      'orchestrations/runs/lifecycle.ts',
+      'orchestrations/**/contract.ts',
+      'tests/fixtures/**/orchestrator*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            noCompositionRoot,
+            {
+              regex: '(^|/)shared/(?!operations/orchestrators$)',
+              allowTypeImports: true,
+              message:
+                'Orchestration code imports only types from shared/ (and ORCHESTRATORS): pass values in the input or read them in an activity.',
+            },
             {
               group: ['node:*', 'fs', 'http', 'https', 'crypto', 'child_process', 'net'],
               message: 'No I/O in orchestrators.',

@@ -1,16 +1,14 @@
 import * as df from 'durable-functions';
-import { startOperationResponse } from '../shared/api/operation-schemas';
 import { idSchema, listOf, tenantParams } from '../shared/api/schemas';
 import { backupScheduleRetry, backupScheduleRunNow } from '../shared/backup/run-types';
-import { getBackupServices } from '../shared/backup/services';
+import { getServices } from '../shared/app/services';
 import { clickBody, createScheduleBody, scheduleView, updateScheduleBody } from '../shared/schedules/model';
-import { requireTenant } from '../shared/workspaces/require-tenant';
-import { startOperation } from './http/start-operation';
+import { startOperation, startResponses } from './http/start-operation';
 import { defineRoute } from './http/route';
 
 const tag = 'Backup schedules';
-const manage = { kind: 'workspace', capability: 'schedules.manage' } as const;
-const view = { kind: 'workspace', capability: 'workspace.view' } as const;
+const manage = { kind: 'workspace', capability: 'schedules.manage', scope: 'tenant' } as const;
+const view = { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' } as const;
 const collection = '/workspaces/{workspaceId}/tenants/{tenantId}/backup-schedules';
 const scheduleParams = tenantParams.extend({ scheduleId: idSchema });
 const durableClient = { extraInputs: [df.input.durableClient()] };
@@ -26,9 +24,8 @@ defineRoute(
     params: tenantParams,
     responses: { 200: { description: 'Schedules', schema: listOf(scheduleView) } },
   },
-  async ({ params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: { items: await getBackupServices().schedules.list(tenant) } };
+  async ({ tenant }) => {
+    return { status: 200, body: { items: await getServices().schedules.list(tenant) } };
   },
 );
 
@@ -50,9 +47,8 @@ defineRoute(
     },
     responses: { 201: { description: 'Created', schema: scheduleView } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    const schedule = await getBackupServices().schedules.create(principal, tenant, body);
+  async ({ principal, body, tenant }) => {
+    const schedule = await getServices().schedules.create(principal, tenant, body);
     return { status: 201, body: schedule, headers: { location: `/api${collection}/${schedule.id}` } };
   },
 );
@@ -68,9 +64,8 @@ defineRoute(
     params: scheduleParams,
     responses: { 200: { description: 'The schedule', schema: scheduleView } },
   },
-  async ({ params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await getBackupServices().schedules.get(tenant, params.scheduleId) };
+  async ({ params, tenant }) => {
+    return { status: 200, body: await getServices().schedules.get(tenant, params.scheduleId) };
   },
 );
 
@@ -87,11 +82,10 @@ defineRoute(
     exampleBody: { enabled: false },
     responses: { 200: { description: 'The schedule', schema: scheduleView } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, body, tenant }) => {
     return {
       status: 200,
-      body: await getBackupServices().schedules.update(principal, tenant, params.scheduleId, body),
+      body: await getServices().schedules.update(principal, tenant, params.scheduleId, body),
     };
   },
 );
@@ -107,22 +101,13 @@ defineRoute(
     params: scheduleParams,
     responses: { 204: { description: 'Deleted' } },
   },
-  async ({ principal, params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    await getBackupServices().schedules.delete(principal, tenant, params.scheduleId);
+  async ({ principal, params, tenant }) => {
+    await getServices().schedules.delete(principal, tenant, params.scheduleId);
     return { status: 204 };
   },
 );
 
-const startResponses = {
-  202: { description: 'Started', schema: startOperationResponse },
-  200: {
-    description: 'The same click token was already used (deduplicated)',
-    schema: startOperationResponse,
-  },
-  409: { description: '`scope_busy`: another operation is active on the tenant' },
-  503: { description: '`dispatch_failed`: recorded as failed, try again' },
-};
+const clickResponses = startResponses('The same click token was already used (deduplicated)');
 
 defineRoute(
   {
@@ -131,15 +116,14 @@ defineRoute(
     path: `${collection}/{scheduleId}/run-now`,
     summary: "Back up now with the schedule's selection and retention; one run per `clickToken`",
     tag,
-    access: { kind: 'workspace', capability: 'operations.start' },
+    access: { kind: 'workspace', capability: 'operations.start', scope: 'tenant' },
     params: scheduleParams,
     body: clickBody,
     exampleBody: {},
-    responses: startResponses,
+    responses: clickResponses,
   },
-  async ({ principal, membership, params, body, invocation }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    await getBackupServices().schedules.require(tenant, params.scheduleId);
+  async ({ principal, membership, params, body, invocation, tenant }) => {
+    await getServices().schedules.require(tenant, params.scheduleId);
     return startOperation({ principal, membership, invocation }, params, {
       type: backupScheduleRunNow.type,
       scheduleId: params.scheduleId,
@@ -156,15 +140,14 @@ defineRoute(
     path: `${collection}/{scheduleId}/retry`,
     summary: "Retry the schedule's latest run when it did not succeed; one run per `clickToken`",
     tag,
-    access: { kind: 'workspace', capability: 'operations.start' },
+    access: { kind: 'workspace', capability: 'operations.start', scope: 'tenant' },
     params: scheduleParams,
     body: clickBody,
     exampleBody: {},
-    responses: { ...startResponses, 409: { description: '`nothing_to_retry` or `scope_busy`' } },
+    responses: { ...clickResponses, 409: { description: '`nothing_to_retry` or `scope_busy`' } },
   },
-  async ({ principal, membership, params, body, invocation }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    const retryOf = await getBackupServices().schedules.retryTarget(tenant, params.scheduleId);
+  async ({ principal, membership, params, body, invocation, tenant }) => {
+    const retryOf = await getServices().schedules.retryTarget(tenant, params.scheduleId);
     return startOperation({ principal, membership, invocation }, params, {
       type: backupScheduleRetry.type,
       scheduleId: params.scheduleId,

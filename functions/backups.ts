@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { idSchema, listOf, pageQuery, tenantParams } from '../shared/api/schemas';
-import { getBackupServices } from '../shared/backup/services';
+import { getServices } from '../shared/app/services';
 import { backupItemSchema, backupSetView } from '../shared/backup/model';
-import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
 import { nameText } from '../shared/api/text';
 
 const tag = 'Backups';
 const collection = '/workspaces/{workspaceId}/tenants/{tenantId}/backups';
 const backupParams = tenantParams.extend({ backupId: idSchema });
-const manage = { kind: 'workspace', capability: 'schedules.manage' } as const;
+const manage = { kind: 'workspace', capability: 'schedules.manage', scope: 'tenant' } as const;
 
 defineRoute(
   {
@@ -18,14 +17,13 @@ defineRoute(
     path: collection,
     summary: 'Backup sets of a managed tenant, newest first, with per-type counts (items via the set)',
     tag,
-    access: { kind: 'workspace', capability: 'workspace.view' },
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' },
     params: tenantParams,
     query: pageQuery.extend({ scheduleId: idSchema.optional() }),
     responses: { 200: { description: 'Backup sets', schema: listOf(backupSetView) } },
   },
-  async ({ params, query }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await getBackupServices().backups.list(tenant, query) };
+  async ({ query, tenant }) => {
+    return { status: 200, body: await getServices().backups.list(tenant, query) };
   },
 );
 
@@ -36,7 +34,7 @@ defineRoute(
     path: `${collection}/{backupId}`,
     summary: 'A backup set with its items (the policy versions it pins), paged by `itemsContinuationToken`',
     tag,
-    access: { kind: 'workspace', capability: 'workspace.view' },
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' },
     params: backupParams,
     query: z.object({ itemsContinuationToken: z.string().min(1).max(4096).optional() }),
     responses: {
@@ -49,11 +47,10 @@ defineRoute(
       },
     },
   },
-  async ({ params, query }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ params, query, tenant }) => {
     return {
       status: 200,
-      body: await getBackupServices().backups.get(tenant, params.backupId, query.itemsContinuationToken),
+      body: await getServices().backups.get(tenant, params.backupId, query.itemsContinuationToken),
     };
   },
 );
@@ -74,11 +71,10 @@ defineRoute(
     exampleBody: { pinned: true },
     responses: { 200: { description: 'The backup set', schema: backupSetView } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, body, tenant }) => {
     return {
       status: 200,
-      body: await getBackupServices().backups.update(principal, tenant, params.backupId, body),
+      body: await getServices().backups.update(principal, tenant, params.backupId, body),
     };
   },
 );
@@ -97,9 +93,8 @@ defineRoute(
       409: { description: '`backup_pinned` or `backup_in_progress`' },
     },
   },
-  async ({ principal, params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
-    await getBackupServices().backups.delete(principal, tenant, params.backupId);
+  async ({ principal, params, tenant }) => {
+    await getServices().backups.delete(principal, tenant, params.backupId);
     return { status: 204 };
   },
 );

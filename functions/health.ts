@@ -2,7 +2,7 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import { HOST_CONNECTION_SETTINGS } from '../shared/config';
 import { checkHealth, settingProbe } from '../shared/health';
-import { database } from '../shared/store/cosmos';
+import { getServices } from '../shared/app/services';
 import { appVersion } from '../shared/version';
 import { defineRoute } from './http/route';
 
@@ -34,7 +34,7 @@ defineRoute(
     const durable = df.getClient(invocation);
     const report = await checkHealth(
       {
-        cosmos: async () => void (await database().read()),
+        cosmos: async () => void (await getServices().cosmos.database.read()),
         durable: async () =>
           void (await durable.getStatusBy({ createdTimeFrom: new Date(), runtimeStatus: [] })),
         signalr: settingProbe(HOST_CONNECTION_SETTINGS.signalR, ['', '__serviceUri']),

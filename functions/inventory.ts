@@ -1,5 +1,5 @@
 import { listOf, longIdSchema, tenantParams } from '../shared/api/schemas';
-import { inventoryStores } from '../shared/inventory/services';
+import { getServices } from '../shared/app/services';
 import {
   diffQuery,
   diffView,
@@ -9,11 +9,10 @@ import {
   itemWithVersionView,
   versionView,
 } from '../shared/inventory/views';
-import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
 
 const tag = 'Inventory';
-const access = { kind: 'workspace', capability: 'workspace.view' } as const;
+const access = { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' } as const;
 // Item ids embed Graph ids; unknown ones are a 404 of the item, not a validation error.
 const itemParams = tenantParams.extend({ itemId: longIdSchema });
 const versionParams = itemParams.extend({ versionId: longIdSchema });
@@ -31,9 +30,8 @@ defineRoute(
     query: inventoryListQuery,
     responses: { 200: { description: 'Items', schema: listOf(inventoryItemView) } },
   },
-  async ({ params, query }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await inventoryStores().queries.list(params.tenantId, query) };
+  async ({ query, tenant }) => {
+    return { status: 200, body: await getServices().inventory.queries.list(tenant.id, query) };
   },
 );
 
@@ -48,9 +46,8 @@ defineRoute(
     params: itemParams,
     responses: { 200: { description: 'The item', schema: itemWithVersionView } },
   },
-  async ({ params }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await inventoryStores().queries.item(params.tenantId, params.itemId) };
+  async ({ params, tenant }) => {
+    return { status: 200, body: await getServices().inventory.queries.item(tenant.id, params.itemId) };
   },
 );
 
@@ -65,9 +62,11 @@ defineRoute(
     params: itemParams,
     responses: { 200: { description: 'Versions', schema: listOf(historyView) } },
   },
-  async ({ params }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await inventoryStores().queries.history(params.tenantId, params.itemId) };
+  async ({ params, tenant }) => {
+    return {
+      status: 200,
+      body: await getServices().inventory.queries.history(tenant.id, params.itemId),
+    };
   },
 );
 
@@ -82,11 +81,10 @@ defineRoute(
     params: versionParams,
     responses: { 200: { description: 'The version', schema: versionView } },
   },
-  async ({ params }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
+  async ({ params, tenant }) => {
     return {
       status: 200,
-      body: await inventoryStores().queries.version(params.tenantId, params.itemId, params.versionId),
+      body: await getServices().inventory.queries.version(tenant.id, params.itemId, params.versionId),
     };
   },
 );
@@ -103,8 +101,10 @@ defineRoute(
     query: diffQuery,
     responses: { 200: { description: 'The changes', schema: diffView } },
   },
-  async ({ params, query }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    return { status: 200, body: await inventoryStores().queries.diff(params.tenantId, params.itemId, query) };
+  async ({ params, query, tenant }) => {
+    return {
+      status: 200,
+      body: await getServices().inventory.queries.diff(tenant.id, params.itemId, query),
+    };
   },
 );

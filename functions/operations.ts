@@ -1,17 +1,11 @@
 import * as df from 'durable-functions';
-import {
-  listOperationsQuery,
-  runParams,
-  startOperationBody,
-  startOperationResponse,
-} from '../shared/api/operation-schemas';
+import { listOperationsQuery, runParams, startOperationBody } from '../shared/api/operation-schemas';
 import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
 import { runSchema } from '../shared/operations/model';
-import { requireTenant } from '../shared/workspaces/require-tenant';
-import { durableDispatcher } from './http/durable-dispatcher';
+import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 import { defineRoute } from './http/route';
-import { startOperation } from './http/start-operation';
+import { startOperation, startResponses } from './http/start-operation';
 
 const tag = 'Operations';
 const durableClient = { extraInputs: [df.input.durableClient()] };
@@ -23,22 +17,13 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}/operations',
     summary: 'Start an operation: 202 started, 200 the same one already running, 409 the tenant is busy',
     tag,
-    access: { kind: 'workspace', capability: 'operations.start' },
+    access: { kind: 'workspace', capability: 'operations.start', scope: 'tenant' },
     params: tenantParams,
     body: startOperationBody,
     exampleBody: { type: 'provider.health_check' },
-    responses: {
-      202: { description: 'Started', schema: startOperationResponse },
-      200: {
-        description: 'The same operation is already active (deduplicated)',
-        schema: startOperationResponse,
-      },
-      409: { description: '`scope_busy`: another operation is active on the tenant' },
-      503: { description: '`dispatch_failed`: recorded as failed, try again' },
-    },
+    responses: startResponses('The same operation is already active (deduplicated)'),
   },
   async ({ principal, membership, params, body, invocation }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
     return startOperation({ principal, membership, invocation }, params, body);
   },
   durableClient,

@@ -1,2 +1,5 @@
-// The Durable orchestrators and activities, registered from orchestrations/.
-import '../orchestrations';
+import { registerOrchestrations } from '../orchestrations';
+import { getServices } from '../shared/app/services';
+
+// The Durable orchestrators and activities; activities take their dependencies from the composition root.
+registerOrchestrations(getServices);

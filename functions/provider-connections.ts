@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { connectionParams, connectionViewSchema, listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
 import { credentialInputSchema } from '../shared/providers/models';
-import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
 import { nameText } from '../shared/api/text';
 
 const tag = 'Provider connections';
-const manage = { kind: 'workspace', capability: 'connections.manage' } as const;
+const manage = { kind: 'workspace', capability: 'connections.manage', scope: 'tenant' } as const;
 const exampleCredential = { authType: 'client_secret' as const, clientSecret: 'matrix-example-secret' };
 
 defineRoute(
@@ -17,12 +16,11 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}/provider-connections',
     summary: 'Microsoft connections of a managed tenant (credentials are never returned)',
     tag,
-    access: { kind: 'workspace', capability: 'workspace.view' },
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' },
     params: tenantParams,
     responses: { 200: { description: 'Connections', schema: listOf(connectionViewSchema) } },
   },
-  async ({ params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ tenant }) => {
     return { status: 200, body: { items: await getServices().connections.list(tenant) } };
   },
 );
@@ -51,8 +49,7 @@ defineRoute(
     },
     responses: { 201: { description: 'Created', schema: connectionViewSchema } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, body, tenant }) => {
     const connection = await getServices().connections.create(principal, tenant, body);
     return { status: 201, body: connection };
   },
@@ -77,8 +74,7 @@ defineRoute(
     exampleBody: { displayName: 'Renamed by the matrix' },
     responses: { 200: { description: 'The connection', schema: connectionViewSchema } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, body, tenant }) => {
     return {
       status: 200,
       body: await getServices().connections.update(principal, tenant, params.connectionId, body),
@@ -97,8 +93,7 @@ defineRoute(
     params: connectionParams,
     responses: { 204: { description: 'Deleted' } },
   },
-  async ({ principal, params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, tenant }) => {
     await getServices().connections.delete(principal, tenant, params.connectionId);
     return { status: 204 };
   },
@@ -117,8 +112,7 @@ defineRoute(
     exampleBody: exampleCredential,
     responses: { 200: { description: 'The connection', schema: connectionViewSchema } },
   },
-  async ({ principal, params, body }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, body, tenant }) => {
     return {
       status: 200,
       body: await getServices().connections.rotateCredential(principal, tenant, params.connectionId, body),
@@ -137,8 +131,7 @@ defineRoute(
     params: connectionParams,
     responses: { 200: { description: 'The connection, now the default', schema: connectionViewSchema } },
   },
-  async ({ principal, params }) => {
-    const tenant = await requireTenant(params.workspaceId, params.tenantId);
+  async ({ principal, params, tenant }) => {
     return {
       status: 200,
       body: await getServices().connections.makeDefault(principal, tenant, params.connectionId),

@@ -1,8 +1,8 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { schedulerDeps } from '../shared/backup/services';
+import { getServices } from '../shared/app/services';
 import { runSchedulerTick } from '../shared/schedules/scheduler';
-import { durableDispatcher } from './http/durable-dispatcher';
+import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 
 /**
  * Starts due backup schedules, every minute. Each (schedule, fire time) runs at most once however often
@@ -15,7 +15,7 @@ app.timer('backupScheduler', {
   extraInputs: [df.input.durableClient()],
   handler: async (timer, context) => {
     const summary = await runSchedulerTick(
-      schedulerDeps(durableDispatcher(context), (message) => context.log(message)),
+      getServices().scheduler(durableDispatcher(context), (message) => context.log(message)),
     );
     // One parseable line per tick: operators read it, `npm run bench:scheduler` measures with it.
     const line = `backupScheduler tick ${JSON.stringify({ isPastDue: timer.isPastDue, ...summary })}`;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { listOf, tenantParams, tenantView, workspaceParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
-import { requireTenant } from '../shared/workspaces/require-tenant';
 import { defineRoute } from './http/route';
 import { nameText } from '../shared/api/text';
 
@@ -76,13 +75,13 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}',
     summary: 'One managed tenant',
     tag,
-    access: { kind: 'workspace', capability: 'workspace.view' },
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' },
     params: tenantParams,
     responses: { 200: { description: 'The managed tenant', schema: tenantView } },
   },
-  async ({ params }) => ({
+  async ({ tenant }) => ({
     status: 200,
-    body: view(await requireTenant(params.workspaceId, params.tenantId)),
+    body: view(tenant),
   }),
 );
 
@@ -93,7 +92,7 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}',
     summary: 'Rename or archive a managed tenant',
     tag,
-    access: { kind: 'workspace', capability: 'tenants.manage' },
+    access: { kind: 'workspace', capability: 'tenants.manage', scope: 'tenant' },
     params: tenantParams,
     body: z
       .object({
@@ -105,13 +104,12 @@ defineRoute(
     responses: { 200: { description: 'The managed tenant', schema: tenantView } },
   },
   async ({ principal, params, body }) => {
-    await requireTenant(params.workspaceId, params.tenantId);
-    const tenant = await getServices().workspaces.updateTenant(
+    const updated = await getServices().workspaces.updateTenant(
       principal,
       params.workspaceId,
       params.tenantId,
       body,
     );
-    return { status: 200, body: view(tenant) };
+    return { status: 200, body: view(updated) };
   },
 );

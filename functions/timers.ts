@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
-import { durableDispatcher } from './http/durable-dispatcher';
+import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 
 /** Ends stale runs (no heartbeat past their type's threshold) even when nobody starts another one. */
 app.timer('sweepStaleRuns', {

@@ -1,10 +1,40 @@
-// Every orchestration and activity of the app; loaded by functions/orchestrations.ts.
-import './runs/activities';
-import './provider-health-check/orchestrator';
-import './provider-health-check/activities';
-import './provider-verification/orchestrator';
-import './provider-verification/activities';
-import './backup/orchestrator';
-import './backup/activities';
-import './inventory-sync/orchestrator';
-import './inventory-sync/activities';
+import * as df from 'durable-functions';
+import { BACKUP } from './backup/contract';
+import { createBackupActivities, type BackupActivityDeps } from './backup/activities';
+import { backupRunOrchestrator, backupScheduledOrchestrator } from './backup/orchestrator';
+import { INVENTORY } from './inventory-sync/contract';
+import { createInventoryActivities } from './inventory-sync/activities';
+import { inventorySync, inventorySyncLane } from './inventory-sync/orchestrator';
+import { HEALTH_CHECK } from './provider-health-check/contract';
+import { createHealthCheckActivities, type ProviderActivityDeps } from './provider-health-check/activities';
+import { providerHealthCheck } from './provider-health-check/orchestrator';
+import { VERIFICATION } from './provider-verification/contract';
+import { createVerificationActivities } from './provider-verification/activities';
+import { providerVerification } from './provider-verification/orchestrator';
+import { createRunActivities } from './runs/activities';
+import { registerActivities } from './runs/register';
+import type { Inventory } from '../shared/inventory';
+import type { RunLifecycle } from '../shared/operations/lifecycle';
+
+/** What every activity of the app needs, taken from the composition root when the first one runs. */
+export type OrchestrationDeps = ProviderActivityDeps &
+  BackupActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory };
+
+/**
+ * Every orchestration and activity of the app, registered with the Durable extension. A new operation
+ * adds its orchestrator here under its `ORCHESTRATORS` name, and its activities' factory.
+ */
+export function registerOrchestrations(deps: () => OrchestrationDeps): void {
+  df.app.orchestration(HEALTH_CHECK.orchestrator, providerHealthCheck);
+  df.app.orchestration(VERIFICATION.orchestrator, providerVerification);
+  df.app.orchestration(INVENTORY.orchestrator, inventorySync);
+  df.app.orchestration(INVENTORY.lane, inventorySyncLane);
+  df.app.orchestration(BACKUP.run, backupRunOrchestrator);
+  df.app.orchestration(BACKUP.scheduled, backupScheduledOrchestrator);
+
+  registerActivities(createRunActivities(deps));
+  registerActivities(createHealthCheckActivities(deps));
+  registerActivities(createVerificationActivities(deps));
+  registerActivities(createInventoryActivities(deps));
+  registerActivities(createBackupActivities(deps));
+}

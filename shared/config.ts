@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './errors';
 import { graphSettingsSchema } from './graph/settings';
 
 /**
@@ -152,13 +153,6 @@ function parseSignalRConnectionString(value: string): SignalRConnection {
   if (parts.get('port')) url.port = parts.get('port')!.trim();
   const accessKey = parts.get('accesskey')?.trim();
   return { endpoint: url.toString().replace(/\/+$/, ''), ...(accessKey && { accessKey }) };
-}
-
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 let cached: AppConfig | undefined;

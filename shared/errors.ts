@@ -1,20 +1,28 @@
 /**
- * The app's one error hierarchy. Every error a request can end with is an AppError with a stable
- * `code`; `shared/api/problem.ts` maps them to RFC 9457 problem+json in one place. Expected domain
- * outcomes (deduplicated, scope busy) are values, not exceptions.
+ * The app's one error hierarchy. Every error the app raises on purpose is an AtlasError with a stable
+ * `code`. Those a request can end with are AppErrors (an HTTP status too): `shared/api/problem.ts`
+ * maps them to RFC 9457 problem+json in one place. Those an operation can end with carry a run
+ * failure's reason code: `toRunFailure` (beside `RunFailure`) maps them. Expected domain outcomes
+ * (deduplicated, scope busy) are values, not exceptions.
  */
-export abstract class AppError extends Error {
-  abstract readonly status: number;
+export abstract class AtlasError extends Error {
   abstract readonly code: string;
-  /** Whether retrying the same request later may succeed. */
+  /** Whether trying the same thing again later may succeed. */
   readonly retryable: boolean = false;
-  /** Extra problem members (safe to show the caller). */
-  readonly extensions: Record<string, unknown> = {};
+  /** Set by errors an operation may end with: the reason code of the run failure it becomes. */
+  readonly reasonCode?: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
+}
+
+/** An error a request can end with. A 500 never shows its message (the problem mapper hides it). */
+export abstract class AppError extends AtlasError {
+  abstract readonly status: number;
+  /** Extra problem members (safe to show the caller). */
+  readonly extensions: Record<string, unknown> = {};
 }
 
 export interface FieldError {
@@ -110,6 +118,19 @@ export class ServiceUnavailableError extends AppError {
   ) {
     super(message, options);
   }
+}
+
+/** The settings are invalid or missing: nothing can run until an operator fixes them. */
+export class ConfigError extends AtlasError {
+  readonly code = 'invalid_configuration';
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** A state the app's own bookkeeping should never be in (a run or cursor that is gone): a bug or lost data. */
+export class InvariantError extends AtlasError {
+  readonly code = 'internal_error';
 }
 
 /** Anything else: logged in full, answered as a bare 500 that echoes nothing. */

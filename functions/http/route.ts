@@ -9,20 +9,22 @@ import type { z } from 'zod';
 import { openPageTokens, sealPageTokens, type PageScope } from '../../shared/api/page-token';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/api/problem';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../../shared/api/request-body';
-import { registerRouteSpec, type RouteSpec } from '../../shared/api/route-spec';
-import { getServices } from '../../shared/app/services';
+import { registerRouteSpec, type RouteAccess, type RouteSpec } from '../../shared/api/route-spec';
+import { getServices, type Services } from '../../shared/app/services';
 import type { Principal } from '../../shared/auth/token-verifier';
 import { authorizeInWorkspace } from '../../shared/authz/authorize';
 import { AppError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { Run } from '../../shared/operations/model';
-import type { Membership } from '../../shared/workspaces/models';
+import type { ManagedTenant, Membership } from '../../shared/workspaces/models';
 
-export interface RouteContext<P, Q, B> {
+export interface RouteContext<P, Q, B, A extends RouteAccess = RouteAccess> {
   principal: Principal;
   /** The caller's membership, for workspace routes. */
-  membership: Membership | undefined;
+  membership: A extends { kind: 'workspace' } ? Membership : undefined;
+  /** The managed tenant of the path, for tenant routes: a tenant of the caller's workspace. */
+  tenant: A extends { scope: 'tenant' } ? ManagedTenant : undefined;
   /** The run a run-scoped route was authorized through. */
-  run: Run | undefined;
+  run: A extends { scope: 'run' } ? Run : undefined;
   params: P;
   query: Q;
   body: B;
@@ -41,11 +43,17 @@ type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 /**
  * Declares an HTTP route: its spec (schemas, capability, responses) goes into the route table behind
  * the OpenAPI document, and the function is registered with the one pipeline every route shares:
- * authenticate → validate path → authorize → validate query and body → handler → problem+json on error.
+ * authenticate → validate path → resolve the workspace (membership: 404 for a non-member, 403 without
+ * the capability) → validate query and body → resolve the tenant (404) → handler → problem+json on error.
  */
-export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-  spec: RouteSpec<P, Q, B>,
-  handler: (context: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<RouteResult>,
+export function defineRoute<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  A extends RouteAccess = RouteAccess,
+>(
+  spec: RouteSpec<P, Q, B> & { access: A },
+  handler: (context: RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>) => Promise<RouteResult>,
   bindings: { extraInputs?: FunctionInput[] } = {},
 ): void {
   registerRouteSpec(spec as unknown as RouteSpec);
@@ -90,16 +98,16 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
         ) as Infer<Q>;
         const json = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         const body = (spec.body ? parse(spec.body, json, 'body') : undefined) as Infer<B>;
-        const result = await handler({
-          principal,
-          membership,
-          run,
-          params,
-          query,
-          body,
-          request,
-          invocation,
-        });
+        const tenant =
+          spec.access.kind === 'workspace' && spec.access.scope === 'tenant'
+            ? await requireTenant(services!, params)
+            : undefined;
+        // The access kind decides which of these are set; RouteContext states it for the handler.
+        const resolved = { membership, tenant, run } as Pick<
+          RouteContext<unknown, unknown, unknown, A>,
+          'membership' | 'tenant' | 'run'
+        >;
+        const result = await handler({ principal, ...resolved, params, query, body, request, invocation });
         return {
           status: result.status,
           headers: result.headers,
@@ -114,13 +122,22 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   });
 }
 
+/** The path's tenant, when it is one of the path's workspace; any other id "does not exist". */
+async function requireTenant(services: Services, params: unknown): Promise<ManagedTenant> {
+  const { workspaceId, tenantId } = params as { workspaceId: string; tenantId: string };
+  const tenant = await services.workspaces.getTenant(workspaceId, tenantId);
+  if (!tenant) throw new NotFoundError('The managed tenant');
+  return tenant;
+}
+
 async function resolveScope(
-  source: 'path' | 'query' | 'run',
+  source: 'path' | 'tenant' | 'query' | 'run',
   params: unknown,
   query: Record<string, string>,
 ): Promise<{ workspaceId: string; tenantId?: string; run?: Run }> {
   const path = (params ?? {}) as { workspaceId?: string; tenantId?: string; runId?: string };
-  if (source === 'path') return { workspaceId: String(path.workspaceId), tenantId: path.tenantId };
+  if (source === 'path' || source === 'tenant')
+    return { workspaceId: String(path.workspaceId), tenantId: path.tenantId };
   if (source === 'query') {
     if (!query.workspaceId) {
       throw new ValidationError('The request query is invalid.', [

@@ -1,13 +1,12 @@
 import type { CaptureResult } from '../../shared/backup/capture';
 import type { RunFailure } from '../../shared/operations/model';
+import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
 import type { WorkResult } from '../runs/contract';
 
 /** Names and payloads shared by the backup orchestrators and their activities (ids and counts only). */
 export const BACKUP = {
-  /** backup.run, backup_schedule.run_now and backup_schedule.retry. */
-  run: 'backupRun',
-  /** backup_schedule.scheduled: waits for the tenant's scope first. */
-  scheduled: 'backupScheduled',
+  run: ORCHESTRATORS.backupRun,
+  scheduled: ORCHESTRATORS.backupScheduled,
   acquireScope: 'backupAcquireScope',
   prepare: 'backupPrepare',
   capture: 'backupCaptureType',

@@ -125,6 +125,3 @@ export function* backupScheduledOrchestrator(context: OrchestrationContext) {
   }
   return yield* runLifecycle(context, (id) => backupWork(context, id));
 }
-
-df.app.orchestration(BACKUP.run, backupRunOrchestrator);
-df.app.orchestration(BACKUP.scheduled, backupScheduledOrchestrator);

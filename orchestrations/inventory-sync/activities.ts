@@ -1,14 +1,7 @@
-import * as df from 'durable-functions';
-import { syncDependencies, syncPolicyType } from '../../shared/inventory';
-import {
-  claimNext,
-  planSync,
-  recordDependencies,
-  SEGMENT_MAX_MS,
-  SEGMENT_MAX_OBJECTS,
-  summarizeSync,
-} from '../../shared/inventory/sync-run';
+import type { Inventory } from '../../shared/inventory';
+import { SEGMENT_MAX_MS, SEGMENT_MAX_OBJECTS } from '../../shared/inventory/sync-run';
 import type { RunInput, WorkResult } from '../runs/contract';
+import type { Activities } from '../runs/register';
 import {
   INVENTORY,
   type Claim,
@@ -19,43 +12,39 @@ import {
   type SegmentOutcome,
 } from './contract';
 
-df.app.activity(INVENTORY.plan, {
-  handler: ({ runId }: RunInput): Promise<PlanResult> => planSync(runId),
-});
+export function createInventoryActivities(deps: () => { inventory: Inventory }): Activities {
+  return {
+    [INVENTORY.plan]: ({ runId }: RunInput): Promise<PlanResult> => deps().inventory.sync.plan(runId),
 
-df.app.activity(INVENTORY.claim, {
-  handler: (input: ClaimInput): Promise<Claim | null> => claimNext(input),
-});
+    [INVENTORY.claim]: (input: ClaimInput): Promise<Claim | null> => deps().inventory.sync.claimNext(input),
 
-/** One page range of one type; the versions it saw stay in Cosmos (history gets counts). */
-df.app.activity(INVENTORY.segment, {
-  handler: async (input: SegmentInput): Promise<SegmentOutcome> => {
-    const result = await syncPolicyType({
-      runId: input.runId,
-      policyType: input.policyType,
-      continuation: input.continuation,
-      maxObjects: SEGMENT_MAX_OBJECTS,
-      maxDurationMs: SEGMENT_MAX_MS,
-    });
-    return {
-      policyType: result.policyType,
-      segment: input.segment,
-      status: result.status,
-      total: result.total,
-      ...(result.failure && { failure: result.failure }),
-      continuation: result.continuation,
-    };
-  },
-});
+    /** One page range of one type; the versions it saw stay in Cosmos (history gets counts). */
+    [INVENTORY.segment]: async (input: SegmentInput): Promise<SegmentOutcome> => {
+      const result = await deps().inventory.syncPolicyType({
+        runId: input.runId,
+        policyType: input.policyType,
+        continuation: input.continuation,
+        maxObjects: SEGMENT_MAX_OBJECTS,
+        maxDurationMs: SEGMENT_MAX_MS,
+      });
+      return {
+        policyType: result.policyType,
+        segment: input.segment,
+        status: result.status,
+        total: result.total,
+        ...(result.failure && { failure: result.failure }),
+        continuation: result.continuation,
+      };
+    },
 
-df.app.activity(INVENTORY.dependencies, {
-  handler: async ({ runId }: RunInput): Promise<DependenciesOutput> => {
-    const { versions: _versions, ...result } = await syncDependencies({ runId });
-    await recordDependencies(runId, result);
-    return { referenced: result.referenced, stored: result.stored, failed: Boolean(result.failure) };
-  },
-});
+    [INVENTORY.dependencies]: async ({ runId }: RunInput): Promise<DependenciesOutput> => {
+      const { inventory } = deps();
+      const { versions: _versions, ...result } = await inventory.syncDependencies({ runId });
+      await inventory.sync.recordDependencies(runId, result);
+      return { referenced: result.referenced, stored: result.stored, failed: Boolean(result.failure) };
+    },
 
-df.app.activity(INVENTORY.summarize, {
-  handler: ({ runId }: RunInput): Promise<WorkResult> => summarizeSync(runId),
-});
+    [INVENTORY.summarize]: ({ runId }: RunInput): Promise<WorkResult> =>
+      deps().inventory.sync.summarize(runId),
+  };
+}

@@ -1,8 +1,9 @@
+import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
 import type { Claim, PlanResult, SegmentOutcome } from '../../shared/inventory/sync-run';
 
 /** Names and payloads shared by the inventory orchestrators and their activities (ids and counts only). */
 export const INVENTORY = {
-  orchestrator: 'inventorySync',
+  orchestrator: ORCHESTRATORS.inventorySync,
   lane: 'inventorySyncLane',
   plan: 'inventoryPlan',
   claim: 'inventoryClaim',

@@ -48,6 +48,3 @@ export function* inventorySyncLane(context: OrchestrationContext) {
     })) as SegmentOutcome;
   }
 }
-
-df.app.orchestration(INVENTORY.orchestrator, inventorySync);
-df.app.orchestration(INVENTORY.lane, inventorySyncLane);

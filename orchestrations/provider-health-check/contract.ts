@@ -1,4 +1,6 @@
+import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
+
 export const HEALTH_CHECK = {
-  orchestrator: 'providerHealthCheck',
+  orchestrator: ORCHESTRATORS.providerHealthCheck,
   probe: 'providerHealthCheckProbe',
 } as const;

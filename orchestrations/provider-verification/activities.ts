@@ -1,9 +1,9 @@
-import * as df from 'durable-functions';
-import { getServices } from '../../shared/app/services';
 import { getContract, subResourceRequest, type GraphClient } from '../../shared/graph';
-import { graphForRun, toRunFailure } from '../../shared/providers/graph-access';
+import { toRunFailure } from '../../shared/operations/model';
 import { MICROSOFT_GRAPH_APP_ID, verifyPermissions } from '../../shared/providers/verification';
+import type { ProviderActivityDeps } from '../provider-health-check/activities';
 import type { RunInput, WorkResult } from '../runs/contract';
+import type { Activities } from '../runs/register';
 import { VERIFICATION } from './contract';
 
 interface ServicePrincipal {
@@ -30,45 +30,47 @@ async function principalOf(
  * Reads what the tenant granted the connection's app (its service principal's app role assignments on
  * Microsoft Graph, named through Graph's own app roles) and reports, per feature, what is missing.
  */
-df.app.activity(VERIFICATION.check, {
-  handler: async ({ runId }: RunInput): Promise<WorkResult> => {
-    const run = await getServices().operations.get(runId);
-    if (!run) throw new Error(`run ${runId} not found`);
-    const correlation = { runId, tenantId: run.tenantId };
-    try {
-      const { client, connection } = await graphForRun(run);
-      const [ours, graph] = await Promise.all([
-        principalOf(client, connection.clientId, correlation),
-        principalOf(client, MICROSOFT_GRAPH_APP_ID, correlation),
-      ]);
-      if (!ours || !graph) {
-        return {
-          outcome: 'failed',
-          failures: [
-            {
-              reasonCode: 'provider_not_configured',
-              message: 'The app has no service principal in the tenant (no admin consent yet).',
-            },
-          ],
-        };
+export function createVerificationActivities(deps: () => ProviderActivityDeps): Activities {
+  return {
+    [VERIFICATION.check]: async ({ runId }: RunInput): Promise<WorkResult> => {
+      const { runs, graphForRun } = deps();
+      const run = await runs.require(runId);
+      const correlation = { runId, tenantId: run.tenantId };
+      try {
+        const { client, connection } = await graphForRun(run);
+        const [ours, graph] = await Promise.all([
+          principalOf(client, connection.clientId, correlation),
+          principalOf(client, MICROSOFT_GRAPH_APP_ID, correlation),
+        ]);
+        if (!ours || !graph) {
+          return {
+            outcome: 'failed',
+            failures: [
+              {
+                reasonCode: 'provider_not_configured',
+                message: 'The app has no service principal in the tenant (no admin consent yet).',
+              },
+            ],
+          };
+        }
+        const roleNames = new Map((graph.appRoles ?? []).map((role) => [role.id, role.value ?? role.id]));
+        const assignments: Array<{ appRoleId: string; resourceId: string }> = [];
+        for await (const page of client.pages(
+          subResourceRequest(getContract('servicePrincipals'), ours.id, 'appRoleAssignments'),
+          {
+            correlation,
+          },
+        )) {
+          assignments.push(...(page.items as unknown as typeof assignments));
+        }
+        const granted = assignments
+          .filter((a) => a.resourceId === graph.id)
+          .map((a) => roleNames.get(a.appRoleId) ?? a.appRoleId);
+        const report = verifyPermissions(granted);
+        return { outcome: 'succeeded', result: { connectionId: connection.id, ...report } };
+      } catch (error) {
+        return { outcome: 'failed', failures: [toRunFailure(error)] };
       }
-      const roleNames = new Map((graph.appRoles ?? []).map((role) => [role.id, role.value ?? role.id]));
-      const assignments: Array<{ appRoleId: string; resourceId: string }> = [];
-      for await (const page of client.pages(
-        subResourceRequest(getContract('servicePrincipals'), ours.id, 'appRoleAssignments'),
-        {
-          correlation,
-        },
-      )) {
-        assignments.push(...(page.items as unknown as typeof assignments));
-      }
-      const granted = assignments
-        .filter((a) => a.resourceId === graph.id)
-        .map((a) => roleNames.get(a.appRoleId) ?? a.appRoleId);
-      const report = verifyPermissions(granted);
-      return { outcome: 'succeeded', result: { connectionId: connection.id, ...report } };
-    } catch (error) {
-      return { outcome: 'failed', failures: [toRunFailure(error)] };
-    }
-  },
-});
+    },
+  };
+}

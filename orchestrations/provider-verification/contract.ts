@@ -1,4 +1,6 @@
+import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
+
 export const VERIFICATION = {
-  orchestrator: 'providerVerification',
+  orchestrator: ORCHESTRATORS.providerVerification,
   check: 'providerVerificationCheck',
 } as const;

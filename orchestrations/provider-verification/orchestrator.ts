@@ -1,11 +1,11 @@
-import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
 import type { WorkResult } from '../runs/contract';
 import { runLifecycle } from '../runs/lifecycle';
 import { VERIFICATION } from './contract';
 
-df.app.orchestration(VERIFICATION.orchestrator, function* (context: OrchestrationContext) {
+/** One check activity inside the run lifecycle. */
+export function* providerVerification(context: OrchestrationContext) {
   return yield* runLifecycle(context, function* (runId) {
     return (yield context.df.callActivity(VERIFICATION.check, { runId })) as WorkResult;
   });
-});
+}

@@ -25,9 +25,13 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** The one mapping from errors to RFC 9457 problem details. Unknown errors never leak their text. */
+/**
+ * The one mapping from errors to RFC 9457 problem details. Unknown errors, and errors that are not
+ * the caller's to see (a 500, an AtlasError that is no AppError), never leak their text.
+ */
 export function toProblem(error: unknown): Problem {
-  const appError = error instanceof AppError ? error : new InternalError({ cause: error });
+  const appError =
+    error instanceof AppError && error.status !== 500 ? error : new InternalError({ cause: error });
   return {
     type: `https://tenantatlas.dev/problems/${appError.code.replace(/_/g, '-')}`,
     title: TITLES[appError.status] ?? 'Error',

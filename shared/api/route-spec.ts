@@ -6,11 +6,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /**
  * Who may call a route. Workspace routes resolve the caller's role in the workspace named by the path's
  * `{workspaceId}` (default), the query's `workspaceId`, or the workspace of the run in `{runId}`.
+ * `tenant` routes also resolve the path's `{tenantId}` as a managed tenant of that workspace (404 when
+ * it is not one) and hand it to the handler.
  */
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'authenticated' }
-  | { kind: 'workspace'; capability: Capability; scope?: 'path' | 'query' | 'run' };
+  | { kind: 'workspace'; capability: Capability; scope?: 'path' | 'tenant' | 'query' | 'run' };
 
 export interface RouteResponseSpec {
   description: string;

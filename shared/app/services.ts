@@ -1,78 +1,171 @@
 import { AuditLog } from '../audit/audit';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
-import { getConfig } from '../config';
-import { ConnectionService } from '../providers/connection-service';
-import { KeyVaultSecretStore } from '../secrets/key-vault';
-import { LocalFileSecretStore } from '../secrets/local-file';
-import type { SecretStore } from '../secrets/secret-store';
-import { container } from '../store/cosmos';
-import { WorkspaceService } from '../workspaces/workspace-service';
+import type { BackupRunDeps } from '../backup/backup-run';
+import { BackupService } from '../backup/backup-service';
+import { BackupStore } from '../backup/backup-store';
+import { systemClock, type Clock } from '../clock';
+import { getConfig, getHostConnections, type AppConfig } from '../config';
 import { createGraphClientFactory, type GraphClientFactory } from '../graph';
-import { RunLifecycle } from '../operations/lifecycle';
-import { RunStore } from '../operations/run-store';
-import { OperationsService } from '../operations/service';
+import { createInventory, type Inventory } from '../inventory';
 import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
 import { NotificationStore } from '../notifications/store';
 import { createPageTokenCodec, type PageTokenCodec } from '../api/page-token';
+import type { OperationCatalog } from '../operations/catalog';
+import type { Dispatcher } from '../operations/dispatcher';
+import type { GateDeps } from '../operations/gate';
+import { RunLifecycle } from '../operations/lifecycle';
+import { RunStore } from '../operations/run-store';
+import { OperationsService } from '../operations/service';
+import { ConnectionService } from '../providers/connection-service';
+import { createGraphAccess, type GraphForRun } from '../providers/graph-access';
+import { LastRuns } from '../schedules/last-runs';
+import { ScheduleService } from '../schedules/schedule-service';
+import { ScheduleStore } from '../schedules/schedule-store';
+import type { SchedulerDeps } from '../schedules/scheduler';
+import { TenantStatuses } from '../schedules/tenant-status';
+import { KeyVaultSecretStore } from '../secrets/key-vault';
+import { LocalFileSecretStore } from '../secrets/local-file';
+import type { SecretStore } from '../secrets/secret-store';
+import { createCosmos, type Cosmos } from '../store/cosmos';
+import { WorkspaceService } from '../workspaces/workspace-service';
+import { operationCatalog } from './catalog';
 
+/** Everything the app's functions and activities use, built once per process by `getServices()`. */
 export interface Services {
+  config: AppConfig;
+  clock: Clock;
+  cosmos: Cosmos;
   verifyToken: TokenVerifier;
   audit: AuditLog;
+  secrets: SecretStore;
   workspaces: WorkspaceService;
   connections: ConnectionService;
-  secrets: SecretStore;
+  graph: GraphClientFactory;
+  /** A run's Graph client (its connection, else the tenant's default). */
+  graphForRun: GraphForRun;
   runs: RunStore;
   lifecycle: RunLifecycle;
+  catalog: OperationCatalog;
   operations: OperationsService;
-  graph: GraphClientFactory;
+  /** The gate's dependencies but the dispatcher, which is the invocation's Durable client. */
+  gate: Omit<GateDeps, 'dispatcher'>;
   notifications: NotificationStore;
   live: LiveService;
   runFanOut: RunFanOut;
   pageTokens: PageTokenCodec;
+  inventory: Inventory;
+  backups: BackupService;
+  schedules: ScheduleService;
+  /** What the backup activities need. */
+  backupRun: BackupRunDeps;
+  /** What one scheduler tick needs; the dispatcher is the invocation's Durable client. */
+  scheduler(dispatcher: Dispatcher, log: (message: string) => void): SchedulerDeps;
 }
 
 let services: Services | undefined;
 
-/** The composition root: SDK clients and services, created once per process on first use. */
+/**
+ * The composition root: the one place that reads the configuration, creates the SDK clients and wires
+ * every service with what it needs, once per process on first use. Only entry files (functions/, the
+ * local cloud's seed, test fixtures) call it; the domain below receives its dependencies as
+ * arguments (ESLint refuses an import of shared/app from anywhere else).
+ */
 export function getServices(): Services {
-  if (!services) {
-    const config = getConfig();
-    const audit = new AuditLog(container('audit'));
-    const secrets: SecretStore =
-      config.SECRET_STORE === 'keyvault'
-        ? new KeyVaultSecretStore(config.KEY_VAULT_URI!)
-        : new LocalFileSecretStore(config.LOCAL_SECRET_STORE_FILE!, config.LOCAL_SECRET_STORE_KEY!);
-    const runs = new RunStore(container('runs'), container('runLocks'));
-    const lifecycle = new RunLifecycle(runs);
-    const workspaces = new WorkspaceService(
-      {
-        workspaces: container('workspaces'),
-        memberships: container('memberships'),
-        tenants: container('tenants'),
-      },
-      audit,
-    );
-    const notifications = new NotificationStore(container('notifications'));
-    services = {
-      verifyToken: createTokenVerifier({
-        audiences: config.AUTH_AUDIENCES,
-        issuers: config.AUTH_ISSUERS,
-        jwksUri: config.AUTH_JWKS_URI,
-      }),
-      audit,
-      secrets,
+  services ??= buildServices(getConfig());
+  return services;
+}
+
+function buildServices(config: AppConfig): Services {
+  const clock = systemClock;
+  const cosmos = createCosmos(config);
+  const { container } = cosmos;
+  const audit = new AuditLog(container('audit'), clock);
+  const secrets: SecretStore =
+    config.SECRET_STORE === 'keyvault'
+      ? new KeyVaultSecretStore(config.KEY_VAULT_URI!)
+      : new LocalFileSecretStore(config.LOCAL_SECRET_STORE_FILE!, config.LOCAL_SECRET_STORE_KEY!);
+  const runs = new RunStore(container('runs'), container('runLocks'));
+  const lifecycle = new RunLifecycle(runs, clock);
+  const catalog = operationCatalog;
+  const workspaces = new WorkspaceService(
+    {
+      workspaces: container('workspaces'),
+      memberships: container('memberships'),
+      tenants: container('tenants'),
+    },
+    audit,
+    clock,
+  );
+  const connections = new ConnectionService(container('tenants'), secrets, audit, clock);
+  const graph = createGraphClientFactory({ settings: config });
+  const graphForRun = createGraphAccess({ workspaces, connections, graph });
+  const notifications = new NotificationStore(container('notifications'), clock);
+  const inventory = createInventory({
+    inventory: container('inventory'),
+    policyVersions: container('policyVersions'),
+    runs,
+    lifecycle,
+    graphForRun,
+    clock,
+  });
+  const gate = { runs, lifecycle, audit, catalog, clock };
+  const scheduleStore = new ScheduleStore(container('backups'));
+  const backupStore = new BackupStore(container('backups'));
+  const tenantStatuses = new TenantStatuses(container('tenants'));
+  return {
+    config,
+    clock,
+    cosmos,
+    verifyToken: createTokenVerifier({
+      audiences: config.AUTH_AUDIENCES,
+      issuers: config.AUTH_ISSUERS,
+      jwksUri: config.AUTH_JWKS_URI,
+    }),
+    audit,
+    secrets,
+    workspaces,
+    connections,
+    graph,
+    graphForRun,
+    runs,
+    lifecycle,
+    catalog,
+    operations: new OperationsService({ runs, lifecycle, audit, workspaces, catalog, clock }),
+    gate,
+    notifications,
+    pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
+    ...createLive({
+      hub: config.SIGNALR_HUB,
+      connections: getHostConnections(),
       workspaces,
-      connections: new ConnectionService(container('tenants'), secrets, audit),
+      notifications,
+      clock,
+    }),
+    inventory,
+    backups: new BackupService({ store: backupStore, audit, runs }),
+    schedules: new ScheduleService({
+      store: scheduleStore,
+      lastRuns: new LastRuns(container('runs')),
+      audit,
+      clock,
+    }),
+    backupRun: {
       runs,
       lifecycle,
-      operations: new OperationsService({ runs, lifecycle, audit, workspaces }),
-      graph: createGraphClientFactory({ settings: config }),
-      notifications,
-      pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
-      ...createLive({ hub: config.SIGNALR_HUB, workspaces, notifications }),
-    };
-  }
-  return services;
+      audit,
+      backups: backupStore,
+      schedules: scheduleStore,
+      clock,
+      inventory,
+    },
+    scheduler: (dispatcher, log) => ({
+      schedules: scheduleStore,
+      gate: { ...gate, dispatcher },
+      tenants: tenantStatuses,
+      clock,
+      log,
+    }),
+  };
 }

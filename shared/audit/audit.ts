@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { withoutSystemFields } from '../store/documents';
 import { QueryBuilder } from '../store/query';
+import type { Clock } from '../clock';
 
 export const auditActorSchema = z.union([
   z.object({ kind: z.literal('user'), userId: z.string(), displayName: z.string() }),
@@ -61,7 +62,10 @@ export interface AuditQuery {
 
 /** Append-only audit trail: events are created, never replaced or deleted by the app. */
 export class AuditLog {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly clock: Clock,
+  ) {}
 
   async record(event: NewAuditEvent): Promise<AuditEvent> {
     const { idempotencyKey, ...rest } = event;
@@ -72,7 +76,7 @@ export class AuditLog {
         : randomUUID(),
       tenantId: event.tenantId ?? null,
       metadata: sanitizeMetadata(event.metadata ?? {}),
-      at: new Date().toISOString(),
+      at: this.clock.now().toISOString(),
     };
     try {
       await this.container.items.create(doc);

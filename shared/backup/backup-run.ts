@@ -1,8 +1,9 @@
 import type { AuditLog } from '../audit/audit';
 import type { Completion, RunLifecycle } from '../operations/lifecycle';
-import type { Run, RunCounts, RunFailure } from '../operations/model';
+import { RunFailureError, type Run, type RunCounts, type RunFailure } from '../operations/model';
 import type { RunStore } from '../operations/run-store';
-import type { Clock } from '../schedules/clock';
+import type { Clock } from '../clock';
+import type { Inventory } from '../inventory';
 import type { ScheduleStore } from '../schedules/schedule-store';
 import type { BackupStore } from './backup-store';
 import type { CaptureResult, CaptureStatus } from './capture';
@@ -18,6 +19,8 @@ export interface BackupRunDeps {
   backups: BackupStore;
   schedules: ScheduleStore;
   clock: Clock;
+  /** The backup reads through the inventory, which stores the versions a set pins. */
+  inventory: Inventory;
 }
 
 /** One type's outcome over all its segments. */
@@ -55,19 +58,6 @@ export function typeOutcomes(results: readonly CaptureResult[]): TypeOutcome[] {
   return [...byType.values()];
 }
 
-/** Why a backup cannot run at all (its schedule is gone), as the run failure it becomes. */
-export class BackupRunError extends Error {
-  constructor(readonly failure: RunFailure) {
-    super(failure.message);
-  }
-}
-
-export async function requireRun(runs: RunStore, runId: string): Promise<Run> {
-  const run = await runs.get(runId);
-  if (!run) throw new Error(`run ${runId} not found`);
-  return run;
-}
-
 /**
  * Creates the run's backup set (id = run id, so a retried activity finds it): its selection and name
  * come from the run (manual) or from the schedule as it is now (scheduled, run-now, retry).
@@ -80,7 +70,7 @@ export async function openBackupSet(deps: BackupRunDeps, run: Run): Promise<Back
   if (scheduleId) {
     const schedule = await deps.schedules.get(run.tenantId, scheduleId);
     if (!schedule || schedule.workspaceId !== run.workspaceId) {
-      throw new BackupRunError({
+      throw new RunFailureError({
         reasonCode: 'validation_failed',
         message: 'The backup schedule no longer exists.',
       });

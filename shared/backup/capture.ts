@@ -1,13 +1,4 @@
-import {
-  canonicalSelection,
-  deleteVersions,
-  inventoryVersionReferences,
-  resolveSelection,
-  storedVersions,
-  syncDependencies,
-  syncPolicyType,
-  type ObservedVersion,
-} from '../inventory';
+import { canonicalSelection, resolveSelection, type ObservedVersion } from '../inventory';
 import type { Run, RunFailure } from '../operations/model';
 import type { BackupRunDeps } from './backup-run';
 import type { BackupItem } from './model';
@@ -55,7 +46,7 @@ export async function captureType(
   let versions: ObservedVersion[];
   let result: Omit<CaptureResult, 'items'>;
   if (policyType === DEPENDENCIES) {
-    const read = await syncDependencies({ runId: run.id });
+    const read = await deps.inventory.syncDependencies({ runId: run.id });
     versions = read.versions;
     result = {
       policyType,
@@ -66,7 +57,7 @@ export async function captureType(
       ...(read.failure && { failure: read.failure }),
     };
   } else {
-    const read = await syncPolicyType({
+    const read = await deps.inventory.syncPolicyType({
       runId: run.id,
       policyType,
       continuation: request.continuation,
@@ -104,9 +95,9 @@ export async function collectGarbage(deps: BackupRunDeps, run: Run): Promise<{ c
   const sets = await deps.backups.allSets(run.tenantId);
   const orphans = await deps.backups.orphanPageIds(run.tenantId, new Set(sets.map((set) => set.id)));
   await deps.backups.deletePages(run.tenantId, orphans);
-  const referenced = await inventoryVersionReferences(run.tenantId);
+  const referenced = await deps.inventory.inventoryVersionReferences(run.tenantId);
   for (const id of await deps.backups.referencedVersionIds(run.tenantId)) referenced.add(id);
-  const stored = await storedVersions(run.tenantId, new Date(run.createdAt));
+  const stored = await deps.inventory.storedVersions(run.tenantId, new Date(run.createdAt));
   const garbage = stored.filter((version) => !referenced.has(version.id));
-  return { collected: await deleteVersions(run.tenantId, garbage) };
+  return { collected: await deps.inventory.deleteVersions(run.tenantId, garbage) };
 }

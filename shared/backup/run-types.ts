@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema } from '../api/schemas';
-import { registerRunType } from '../operations/run-types';
+import { ORCHESTRATORS } from '../operations/orchestrators';
+import { defineRunType, runTypeList } from '../operations/run-type';
 import { backupSelectionSchema, canonicalBackupSelection } from './selection';
-
-/** Orchestrator names (the orchestrations import these, never the other way round). */
-export const BACKUP_ORCHESTRATORS = { run: 'backupRun', scheduled: 'backupScheduled' } as const;
 
 /** A backup reads every selected type of the tenant; activities heartbeat per type, so 10 min of silence is stale. */
 const STALE_AFTER_MS = 10 * 60_000;
@@ -18,7 +16,7 @@ const clickToken = z
   .regex(/^[A-Za-z0-9._:-]+$/)
   .default(() => randomUUID());
 
-export const backupRun = registerRunType({
+export const backupRun = defineRunType({
   type: 'backup.run',
   summary: 'Back up the selected configuration of the tenant now (a manual backup set)',
   capability: 'operations.start',
@@ -33,31 +31,31 @@ export const backupRun = registerRunType({
     selection: canonicalBackupSelection(input.selection),
     connectionId: input.connectionId ?? 'default',
   }),
-  orchestrator: BACKUP_ORCHESTRATORS.run,
+  orchestrator: ORCHESTRATORS.backupRun,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
 });
 
-export const backupScheduleRunNow = registerRunType({
+export const backupScheduleRunNow = defineRunType({
   type: 'backup_schedule.run_now',
   summary: 'Run a backup schedule now, with its selection and retention (one run per click token)',
   capability: 'operations.start',
   input: z.object({ scheduleId: idSchema, clickToken }).strict(),
   identity: (input) => ({ scheduleId: input.scheduleId, clickToken: input.clickToken }),
   stableRunId: true,
-  orchestrator: BACKUP_ORCHESTRATORS.run,
+  orchestrator: ORCHESTRATORS.backupRun,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
 });
 
-export const backupScheduleRetry = registerRunType({
+export const backupScheduleRetry = defineRunType({
   type: 'backup_schedule.retry',
   summary: "Retry a schedule's failed backup now (one run per click token)",
   capability: 'operations.start',
   input: z.object({ scheduleId: idSchema, clickToken, retryOf: idSchema.optional() }).strict(),
   identity: (input) => ({ scheduleId: input.scheduleId, clickToken: input.clickToken }),
   stableRunId: true,
-  orchestrator: BACKUP_ORCHESTRATORS.run,
+  orchestrator: ORCHESTRATORS.backupRun,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
 });
@@ -67,7 +65,7 @@ export function scheduledInstanceId(scheduleId: string, scheduledFor: string): s
   return `backup-schedule:${scheduleId}:${scheduledFor}`;
 }
 
-export const backupScheduleScheduled = registerRunType({
+export const backupScheduleScheduled = defineRunType({
   type: 'backup_schedule.scheduled',
   summary: 'A backup started by its schedule at its fire time (started by the scheduler only)',
   capability: 'schedules.manage',
@@ -85,7 +83,7 @@ export const backupScheduleScheduled = registerRunType({
   stableRunId: true,
   internal: true,
   instanceId: (run) => scheduledInstanceId(run.context.scheduleId, run.context.scheduledFor),
-  orchestrator: BACKUP_ORCHESTRATORS.scheduled,
+  orchestrator: ORCHESTRATORS.backupScheduled,
   staleAfterMs: STALE_AFTER_MS,
   touchesGraph: true,
 });
@@ -96,3 +94,11 @@ export const SCHEDULE_RUN_TYPES: readonly string[] = [
   backupScheduleRetry.type,
   backupScheduleScheduled.type,
 ];
+
+/** The backup feature's entries of the operation catalog. */
+export const backupRunTypes = runTypeList(
+  backupRun,
+  backupScheduleRunNow,
+  backupScheduleRetry,
+  backupScheduleScheduled,
+);

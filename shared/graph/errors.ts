@@ -1,3 +1,5 @@
+import { AtlasError } from '../errors';
+
 /** The stable reason codes of Graph failures (DOMAIN.md); run failures and problem responses carry them. */
 export type GraphReasonCode =
   | 'provider_auth_failed'
@@ -20,17 +22,19 @@ export interface GraphRequestErrorInit {
  * A failed Graph (or token) request, after the pipeline's retries. `retryable` says whether running the
  * operation again later may succeed (throttling, outages), not whether this request will be retried.
  */
-export class GraphRequestError extends Error {
-  override readonly name = 'GraphRequestError';
-  readonly reasonCode: GraphReasonCode;
+export class GraphRequestError extends AtlasError {
+  override readonly reasonCode: GraphReasonCode;
+  readonly code: GraphReasonCode;
+  /** Graph's HTTP status (none when no response came back). */
   readonly status?: number;
-  readonly retryable: boolean;
+  override readonly retryable: boolean;
   readonly graphCode?: string;
   readonly requestId?: string;
 
   constructor(init: GraphRequestErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.reasonCode = init.reasonCode;
+    this.code = init.reasonCode;
     this.status = init.status;
     this.graphCode = init.graphCode;
     this.requestId = init.requestId;

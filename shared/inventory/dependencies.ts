@@ -1,12 +1,11 @@
 import type { Container } from '@azure/cosmos';
 import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
-import type { Run, RunFailure } from '../operations/model';
-import { toRunFailure } from '../providers/graph-access';
+import { toRunFailure, type Run, type RunFailure } from '../operations/model';
 import type { InventoryItem } from './model';
 import { markRemoved, observe } from './observe';
 import { readPages, type GraphReadContext } from './reader';
-import { loadRun, openRunGraph, type RunGraph } from './run-context';
-import { inventoryStores } from './services';
+import type { InventoryDeps } from './deps';
+import { openRunGraph, type RunGraph } from './run-context';
 import { emptyWriteStats, type WriteStats } from './store/batch-writer';
 import type { NewVersion } from './store/versions';
 import type { ObservedVersion } from './sync-type';
@@ -37,13 +36,13 @@ const WRITE_CHUNK = 500;
  * inventory items of type `groups` with their own versions; groups no longer referenced are marked
  * removed. Runs after the types, whose assignments it follows.
  */
-export async function syncDependencies(request: {
-  runId: string;
-  onVersions?: (versions: ObservedVersion[]) => Promise<void>;
-}): Promise<DependencyResult> {
-  const run = await loadRun(request.runId);
+export async function syncDependencies(
+  deps: InventoryDeps,
+  request: { runId: string; onVersions?: (versions: ObservedVersion[]) => Promise<void> },
+): Promise<DependencyResult> {
+  const run = await deps.runs.require(request.runId);
   const contract = getContract('groups');
-  const referenced = await referencedGroupIds(inventoryStores().items.container, run.tenantId);
+  const referenced = await referencedGroupIds(deps.items.container, run.tenantId);
   const result: DependencyResult = {
     referenced: referenced.size,
     stored: 0,
@@ -60,7 +59,7 @@ export async function syncDependencies(request: {
   let opened: RunGraph | undefined;
   let found: GraphObject[];
   try {
-    opened = await openRunGraph(run);
+    opened = await openRunGraph(deps, run);
     const read = await readGroups(opened.graph, referenced);
     found = read.found;
     result.unresolved = read.unresolved;
@@ -70,7 +69,7 @@ export async function syncDependencies(request: {
     opened?.close();
   }
   const writes = emptyWriteStats();
-  await storeGroups(run, found, result, writes, request.onVersions);
+  await storeGroups(deps, run, found, result, writes, request.onVersions);
   return {
     ...result,
     ...readFigures(opened),
@@ -117,6 +116,7 @@ async function readGroups(
 }
 
 async function storeGroups(
+  deps: InventoryDeps,
   run: Run,
   found: readonly GraphObject[],
   result: DependencyResult,
@@ -124,8 +124,8 @@ async function storeGroups(
   onVersions?: (versions: ObservedVersion[]) => Promise<void>,
 ): Promise<void> {
   const contract = getContract('groups');
-  const { items, versions: versionStore } = inventoryStores();
-  const now = new Date().toISOString();
+  const { items, versions: versionStore } = deps;
+  const now = deps.clock.now().toISOString();
   const context = {
     contract,
     workspaceId: run.workspaceId,

@@ -1,7 +1,8 @@
 /**
  * The inventory: every Intune / Entra configuration object of a managed tenant, read from Graph through
  * the contract registry, one item per object, a content-addressed policy version whenever its content
- * changes. This is the module's public surface; other modules (backups, restore) import from here only.
+ * changes. This is the module's public surface; other modules (backups, restore) import from here only,
+ * and use the `Inventory` that `createInventory(deps)` builds (the composition root hands it to them).
  *
  * Reading (backups reuse it: "a backup is a sync that also pins the versions it saw"):
  * - `syncPolicyType({runId, policyType, continuation?, maxObjects?, onVersions?})` reads one type for a
@@ -15,6 +16,8 @@
  * - `InventoryQueries`: list/search items, one item, its history, diffs.
  * - `versionSummaries`, `inventoryVersionReferences`, `storedVersions`, `deleteVersions`: what backups
  *   need to name the versions they pin and to garbage-collect versions nothing references.
+ *
+ * The inventory.sync run's own steps are `sync.plan / claimNext / recordDependencies / summarize`.
  */
 export {
   inventorySelectionSchema,
@@ -25,14 +28,12 @@ export {
   type InventorySelectionInput,
 } from './selection';
 export {
-  syncPolicyType,
-  InventoryRunError,
   type SyncTypeRequest,
   type SyncTypeResult,
   type ObservedVersion,
   type TypeStatus,
 } from './sync-type';
-export { syncDependencies, type DependencyResult } from './dependencies';
+export type { DependencyResult } from './dependencies';
 export type { TypeTally } from './store/cursors';
 export {
   itemIdOf,
@@ -42,23 +43,65 @@ export {
   type AssignmentTarget,
   type HistoryEntry,
 } from './model';
-export { INVENTORY_SYNC, inventorySyncRunType } from './run-type';
-export {
-  versionSummaries,
-  inventoryVersionReferences,
-  storedVersions,
-  deleteVersions,
-  type VersionSummary,
-  type StoredVersion,
-} from './version-catalog';
+export { INVENTORY_SYNC, inventorySyncRunType, inventoryRunTypes } from './run-types';
+export type { VersionSummary, StoredVersion } from './version-catalog';
+export type { InventoryDeps } from './deps';
 
-import { inventoryStores } from './services';
+import type { Container } from '@azure/cosmos';
+import type { InventoryDeps } from './deps';
+import { syncDependencies as syncDependenciesOf } from './dependencies';
 import type { PolicyVersion, VersionContent } from './model';
+import { InventoryQueries } from './queries';
+import { CursorStore } from './store/cursors';
+import { ItemStore } from './store/items';
+import { VersionStore } from './store/versions';
+import { claimNext, planSync, recordDependencies, summarizeSync } from './sync-run';
+import { syncPolicyType as syncPolicyTypeOf, type SyncTypeRequest } from './sync-type';
+import * as catalog from './version-catalog';
 
-/** A stored version with its content; undefined when the tenant has no such version. */
-export function readVersion(
-  tenantId: string,
-  versionId: string,
-): Promise<(PolicyVersion & { content: VersionContent }) | undefined> {
-  return inventoryStores().versions.read(tenantId, versionId);
+export type Inventory = ReturnType<typeof createInventory>;
+
+/**
+ * The inventory over its two containers, with what it needs from the rest of the app (runs, their
+ * lifecycle, a run's Graph access, the clock). Built once by the composition root; every function
+ * below runs with these dependencies, none reaches for a global.
+ */
+export function createInventory(
+  deps: Omit<InventoryDeps, 'items' | 'versions' | 'cursors'> & {
+    inventory: Container;
+    policyVersions: Container;
+  },
+) {
+  const items = new ItemStore(deps.inventory);
+  const versions = new VersionStore(deps.policyVersions);
+  const full: InventoryDeps = { ...deps, items, versions, cursors: new CursorStore(deps.inventory) };
+  const containers = { inventory: deps.inventory, policyVersions: deps.policyVersions };
+  return {
+    syncPolicyType: (request: SyncTypeRequest) => syncPolicyTypeOf(full, request),
+    syncDependencies: (request: Parameters<typeof syncDependenciesOf>[1]) =>
+      syncDependenciesOf(full, request),
+    /** The inventory.sync run's steps (its activities call these). */
+    sync: {
+      plan: (runId: string) => planSync(full, runId),
+      claimNext: (input: Parameters<typeof claimNext>[1]) => claimNext(full, input),
+      recordDependencies: (runId: string, result: Parameters<typeof recordDependencies>[2]) =>
+        recordDependencies(full, runId, result),
+      summarize: (runId: string) => summarizeSync(full, runId),
+    },
+    queries: new InventoryQueries(items, versions),
+    /** A stored version with its content; undefined when the tenant has no such version. */
+    readVersion: (
+      tenantId: string,
+      versionId: string,
+    ): Promise<(PolicyVersion & { content: VersionContent }) | undefined> =>
+      versions.read(tenantId, versionId),
+    versionSummaries: (tenantId: string, versionIds: readonly string[]) =>
+      catalog.versionSummaries(containers, tenantId, versionIds),
+    inventoryVersionReferences: (tenantId: string) =>
+      catalog.inventoryVersionReferences(containers, tenantId),
+    storedVersions: (tenantId: string, writtenBefore: Date) =>
+      catalog.storedVersions(containers, tenantId, writtenBefore),
+    deleteVersions: (tenantId: string, stored: readonly catalog.StoredVersion[]) =>
+      catalog.deleteVersions(containers, tenantId, stored),
+  };
 }

@@ -1,27 +1,19 @@
-import { getServices } from '../app/services';
+import { InvariantError } from '../errors';
 import { findContract, type GraphContract } from '../graph';
 import type { Run } from '../operations/model';
-import { graphForRun } from '../providers/graph-access';
 import { acquireBatchQueue, allowManyListeners } from './batch-queue';
 import { graphBudgetFor } from './graph-budget';
 import type { GraphReadContext } from './reader';
+import type { InventoryDeps } from './deps';
 import { inventoryContracts } from './selection';
 
 /** Runs report they are alive at least this often while they read. */
 const HEARTBEAT_MS = 10_000;
 
-export class InventoryRunError extends Error {}
-
-export async function loadRun(runId: string): Promise<Run> {
-  const run = await getServices().runs.get(runId);
-  if (!run) throw new InventoryRunError(`Run ${runId} does not exist.`);
-  return run;
-}
-
 export function inventoryContract(policyType: string): GraphContract {
   const contract = findContract(policyType);
   if (!contract || !inventoryContracts().includes(contract))
-    throw new InventoryRunError(`'${policyType}' is not an inventory type.`);
+    throw new InvariantError(`'${policyType}' is not an inventory type.`);
   return contract;
 }
 
@@ -38,14 +30,14 @@ export interface RunGraph {
  * Graph for one of a run's reads: the run's connection, the tenant's budget, the run's batch queue in
  * this process, and a heartbeat. Throws like `graphForRun` when the tenant has no usable connection.
  */
-export async function openRunGraph(run: Run): Promise<RunGraph> {
-  const access = await graphForRun(run);
+export async function openRunGraph(deps: InventoryDeps, run: Run): Promise<RunGraph> {
+  const access = await deps.graphForRun(run);
   const abort = new AbortController();
   allowManyListeners(abort.signal);
   const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
   const correlation = { runId: run.id, tenantId: run.tenantId };
   const batches = acquireBatchQueue(access.client, budget, correlation);
-  let last = Date.now();
+  let last = deps.clock.now().getTime();
   let ended = false;
   return {
     graph: {
@@ -57,12 +49,13 @@ export async function openRunGraph(run: Run): Promise<RunGraph> {
       stats: { pages: 0, subRequests: 0 },
     },
     async beat() {
-      if (Date.now() - last < HEARTBEAT_MS) return;
-      last = Date.now();
-      const current = await getServices().lifecycle.progress(run.id, {});
+      const now = deps.clock.now().getTime();
+      if (now - last < HEARTBEAT_MS) return;
+      last = now;
+      const current = await deps.lifecycle.progress(run.id, {});
       if (current.status === 'completed') {
         ended = true;
-        abort.abort(new InventoryRunError('The run has ended.'));
+        abort.abort(new InvariantError('The run has ended.'));
       }
     },
     ended: () => ended,

@@ -1,13 +1,11 @@
-import { getServices } from '../app/services';
 import type { GraphContract } from '../graph';
 import type { Completion } from '../operations/lifecycle';
 import type { RunCounts, RunFailure } from '../operations/model';
-import { graphForRun, toRunFailure } from '../providers/graph-access';
+import { toRunFailure } from '../operations/model';
 import { readItem, withoutSystemFields } from '../store/documents';
 import type { DependencyResult } from './dependencies';
-import { loadRun } from './run-context';
+import type { InventoryDeps } from './deps';
 import { canonicalSelection, resolveSelection, type InventorySelectionInput } from './selection';
-import { inventoryStores } from './services';
 import { addTallies, emptyTally, WORKING_DOCUMENT_TTL_SECONDS, type TypeTally } from './store/cursors';
 import {
   readState,
@@ -39,15 +37,15 @@ export type PlanResult =
  * the reads each object needs), in a state document the lanes claim work from. Fails early (no Graph
  * request) when the tenant has no usable connection. Idempotent: a retried plan finds its state.
  */
-export async function planSync(runId: string): Promise<PlanResult> {
-  const run = await loadRun(runId);
+export async function planSync(deps: InventoryDeps, runId: string): Promise<PlanResult> {
+  const run = await deps.runs.require(runId);
   try {
-    await graphForRun(run);
+    await deps.graphForRun(run);
   } catch (error) {
     return { failure: toRunFailure(error) };
   }
   const selection = canonicalSelection((run.context.selection ?? {}) as InventorySelectionInput);
-  const container = inventoryStores().items.container;
+  const container = deps.items.container;
   const summary = await readItem(container, 'summary', run.tenantId);
   const previous = summary ? summarySchema.parse(withoutSystemFields(summary)).objectsByType : {};
   const types = resolveSelection(selection)
@@ -75,7 +73,7 @@ export async function planSync(runId: string): Promise<PlanResult> {
   } catch (error) {
     if ((error as { code?: number }).code !== 409) throw error;
   }
-  await getServices().lifecycle.progress(runId, {
+  await deps.lifecycle.progress(runId, {
     progress: `Reading ${types.length} policy types`,
     counts: { total: 0, processed: 0, succeeded: 0, failed: 0, skipped: 0, byType: {} },
   });
@@ -103,17 +101,20 @@ function readsPerObject(contract: GraphContract): number {
  * it has more pages, else the next type in the queue, else nothing. Keyed by lane and step, so a retried
  * claim gets the same answer. Also the run's progress: counts per type and overall.
  */
-export async function claimNext(input: {
-  runId: string;
-  lane: number;
-  step: number;
-  finished: SegmentOutcome | null;
-}): Promise<Claim | null> {
-  const run = await loadRun(input.runId);
+export async function claimNext(
+  deps: InventoryDeps,
+  input: {
+    runId: string;
+    lane: number;
+    step: number;
+    finished: SegmentOutcome | null;
+  },
+): Promise<Claim | null> {
+  const run = await deps.runs.require(input.runId);
   // A cancelled (or stale-failed) run ends its lanes: terminating the parent does not stop them.
   if (run.status === 'completed') return null;
   const key = `${input.lane}:${input.step}`;
-  const state = await updateState(run.tenantId, input.runId, (current) => {
+  const state = await updateState(deps.items.container, run.tenantId, input.runId, (current) => {
     if (key in current.claims) return undefined;
     const next = structuredClone(current);
     const finished = input.finished;
@@ -147,7 +148,7 @@ export async function claimNext(input: {
   });
   const claim = state.claims[key] ?? null;
   const done = Object.keys(state.outcomes).length;
-  await getServices().lifecycle.progress(input.runId, {
+  await deps.lifecycle.progress(input.runId, {
     progress: `${done} of ${state.types.length} policy types read`,
     counts: countsOf(state),
   });
@@ -161,11 +162,12 @@ function combine(previous: TypeStatus | undefined, latest: TypeStatus, total: Ty
 }
 
 export async function recordDependencies(
+  deps: InventoryDeps,
   runId: string,
   result: Omit<DependencyResult, 'versions'>,
 ): Promise<void> {
-  const run = await loadRun(runId);
-  await updateState(run.tenantId, runId, (current) => ({
+  const run = await deps.runs.require(runId);
+  await updateState(deps.items.container, run.tenantId, runId, (current) => ({
     ...current,
     dependencies: { ...result },
     bookkeepingWrites: current.bookkeepingWrites + 1,
@@ -176,9 +178,9 @@ export async function recordDependencies(
  * The run's end: outcome, failures (one per failed type, or the one that stopped the sync), counts per
  * type, and the figures of every type in `result`. Remembers the object counts for the next plan.
  */
-export async function summarizeSync(runId: string): Promise<Completion> {
-  const run = await loadRun(runId);
-  const state = await readState(run.tenantId, runId);
+export async function summarizeSync(deps: InventoryDeps, runId: string): Promise<Completion> {
+  const run = await deps.runs.require(runId);
+  const state = await readState(deps.items.container, run.tenantId, runId);
   const outcomes = Object.entries(state.outcomes);
   const dependencyFailure = state.dependencies?.failure as RunFailure | undefined;
   const failures: RunFailure[] = state.aborted
@@ -196,8 +198,8 @@ export async function summarizeSync(runId: string): Promise<Completion> {
         ? 'partially_succeeded'
         : 'succeeded';
   const totals = outcomes.reduce((sum, [, o]) => addTallies(sum, o.tally), emptyTally());
-  const now = new Date().toISOString();
-  await inventoryStores().items.container.items.upsert({
+  const now = deps.clock.now().toISOString();
+  await deps.items.container.items.upsert({
     id: 'summary',
     tenantId: run.tenantId,
     docType: 'summary',

@@ -1,7 +1,7 @@
+import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import { runFailureSchema } from '../operations/model';
 import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
-import { inventoryStores } from './services';
 import { typeTallySchema } from './store/cursors';
 
 /**
@@ -67,19 +67,21 @@ export const summarySchema = z.object({
 
 export const stateId = (runId: string) => `sync:${runId}`;
 
-export async function readState(tenantId: string, runId: string): Promise<SyncState> {
-  const doc = await readItem(inventoryStores().items.container, stateId(runId), tenantId);
+/** The state lives in the inventory container (the tenant's partition), beside the items it describes. */
+export async function readState(container: Container, tenantId: string, runId: string): Promise<SyncState> {
+  const doc = await readItem(container, stateId(runId), tenantId);
   if (!doc) throw new Error(`The sync state of run ${runId} is missing.`);
   return syncStateSchema.parse(withoutSystemFields(doc));
 }
 
 export function updateState(
+  container: Container,
   tenantId: string,
   runId: string,
   mutate: (state: SyncState) => SyncState | undefined,
 ): Promise<SyncState> {
   return updateWithEtag<SyncState>(
-    inventoryStores().items.container,
+    container,
     stateId(runId),
     tenantId,
     (current) => {

@@ -1,18 +1,11 @@
 import { graphContracts, type GraphObject } from '../graph';
-import type { RunFailure } from '../operations/model';
-import { toRunFailure } from '../providers/graph-access';
+import { InvariantError } from '../errors';
+import { toRunFailure, type RunFailure } from '../operations/model';
 import type { InventoryItem } from './model';
 import { markRemoved, observe, seenOnly, type ObserveContext } from './observe';
 import { readDetails, readPages, type GraphReadContext } from './reader';
-import {
-  InventoryRunError,
-  inventoryContract,
-  loadRun,
-  logUnexpected,
-  openRunGraph,
-  type RunGraph,
-} from './run-context';
-import { inventoryStores } from './services';
+import type { InventoryDeps } from './deps';
+import { inventoryContract, logUnexpected, openRunGraph, type RunGraph } from './run-context';
 import { emptyWriteStats, type WriteStats } from './store/batch-writer';
 import { addTallies, emptyTally, type TypeTally } from './store/cursors';
 import type { NewVersion } from './store/versions';
@@ -66,22 +59,20 @@ export interface SyncTypeResult {
   versions: ObservedVersion[];
 }
 
-export { InventoryRunError, loadRun } from './run-context';
-
 /**
  * Reads one policy type of the run's tenant from Graph and records it: new and changed objects get a
  * version and their item, unchanged ones only their last-seen stamp (batched), and once the whole type
  * has been read without a failed object, items Graph no longer has are marked removed. Pages stream
  * through (a few in memory at a time); Graph requests are paced by the tenant's budget.
  */
-export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncTypeResult> {
-  const run = await loadRun(request.runId);
+export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeRequest): Promise<SyncTypeResult> {
+  const run = await deps.runs.require(request.runId);
   const contract = inventoryContract(request.policyType);
-  const stores = inventoryStores();
+  const stores = deps;
   const cursor = request.continuation
     ? await stores.cursors.get(run.tenantId, request.continuation)
     : undefined;
-  if (request.continuation && !cursor) throw new InventoryRunError(`Cursor ${request.continuation} is gone.`);
+  if (request.continuation && !cursor) throw new InvariantError(`Cursor ${request.continuation} is gone.`);
   const before = cursor?.tally ?? emptyTally();
   const tally = emptyTally();
   const versions: ObservedVersion[] = [];
@@ -97,7 +88,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
 
   let opened: RunGraph;
   try {
-    opened = await openRunGraph(run);
+    opened = await openRunGraph(deps, run);
   } catch (error) {
     return finish('failed', null, toRunFailure(error, contract.key));
   }
@@ -122,7 +113,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
       ),
     ]);
     const byGraphId = new Map(existing.map((item) => [item.graphId, item]));
-    const now = new Date().toISOString();
+    const now = deps.clock.now().toISOString();
     const items: InventoryItem[] = [];
     const newVersions: NewVersion[] = [];
     const seen: ObservedVersion[] = [];
@@ -164,7 +155,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
   let listFailure: RunFailure | undefined;
   const inFlight: Array<Promise<void>> = [];
   let listed = 0;
-  const began = Date.now();
+  const began = deps.clock.now().getTime();
   try {
     for await (const page of readPages(graph, contract, cursor?.nextLink)) {
       listed += page.items.length;
@@ -172,7 +163,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
       if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
       const enough =
         (request.maxObjects !== undefined && listed >= request.maxObjects) ||
-        (request.maxDurationMs !== undefined && Date.now() - began >= request.maxDurationMs);
+        (request.maxDurationMs !== undefined && deps.clock.now().getTime() - began >= request.maxDurationMs);
       if (page.nextLink && enough) {
         await Promise.all(inFlight.splice(0));
         continuation = `cursor:${run.id}:${contract.key}:${before.pages + graph.stats.pages}`;
@@ -199,7 +190,7 @@ export async function syncPolicyType(request: SyncTypeRequest): Promise<SyncType
 
   const total = addTallies(before, withStats(tally, graph, writes));
   if (!listFailure && !continuation && total.failed === 0) {
-    const now = new Date().toISOString();
+    const now = deps.clock.now().toISOString();
     const gone = (await stores.items.unseen(run.tenantId, contract.key, run.id)).map((item) =>
       markRemoved(item, now),
     );

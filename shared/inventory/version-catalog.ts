@@ -1,9 +1,13 @@
 import type { Container } from '@azure/cosmos';
-import { container as cosmosContainer } from '../store/cosmos';
-import { inventoryStores } from './services';
 
 /** Ids per query when looking versions up by id. */
 const CHUNK = 100;
+
+/** The inventory's two containers: items (with their history) and policy versions. */
+export interface VersionCatalogContainers {
+  inventory: Container;
+  policyVersions: Container;
+}
 
 export interface VersionSummary {
   id: string;
@@ -19,10 +23,11 @@ export interface VersionSummary {
 
 /** Names and types of stored versions, by id (unknown ids are absent from the map). */
 export async function versionSummaries(
+  containers: VersionCatalogContainers,
   tenantId: string,
   versionIds: readonly string[],
 ): Promise<Map<string, VersionSummary>> {
-  const container = versionsContainer();
+  const container = containers.policyVersions;
   const unique = [...new Set(versionIds)];
   const found = new Map<string, VersionSummary>();
   for (let start = 0; start < unique.length; start += CHUNK) {
@@ -49,9 +54,12 @@ export async function versionSummaries(
  * every version its change history names. History entries must keep their versions: the sync treats a
  * content hash found in an item's history as already stored.
  */
-export async function inventoryVersionReferences(tenantId: string): Promise<Set<string>> {
+export async function inventoryVersionReferences(
+  containers: VersionCatalogContainers,
+  tenantId: string,
+): Promise<Set<string>> {
   const referenced = new Set<string>();
-  const iterator = inventoryStores().items.container.items.query<{
+  const iterator = containers.inventory.items.query<{
     currentVersionId: string;
     history: Array<{ versionId: string }>;
   }>(
@@ -77,9 +85,13 @@ export interface StoredVersion {
 }
 
 /** Every version of the tenant last written before `writtenBefore` (Cosmos `_ts`), with its chunk count. */
-export async function storedVersions(tenantId: string, writtenBefore: Date): Promise<StoredVersion[]> {
-  const { resources } = await versionsContainer()
-    .items.query<StoredVersion>(
+export async function storedVersions(
+  containers: VersionCatalogContainers,
+  tenantId: string,
+  writtenBefore: Date,
+): Promise<StoredVersion[]> {
+  const { resources } = await containers.policyVersions.items
+    .query<StoredVersion>(
       {
         query:
           "SELECT c.id, c.chunks FROM c WHERE c.tenantId = @tenantId AND c.docType = 'version' AND c._ts < @before",
@@ -98,8 +110,12 @@ export async function storedVersions(tenantId: string, writtenBefore: Date): Pro
  * Deletes versions: the version document first, then its chunks, so no version ever points at a
  * missing chunk. Only for versions nothing references, under the tenant's scope (no sync running).
  */
-export async function deleteVersions(tenantId: string, versions: readonly StoredVersion[]): Promise<number> {
-  const container = versionsContainer();
+export async function deleteVersions(
+  containers: VersionCatalogContainers,
+  tenantId: string,
+  versions: readonly StoredVersion[],
+): Promise<number> {
+  const container = containers.policyVersions;
   let deleted = 0;
   for (const version of versions) {
     if (await deleteIfPresent(container, version.id, tenantId)) deleted++;
@@ -107,11 +123,6 @@ export async function deleteVersions(tenantId: string, versions: readonly Stored
       await deleteIfPresent(container, `${version.id}.chunk${index}`, tenantId);
   }
   return deleted;
-}
-
-/** The `policyVersions` container (the same process-wide client the version store uses). */
-function versionsContainer(): Container {
-  return cosmosContainer('policyVersions');
 }
 
 async function deleteIfPresent(container: Container, id: string, tenantId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { ConfigError, getHostConnections } from '../config';
+import type { HostConnections } from '../config';
+import { ConfigError } from '../errors';
 import type { NotificationStore } from '../notifications/store';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import { RunFanOut } from './fan-out';
@@ -7,15 +8,19 @@ import { LiveService } from './live-service';
 import { OPERATION_EVENTS_TOPIC, SIGNALR_CONNECTION } from './names';
 import { ServiceBusRunEventPublisher } from './service-bus-publisher';
 import { SignalRRestClient, type LiveHub } from './signalr-rest';
+import type { Clock } from '../clock';
 
 /**
- * The live-progress part of the composition root. SDK clients are created once, on first use, so a
- * process that never negotiates (a timer, an orchestration) needs no SignalR configuration.
+ * Live progress (negotiate, subscriptions, the fan-out of run changes), built by the composition root.
+ * The SignalR client is created on first use, so a process that never negotiates (a timer, an
+ * orchestration) needs no SignalR configuration.
  */
 export function createLive(deps: {
   hub: string;
+  connections: HostConnections;
   workspaces: WorkspaceService;
   notifications: NotificationStore;
+  clock: Clock;
 }) {
   let hub: LiveHub | undefined;
   const lazyHub: LiveHub = {
@@ -25,7 +30,7 @@ export function createLive(deps: {
   };
   function signalR(): LiveHub {
     if (!hub) {
-      const connection = getHostConnections().signalR;
+      const connection = deps.connections.signalR;
       if (!connection) throw new ConfigError([`${SIGNALR_CONNECTION}: SignalR Service is not configured`]);
       hub = new SignalRRestClient({
         endpoint: connection.endpoint,
@@ -37,11 +42,12 @@ export function createLive(deps: {
     }
     return hub;
   }
-  const serviceBus = getHostConnections().serviceBus;
+  const serviceBus = deps.connections.serviceBus;
   return {
-    live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces }),
+    live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces, clock: deps.clock }),
     runFanOut: new RunFanOut({
       notifications: deps.notifications,
+      now: () => deps.clock.now().getTime(),
       ...(serviceBus && { publisher: new ServiceBusRunEventPublisher(serviceBus, OPERATION_EVENTS_TOPIC) }),
     }),
   };

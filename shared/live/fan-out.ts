@@ -9,6 +9,7 @@ import {
   type RunState,
 } from './run-events';
 import { pushesFor, runUpdate, type LivePush } from './run-update';
+import { systemClock } from '../clock';
 
 /** At most this many progress pushes per second per run (state changes are never held back longer). */
 export const PROGRESS_PUSHES_PER_SECOND = 4;
@@ -53,7 +54,7 @@ export class RunFanOut {
 
   /** `warn` reports documents that are not runs (the invocation's logger, from the function). */
   async handle(documents: unknown[], warn = this.deps.warn): Promise<FanOutResult> {
-    const now = this.deps.now ?? Date.now;
+    const now = this.deps.now ?? (() => systemClock.now().getTime());
     const pushes: LivePush[] = [];
     const events: RunLifecycleEvent[] = [];
     const writes: Array<Promise<unknown>> = [];

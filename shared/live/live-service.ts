@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import { tenantGroup } from './names';
 import type { ClientConnectionInfo, LiveHub } from './signalr-rest';
+import type { Clock } from '../clock';
 
 /**
  * How long a subscription lasts. Group membership by user id outlives connections (Azure keeps it for
@@ -18,7 +19,7 @@ export interface Subscription {
 
 /** Negotiate and tenant subscriptions: the caller's identity always comes from the verified token. */
 export class LiveService {
-  constructor(private readonly deps: { hub: LiveHub; workspaces: WorkspaceService }) {}
+  constructor(private readonly deps: { hub: LiveHub; workspaces: WorkspaceService; clock: Clock }) {}
 
   negotiate(principal: Principal): Promise<ClientConnectionInfo> {
     return this.deps.hub.clientConnection(principal.userId);
@@ -35,7 +36,9 @@ export class LiveService {
     if (unknown !== undefined) throw new NotFoundError('The tenant');
     const chosen = tenantIds ? [...new Set(tenantIds)] : [...known];
     const groups = chosen.map((tenantId) => ({ tenantId, group: tenantGroup(tenantId) }));
-    const expiresAt = new Date(Date.now() + SUBSCRIPTION_TTL_SECONDS * 1000).toISOString();
+    const expiresAt = new Date(
+      this.deps.clock.now().getTime() + SUBSCRIPTION_TTL_SECONDS * 1000,
+    ).toISOString();
     await this.deps.hub.addUserToGroups(
       principal.userId,
       groups.map((g) => g.group),

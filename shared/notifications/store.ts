@@ -2,6 +2,7 @@ import type { Container } from '@azure/cosmos';
 import { NotFoundError } from '../errors';
 import { isConflict, updateWithEtag, withoutSystemFields } from '../store/documents';
 import type { Notification } from './model';
+import type { Clock } from '../clock';
 
 export interface NotificationQuery {
   unread?: boolean;
@@ -11,7 +12,10 @@ export interface NotificationQuery {
 
 /** Notifications, partitioned by user: a user only ever reads their own partition. */
 export class NotificationStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly clock: Clock,
+  ) {}
 
   /** Creates the notification unless it exists (its id is deterministic); true when created now. */
   async createOnce(notification: Notification): Promise<boolean> {
@@ -53,7 +57,7 @@ export class NotificationStore {
       (current) => {
         // The partition key already scopes the read to this user; checking the owner costs nothing.
         if (current.userId !== userId) throw new NotFoundError('The notification');
-        return current.readAt ? undefined : { ...current, readAt: new Date().toISOString() };
+        return current.readAt ? undefined : { ...current, readAt: this.clock.now().toISOString() };
       },
       'The notification',
     );

@@ -5,8 +5,10 @@ import { isConflict } from '../store/documents';
 import type { Dispatcher } from './dispatcher';
 import { isStale, type RunLifecycle } from './lifecycle';
 import { EMPTY_COUNTS, isActive, type Initiator, type Run } from './model';
-import { defaultInstanceId, findRunType, identityKeyOf, stableRunIdOf, type RunType } from './run-types';
+import type { OperationCatalog } from './catalog';
+import { defaultInstanceId, identityKeyOf, stableRunIdOf, type RunType } from './run-type';
 import { scopeLockId, type RunStore } from './run-store';
+import type { Clock } from '../clock';
 
 export interface StartRequest {
   runType: RunType;
@@ -25,6 +27,9 @@ export interface GateDeps {
   lifecycle: RunLifecycle;
   dispatcher: Dispatcher;
   audit: AuditLog;
+  /** Where the stale threshold of a holder's type comes from. */
+  catalog: OperationCatalog;
+  clock: Clock;
 }
 
 /** A lock whose run document is not there yet is a start in progress, unless it is older than this. */
@@ -76,7 +81,7 @@ async function contend(
 ): Promise<Contention> {
   const lockId = scopeLockId(claim.tenantId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const now = new Date().toISOString();
+    const now = deps.clock.now().toISOString();
     const { runId, identityKey, type } = claim;
     if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type, createdAt: now })) {
       return { kind: 'locked' };
@@ -86,12 +91,12 @@ async function contend(
     if (claim.resume && lock.runId === runId) return { kind: 'locked' }; // ours already (a retried acquire)
     const holder = await deps.runs.get(lock.runId);
     if (!holder || !isActive(holder)) {
-      if (holder || Date.now() - Date.parse(lock.createdAt) > IN_FLIGHT_GRACE_MS)
+      if (holder || deps.clock.now().getTime() - Date.parse(lock.createdAt) > IN_FLIGHT_GRACE_MS)
         await deps.runs.releaseLock(lock);
       else await pause(attempt);
       continue;
     }
-    if (isStale(holder, findRunType(holder.type)?.staleAfterMs ?? 0)) {
+    if (isStale(holder, deps.catalog.find(holder.type)?.staleAfterMs ?? 0, deps.clock.now().getTime())) {
       await failStale(deps, holder);
       continue;
     }
@@ -111,7 +116,7 @@ async function createAndDispatch(
   runId: string,
   identityKey: string,
 ): Promise<StartOutcome> {
-  const run = newRun(request, runId, identityKey);
+  const run = newRun(deps, request, runId, identityKey);
   try {
     await deps.runs.create(run);
   } catch (error) {
@@ -132,9 +137,9 @@ async function createAndDispatch(
   return { kind: 'started', run };
 }
 
-function newRun(request: StartRequest, runId: string, identityKey: string): Run {
+function newRun(deps: GateDeps, request: StartRequest, runId: string, identityKey: string): Run {
   const { runType } = request;
-  const now = new Date().toISOString();
+  const now = deps.clock.now().toISOString();
   const instanceId =
     runType.instanceId?.({ id: runId, tenantId: request.tenantId, context: request.input }) ??
     defaultInstanceId({ id: runId, tenantId: request.tenantId, type: runType.type });
@@ -196,7 +201,7 @@ export async function startScheduledRun(
   request: StartRequest,
 ): Promise<ScheduledStartOutcome> {
   const identityKey = identityKeyOf(request.runType, request.tenantId, request.input);
-  const run = newRun(request, stableRunIdOf(identityKey), identityKey);
+  const run = newRun(deps, request, stableRunIdOf(identityKey), identityKey);
   try {
     await deps.runs.create(run);
   } catch (error) {
@@ -302,7 +307,14 @@ function pause(attempt: number): Promise<void> {
 export async function sweepStaleRuns(deps: GateDeps): Promise<Run[]> {
   const swept: Run[] = [];
   for (const run of await deps.runs.active()) {
-    if (!isStale(run, findRunType(run.type)?.staleAfterMs ?? Number.POSITIVE_INFINITY)) continue;
+    if (
+      !isStale(
+        run,
+        deps.catalog.find(run.type)?.staleAfterMs ?? Number.POSITIVE_INFINITY,
+        deps.clock.now().getTime(),
+      )
+    )
+      continue;
     await failStale(deps, run);
     swept.push(run);
   }

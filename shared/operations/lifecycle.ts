@@ -2,6 +2,7 @@ import type { RunFailure, Run, RunCounts, RunOutcome } from './model';
 import { isActive } from './model';
 import type { RunStore } from './run-store';
 import { scopeLockId } from './run-store';
+import type { Clock } from '../clock';
 
 export interface Completion {
   outcome: Exclude<RunOutcome, 'pending'>;
@@ -15,10 +16,13 @@ export interface Completion {
  * lost, and completing twice (a retried activity, a cancel racing the end) changes nothing.
  */
 export class RunLifecycle {
-  constructor(private readonly runs: RunStore) {}
+  constructor(
+    private readonly runs: RunStore,
+    private readonly clock: Clock,
+  ) {}
 
   markRunning(runId: string): Promise<Run> {
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     return this.runs.update(runId, (run) =>
       run.status === 'queued' ? { ...run, status: 'running', startedAt: now, heartbeatAt: now } : undefined,
     );
@@ -33,7 +37,7 @@ export class RunLifecycle {
       isActive(run)
         ? {
             ...run,
-            heartbeatAt: new Date().toISOString(),
+            heartbeatAt: this.clock.now().toISOString(),
             ...(change.progress !== undefined && { progress: change.progress }),
             ...(change.counts && { counts: { ...run.counts, ...change.counts } }),
             ...(change.failures && { failures: [...run.failures, ...change.failures] }),
@@ -43,7 +47,7 @@ export class RunLifecycle {
   }
 
   async complete(runId: string, completion: Completion): Promise<Run> {
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     const run = await this.runs.update(runId, (current) =>
       isActive(current)
         ? {
@@ -69,6 +73,6 @@ export class RunLifecycle {
   }
 }
 
-export function isStale(run: Run, staleAfterMs: number, now = Date.now()): boolean {
+export function isStale(run: Run, staleAfterMs: number, now: number): boolean {
   return isActive(run) && now - Date.parse(run.heartbeatAt) > staleAfterMs;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AtlasError } from '../errors';
 
 /** Stable reason codes of run failures (DOMAIN.md); clients switch on them. */
 export const REASON_CODES = [
@@ -41,6 +42,31 @@ export const runFailureSchema = z.object({
   target: z.string().optional(),
 });
 export type RunFailure = z.infer<typeof runFailureSchema>;
+
+/** Why an operation cannot go on, as the run failure it becomes (a backup whose schedule is gone). */
+export class RunFailureError extends AtlasError {
+  readonly code: ReasonCode;
+  override readonly reasonCode: ReasonCode;
+  constructor(readonly failure: RunFailure) {
+    super(failure.message);
+    this.code = failure.reasonCode;
+    this.reasonCode = failure.reasonCode;
+  }
+}
+
+/**
+ * The one mapping from errors to run failures: an error that carries a reason code keeps it and its
+ * (sanitized) message; anything else is `internal_error` with a message that says nothing secret.
+ */
+export function toRunFailure(error: unknown, target?: string): RunFailure {
+  const base =
+    error instanceof RunFailureError
+      ? error.failure
+      : error instanceof AtlasError && reasonCodeSchema.safeParse(error.reasonCode).success
+        ? { reasonCode: error.reasonCode as ReasonCode, message: error.message }
+        : { reasonCode: 'internal_error' as const, message: 'The operation failed unexpectedly.' };
+  return { ...base, ...(target && { target }) };
+}
 
 export const runCountsSchema = z.object({
   total: z.number().int(),

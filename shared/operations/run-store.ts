@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import { InvariantError } from '../errors';
 import { isConflict, readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
 import { QueryBuilder } from '../store/query';
 import type { Run, RunOutcome, RunStatus } from './model';
@@ -40,6 +41,13 @@ export class RunStore {
   async get(id: string): Promise<Run | undefined> {
     const doc = await readItem<Run>(this.runs, id, id);
     return doc && withoutSystemFields(doc);
+  }
+
+  /** A run an activity was started for: its absence is lost bookkeeping, never a caller's mistake. */
+  async require(id: string): Promise<Run> {
+    const run = await this.get(id);
+    if (!run) throw new InvariantError(`Run ${id} does not exist.`);
+    return run;
   }
 
   update(id: string, mutate: (run: Run) => Run | undefined): Promise<Run> {

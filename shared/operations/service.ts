@@ -4,20 +4,21 @@ import { requireCapability } from '../authz/authorize';
 import type { Membership } from '../workspaces/models';
 import { ConflictError, ValidationError } from '../errors';
 import type { WorkspaceService } from '../workspaces/workspace-service';
+import type { OperationCatalog } from './catalog';
 import type { Dispatcher } from './dispatcher';
 import { startRun, sweepStaleRuns, type StartOutcome } from './gate';
 import type { RunLifecycle } from './lifecycle';
 import { isActive, type Run } from './model';
-import { findRunType, runTypes } from './run-types';
 import type { RunQuery, RunStore } from './run-store';
-import './types';
-import '../inventory/run-type';
+import type { Clock } from '../clock';
 
 export interface OperationsDeps {
   runs: RunStore;
   lifecycle: RunLifecycle;
   audit: AuditLog;
   workspaces: WorkspaceService;
+  catalog: OperationCatalog;
+  clock: Clock;
 }
 
 /** Starting, reading and cancelling operation runs. Reads never touch Graph. */
@@ -32,15 +33,15 @@ export class OperationsService {
     body: { type: string } & Record<string, unknown>,
     dispatcher: Dispatcher,
   ): Promise<StartOutcome> {
-    const found = findRunType(body.type);
+    const found = this.deps.catalog.find(body.type);
     // Internal types (scheduled backups) exist only for the app itself: unknown to callers.
     const runType = found?.internal ? undefined : found;
     if (!runType) {
       throw new ValidationError(`Unknown operation type '${body.type}'.`, [
         {
           path: 'body.type',
-          message: `one of: ${runTypes()
-            .filter((t) => !t.internal)
+          message: `one of: ${this.deps.catalog
+            .startable()
             .map((t) => t.type)
             .join(', ')}`,
         },

@@ -1,8 +1,9 @@
 import type { Container } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit';
+import type { Clock } from '../clock';
 import type { Principal } from '../auth/token-verifier';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import { secretNameFor } from '../secrets/secret-store';
 import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
@@ -33,6 +34,7 @@ export class ConnectionService {
     private readonly tenants: Container,
     private readonly secrets: SecretStore,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async list(tenant: ManagedTenant): Promise<ProviderConnectionView[]> {
@@ -49,7 +51,9 @@ export class ConnectionService {
         { partitionKey: tenant.workspaceId },
       )
       .fetchAll();
-    return resources.map((c) => connectionView(withoutSystemFields(c), tenant.defaultConnectionId));
+    return resources.map((c) =>
+      connectionView(withoutSystemFields(c), tenant.defaultConnectionId, this.clock.now()),
+    );
   }
 
   async get(tenant: ManagedTenant, connectionId: string): Promise<ProviderConnection> {
@@ -66,9 +70,10 @@ export class ConnectionService {
   ): Promise<ProviderConnectionView> {
     const id = randomUUID();
     const secretName = secretNameFor('conn', id);
+    const certificate = certificateFactsOf(input.credential, this.clock.now()); // before anything is written
     // The secret first: a connection document never points at a credential that is not stored.
     await this.secrets.set(secretName, serializeCredential(input.credential));
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     const connection: ProviderConnection = {
       id,
       kind: 'providerConnection',
@@ -85,7 +90,7 @@ export class ConnectionService {
         secretName,
         updatedAt: now,
         updatedBy: actor.userId,
-        ...certificateFactsOf(input.credential),
+        ...certificate,
       },
       createdAt: now,
       createdBy: actor.userId,
@@ -108,7 +113,7 @@ export class ConnectionService {
       authType: connection.authType,
       isDefault: updatedTenant.defaultConnectionId === id,
     });
-    return connectionView(connection, updatedTenant.defaultConnectionId);
+    return connectionView(connection, updatedTenant.defaultConnectionId, this.clock.now());
   }
 
   async update(
@@ -126,7 +131,7 @@ export class ConnectionService {
       'The provider connection',
     );
     await this.record(actor, tenant, 'connection.update', connectionId, change);
-    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId);
+    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId, this.clock.now());
   }
 
   /** Replaces the credential (a new secret value under the same name) and records who did it. */
@@ -137,6 +142,7 @@ export class ConnectionService {
     credential: CredentialInput,
   ): Promise<ProviderConnectionView> {
     const current = await this.get(tenant, connectionId);
+    const certificate = certificateFactsOf(credential, this.clock.now()); // before anything is written
     await this.secrets.set(current.credential.secretName, serializeCredential(credential));
     const updated = await updateWithEtag<ProviderConnection>(
       this.tenants,
@@ -147,9 +153,9 @@ export class ConnectionService {
         authType: credential.authType,
         credential: {
           secretName: c.credential.secretName,
-          updatedAt: new Date().toISOString(),
+          updatedAt: this.clock.now().toISOString(),
           updatedBy: actor.userId,
-          ...certificateFactsOf(credential),
+          ...certificate,
         },
       }),
       'The provider connection',
@@ -157,7 +163,7 @@ export class ConnectionService {
     await this.record(actor, tenant, 'connection.credential_rotate', connectionId, {
       authType: credential.authType,
     });
-    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId);
+    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId, this.clock.now());
   }
 
   async makeDefault(
@@ -169,7 +175,7 @@ export class ConnectionService {
     const previous = tenant.defaultConnectionId;
     const updated = await this.setDefaultIf(tenant, connectionId, () => true);
     await this.record(actor, tenant, 'connection.make_default', connectionId, { previousDefault: previous });
-    return connectionView(connection, updated.defaultConnectionId);
+    return connectionView(connection, updated.defaultConnectionId, this.clock.now());
   }
 
   /** The default connection cannot be deleted while others exist: make another the default first. */
@@ -236,13 +242,45 @@ export class ConnectionService {
       metadata: { ...metadata },
     });
   }
+
+  /** The connection remembers its last health check: `{status, checkedAt, reasonCode}`, and its status follows it. */
+  async recordHealthCheck(
+    run: { workspaceId: string },
+    connection: ProviderConnection,
+    check: { status: 'succeeded' | 'failed'; reasonCode: string | null },
+  ): Promise<void> {
+    await updateWithEtag<ProviderConnection>(
+      this.tenants,
+      connection.id,
+      run.workspaceId,
+      (current) => ({
+        ...current,
+        lastHealthCheck: { ...check, checkedAt: this.clock.now().toISOString() },
+        status:
+          current.status === 'disabled'
+            ? 'disabled'
+            : check.status === 'succeeded'
+              ? 'connected'
+              : check.reasonCode === 'provider_permission_denied'
+                ? 'needs_consent'
+                : 'error',
+      }),
+      'The provider connection',
+    );
+  }
 }
 
 /** The thumbprint and validity of a certificate credential (already checked by the input schema). */
-function certificateFactsOf(credential: CredentialInput): { certificate?: CertificateFacts } {
+function certificateFactsOf(credential: CredentialInput, now: Date): { certificate?: CertificateFacts } {
   if (credential.authType !== 'certificate') return {};
-  const parsed = parseCertificateCredential(credential.certificatePem, credential.privateKeyPem, new Date());
-  return parsed.ok ? { certificate: parsed.facts } : {};
+  const parsed = parseCertificateCredential(credential.certificatePem, credential.privateKeyPem, now);
+  // The input schema has parsed it already; what is left to fail here is the expiry, by the clock.
+  if (!parsed.ok) {
+    throw new ValidationError('The request body is invalid.', [
+      { path: `body.credential.${parsed.field}`, message: parsed.message },
+    ]);
+  }
+  return { certificate: parsed.facts };
 }
 
 function serializeCredential(credential: CredentialInput): string {

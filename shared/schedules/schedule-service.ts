@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { ManagedTenant } from '../workspaces/models';
 import { actorOf } from '../workspaces/workspace-service';
 import { nextFireAfter, type Cadence } from './cadence';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { LastRuns } from './last-runs';
 import type { CreateScheduleInput, Schedule, ScheduleView, UpdateScheduleInput } from './model';
 import type { ScheduleStore } from './schedule-store';

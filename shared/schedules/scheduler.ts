@@ -1,7 +1,7 @@
 import { backupScheduleScheduled } from '../backup/run-types';
 import { startScheduledRun, type GateDeps } from '../operations/gate';
 import { fireTimeText, firesBetween, latestFireAtOrBefore, nextFireAfter } from './cadence';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { Schedule } from './model';
 import type { DueSchedule, ScheduleStore } from './schedule-store';
 import type { TenantStatuses } from './tenant-status';

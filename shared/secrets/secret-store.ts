@@ -1,3 +1,5 @@
+import { AtlasError } from '../errors';
+
 /**
  * Where provider credentials live: write-only from the API's point of view. Values never go to
  * Cosmos, responses, logs, run failures or orchestration history; only names (references) do.
@@ -8,10 +10,10 @@ export interface SecretStore {
   delete(name: string): Promise<void>;
 }
 
-export class SecretNotFoundError extends Error {
+export class SecretNotFoundError extends AtlasError {
+  readonly code = 'secret_not_found';
   constructor(name: string) {
     super(`Secret ${name} does not exist.`);
-    this.name = 'SecretNotFoundError';
   }
 }
 

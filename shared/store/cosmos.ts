@@ -1,27 +1,26 @@
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
-import { getConfig } from '../config';
+import type { AppConfig } from '../config';
 import { CONTAINERS, type ContainerDefinition, type ContainerName } from './containers';
 
-let client: CosmosClient | undefined;
-
-/** One Cosmos client per process (a client per invocation exhausts connections and loses caches). */
-export function cosmosClient(): CosmosClient {
-  if (!client) {
-    const { COSMOS_ENDPOINT, COSMOS_KEY } = getConfig();
-    client = COSMOS_KEY
-      ? new CosmosClient({ endpoint: COSMOS_ENDPOINT, key: COSMOS_KEY })
-      : new CosmosClient({ endpoint: COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential() });
-  }
-  return client;
+export interface Cosmos {
+  database: Database;
+  container(name: ContainerName): Container;
 }
 
-export function database(): Database {
-  return cosmosClient().database(getConfig().COSMOS_DATABASE);
-}
-
-export function container(name: ContainerName): Container {
-  return database().container(CONTAINERS[name].id);
+/**
+ * The app's database through one Cosmos client. The composition root calls this once per process (a
+ * client per invocation exhausts connections and loses caches).
+ */
+export function createCosmos(
+  settings: Pick<AppConfig, 'COSMOS_ENDPOINT' | 'COSMOS_KEY' | 'COSMOS_DATABASE'>,
+): Cosmos {
+  const { COSMOS_ENDPOINT, COSMOS_KEY, COSMOS_DATABASE } = settings;
+  const client = COSMOS_KEY
+    ? new CosmosClient({ endpoint: COSMOS_ENDPOINT, key: COSMOS_KEY })
+    : new CosmosClient({ endpoint: COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential() });
+  const database = client.database(COSMOS_DATABASE);
+  return { database, container: (name) => database.container(CONTAINERS[name].id) };
 }
 
 /**

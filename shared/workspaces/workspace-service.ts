@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { Role } from '../authz/capabilities';
 import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
 import { membershipId, type ManagedTenant, type Membership, type Workspace } from './models';
+import type { Clock } from '../clock';
 
 export interface WorkspaceContainers {
   workspaces: Container;
@@ -18,10 +19,11 @@ export class WorkspaceService {
   constructor(
     private readonly containers: WorkspaceContainers,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async create(principal: Principal, name: string, id: string = randomUUID()): Promise<Workspace> {
-    const now = new Date().toISOString();
+    const now = this.clock.now().toISOString();
     const workspace: Workspace = { id, name, createdAt: now, createdBy: principal.userId };
     await this.containers.workspaces.items.create(workspace);
     await this.putMembership(
@@ -176,7 +178,7 @@ export class WorkspaceService {
       domain: input.domain ?? null,
       status: 'active',
       defaultConnectionId: null,
-      createdAt: new Date().toISOString(),
+      createdAt: this.clock.now().toISOString(),
       createdBy: actor.userId,
       archivedAt: null,
     };
@@ -208,7 +210,7 @@ export class WorkspaceService {
         ...(change.displayName !== undefined && { displayName: change.displayName }),
         ...(change.status !== undefined && {
           status: change.status,
-          archivedAt: change.status === 'archived' ? (t.archivedAt ?? new Date().toISOString()) : null,
+          archivedAt: change.status === 'archived' ? (t.archivedAt ?? this.clock.now().toISOString()) : null,
         }),
       }),
       'The managed tenant',
@@ -238,7 +240,7 @@ export class WorkspaceService {
       userId,
       role,
       displayName,
-      addedAt: new Date().toISOString(),
+      addedAt: this.clock.now().toISOString(),
       addedBy,
     };
     await this.containers.memberships.items.create(membership);

@@ -11,9 +11,9 @@ import { canonicalSelection, inventoryContracts, resolveSelection } from '../../
 import { diffJson } from '../../shared/inventory/diff';
 import { GraphBudget } from '../../shared/inventory/graph-budget';
 import { contentHash, normalizeObject, stableStringify } from '../../shared/inventory/normalize';
-import { inventorySyncRunType } from '../../shared/inventory/run-type';
+import { inventorySyncRunType } from '../../shared/inventory/run-types';
 import { assignmentTargets, conditionTargets, targetIds } from '../../shared/inventory/targets';
-import { canonicalJson } from '../../shared/operations/run-types';
+import { canonicalJson } from '../../shared/operations/run-type';
 
 const policy = {
   '@odata.context': 'https://graph/$metadata#x',

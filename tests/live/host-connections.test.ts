@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseHostConnections } from '../../shared/config';
+import { parseHostConnections } from '../../shared/config';
+import { ConfigError } from '../../shared/errors';
 
 describe('host connections the app reads itself (SignalR REST, Service Bus sender)', () => {
   it('takes the local connection strings, keeping every "=" of a base64 access key', () => {

@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import type { Capability } from '../authz/capabilities';
 
 /**
- * One kind of operation: everything the gate, the lifecycle and the API need to know about it, in one
- * registry (health check and verification now; inventory, backup and restore add theirs).
+ * One kind of operation: everything the gate, the lifecycle and the API need to know about it. Each
+ * feature defines its own (`shared/<feature>/run-types.ts`) and the composition root lists them all in
+ * the operation catalog (`shared/app/catalog.ts`).
  */
 export interface RunType<Input extends Record<string, unknown> = Record<string, unknown>> {
   type: string;
@@ -14,7 +15,7 @@ export interface RunType<Input extends Record<string, unknown> = Record<string, 
   input: z.ZodType<Input>;
   /** What makes two starts "the same operation", beyond type and tenant (canonicalized by the gate). */
   identity(input: Input): unknown;
-  /** The orchestrator function that runs it. */
+  /** The orchestrator function that runs it (a name from `ORCHESTRATORS`, or a test fixture's). */
   orchestrator: string;
   /** Durable instance id; the default is `{type}:{tenantId}:{runId}`. */
   instanceId?(run: { id: string; tenantId: string; context: Input }): string;
@@ -31,22 +32,21 @@ export interface RunType<Input extends Record<string, unknown> = Record<string, 
   internal?: boolean;
 }
 
-const registry = new Map<string, RunType>();
-
-export function registerRunType<Input extends Record<string, unknown>>(
+/** Declares a run type (types its `input` for `identity` and `instanceId`); registers nothing. */
+export function defineRunType<Input extends Record<string, unknown>>(
   runType: RunType<Input>,
 ): RunType<Input> {
-  if (registry.has(runType.type)) throw new Error(`Run type ${runType.type} is registered twice.`);
-  registry.set(runType.type, runType as unknown as RunType);
   return runType;
 }
 
-export function findRunType(type: string): RunType | undefined {
-  return registry.get(type);
-}
-
-export function runTypes(): RunType[] {
-  return [...registry.values()];
+/**
+ * Run types of different inputs as one list of catalog entries. Safe: the gate hands `identity` and
+ * `instanceId` only what the entry's own `input` schema parsed.
+ */
+export function runTypeList<Inputs extends Array<Record<string, unknown>>>(
+  ...runTypes: { [K in keyof Inputs]: RunType<Inputs[K]> }
+): RunType[] {
+  return runTypes as unknown as RunType[];
 }
 
 /** What makes two starts "the same operation": type, tenant and the canonical identity of the input. */

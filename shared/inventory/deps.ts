@@ -1,0 +1,18 @@
+import type { Clock } from '../clock';
+import type { RunLifecycle } from '../operations/lifecycle';
+import type { RunStore } from '../operations/run-store';
+import type { GraphForRun } from '../providers/graph-access';
+import type { CursorStore } from './store/cursors';
+import type { ItemStore } from './store/items';
+import type { VersionStore } from './store/versions';
+
+/** What the inventory's reads and writes need; `createInventory` (index.ts) receives it from the composition root. */
+export interface InventoryDeps {
+  items: ItemStore;
+  versions: VersionStore;
+  cursors: CursorStore;
+  runs: RunStore;
+  lifecycle: RunLifecycle;
+  graphForRun: GraphForRun;
+  clock: Clock;
+}
