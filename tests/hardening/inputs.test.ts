@@ -1,5 +1,5 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { X509Certificate } from 'node:crypto';
+import { issueCertificate } from '../../emulators/tls/local-ca';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
 import type { ApiResponse, DemoUserName } from '../support/api';
@@ -276,22 +276,17 @@ describe('request bodies are JSON and bounded (items 5 and 7)', () => {
 
 describe('certificate credentials are parsed (item 4)', () => {
   function selfSigned(validDays: number, startDaysAgo = 1) {
-    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    const day = 86_400_000;
+    const { certPem, keyPem } = issueCertificate({
+      commonName: 'tenantatlas-test',
+      years: 1,
+      extensions: [{ name: 'basicConstraints', cA: false }],
+      validity: {
+        notBefore: new Date(Date.now() - startDaysAgo * day),
+        notAfter: new Date(Date.now() + validDays * day),
+      },
     });
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-    cert.serialNumber = '01';
-    cert.validity.notBefore = new Date(Date.now() - startDaysAgo * 86_400_000);
-    cert.validity.notAfter = new Date(Date.now() + validDays * 86_400_000);
-    const name = [{ name: 'commonName', value: 'tenantatlas-test' }];
-    cert.setSubject(name);
-    cert.setIssuer(name);
-    cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
-    const certificatePem = forge.pki.certificateToPem(cert);
-    return { certificatePem, privateKeyPem: privateKey, x509: new X509Certificate(certificatePem) };
+    return { certificatePem: certPem, privateKeyPem: keyPem, x509: new X509Certificate(certPem) };
   }
   const connections = () => `${tenantBase('fabrikam')}/provider-connections`;
   const create = (credential: Record<string, unknown>) =>

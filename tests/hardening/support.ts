@@ -2,7 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { CloudDescription } from '../../emulators/cloud';
-import type { ApiResponse } from '../support/api';
+import { readApiResponse, type ApiResponse } from '../support/api';
 
 /** A raw request to the API: any method, path, headers and body bytes, nothing added but the token. */
 export async function rawRequest(
@@ -19,14 +19,7 @@ export async function rawRequest(
     },
     ...(options.body !== undefined && { body: options.body }),
   });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body };
+  return readApiResponse(response);
 }
 
 /**
