@@ -81,7 +81,7 @@ async function run(cloud: CloudProcess) {
     const tickLines = await waitForTicks(cloud.logFile, logBefore, ticks);
     const wallMs = performance.now() - started;
     const counts = await countRuns(db.container('runs'), group.workspaceId, TENANTS);
-    const instances = await countInstances(functions.durableBaseUrl, group.scheduleIds, slot);
+    const instances = await countInstances(functions, group.scheduleIds, slot);
     // A later tick for the same slot starts nothing.
     const laterOffset = readFileSync(cloud.logFile, 'utf8').length;
     await invoke(functions.baseUrl, functions.masterKey);
@@ -257,12 +257,16 @@ async function countRuns(runs: Container, workspaceId: string, expected: number)
 }
 
 /** Durable instances `backup-schedule:{scheduleId}:{slot}`, one lookup each through the operator API. */
-async function countInstances(durableBaseUrl: string, scheduleIds: string[], slot: Date) {
+async function countInstances(
+  { durableBaseUrl, masterKey }: { durableBaseUrl: string; masterKey: string },
+  scheduleIds: string[],
+  slot: Date,
+) {
   const fireTime = slot.toISOString().replace(/\.\d{3}Z$/, 'Z');
   let found = 0;
   await forEachLimited(scheduleIds, 32, async (id) => {
     const response = await fetch(
-      `${durableBaseUrl}/instances/${encodeURIComponent(`backup-schedule:${id}:${fireTime}`)}`,
+      `${durableBaseUrl}/instances/${encodeURIComponent(`backup-schedule:${id}:${fireTime}`)}?code=${masterKey}`,
     );
     await response.text();
     if (response.status === 200 || response.status === 202) found++;

@@ -120,6 +120,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     env.AUTH_JWKS_URI ??= microsoft.jwksUri;
     env.GRAPH_AUTHORITY_HOST ??= microsoft.authorityHost;
     env.GRAPH_BASE_URL ??= microsoft.graphBaseUrl;
+    env.CONTINUATION_TOKEN_KEY ??= secrets.continuationTokenKey;
     if (!env.KEY_VAULT_URI) {
       env.SECRET_STORE ??= 'local-file';
       env.LOCAL_SECRET_STORE_FILE ??= path.join(options.dataDir, 'provider-secrets.enc.json');
@@ -144,7 +145,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ? expandGlob(appRoot, settings.LOCAL_EXTRA_ENTRY_FILES)
         : [],
       port: settings.LOCAL_FUNCTIONS_PORT,
-      keys: { master: secrets.functionsMasterKey, function: secrets.functionsDefaultKey },
+      keys: {
+        master: secrets.functionsMasterKey,
+        function: secrets.functionsDefaultKey,
+        durableExtension: secrets.durableExtensionKey,
+      },
       env,
       durableContainer,
       signalR: hub,

@@ -5,9 +5,13 @@ import path from 'node:path';
 export interface LocalSecrets {
   functionsMasterKey: string;
   functionsDefaultKey: string;
+  /** The `durabletask_extension` system key of the Durable webhooks. */
+  durableExtensionKey: string;
   signalRAccessKey: string;
   /** AES-256 key of the local provider-credential store (stands in for Key Vault). */
   secretStoreKey: string;
+  /** HMAC key of list continuation tokens (CONTINUATION_TOKEN_KEY). */
+  continuationTokenKey: string;
 }
 
 /**
@@ -19,8 +23,10 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets {
   const fresh: LocalSecrets = {
     functionsMasterKey: randomBytes(32).toString('base64url'),
     functionsDefaultKey: randomBytes(32).toString('base64url'),
+    durableExtensionKey: randomBytes(32).toString('base64url'),
     signalRAccessKey: randomBytes(32).toString('base64'),
     secretStoreKey: randomBytes(32).toString('base64'),
+    continuationTokenKey: randomBytes(32).toString('base64url'),
   };
   // Keys added by newer versions are filled in; existing ones never change.
   const secrets: LocalSecrets = existsSync(file)

@@ -3,6 +3,7 @@ import { idSchema, listOf, pageQuery, tenantParams } from '../shared/api/schemas
 import { getServices } from '../shared/app/services';
 import { backupItemSchema, backupSetView } from '../shared/backup/model';
 import { defineRoute } from './http/route';
+import { nameText } from '../shared/api/text';
 
 const tag = 'Backups';
 const collection = '/workspaces/{workspaceId}/tenants/{tenantId}/backups';
@@ -64,7 +65,7 @@ defineRoute(
     access: manage,
     params: backupParams,
     body: z
-      .object({ name: z.string().trim().min(1).max(200).optional(), pinned: z.boolean().optional() })
+      .object({ name: nameText(200).optional(), pinned: z.boolean().optional() })
       .strict()
       .refine((b) => b.name !== undefined || b.pinned !== undefined, 'nothing to change'),
     exampleBody: { pinned: true },

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { listOf, tenantParams } from '../shared/api/schemas';
+import { listOf, longIdSchema, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
 import {
   diffQuery,
@@ -15,8 +14,8 @@ import { defineRoute } from './http/route';
 const tag = 'Inventory';
 const access = { kind: 'workspace', capability: 'workspace.view', scope: 'tenant' } as const;
 // Item ids embed Graph ids; unknown ones are a 404 of the item, not a validation error.
-const itemParams = tenantParams.extend({ itemId: z.string().min(1).max(300) });
-const versionParams = itemParams.extend({ versionId: z.string().min(1).max(200) });
+const itemParams = tenantParams.extend({ itemId: longIdSchema });
+const versionParams = itemParams.extend({ versionId: longIdSchema });
 const base = '/workspaces/{workspaceId}/tenants/{tenantId}/inventory';
 
 defineRoute(

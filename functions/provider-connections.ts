@@ -3,6 +3,7 @@ import { connectionParams, connectionViewSchema, listOf, tenantParams } from '..
 import { getServices } from '../shared/app/services';
 import { credentialInputSchema } from '../shared/providers/models';
 import { defineRoute } from './http/route';
+import { nameText } from '../shared/api/text';
 
 const tag = 'Provider connections';
 const manage = { kind: 'workspace', capability: 'connections.manage', scope: 'tenant' } as const;
@@ -34,7 +35,7 @@ defineRoute(
     access: manage,
     params: tenantParams,
     body: z.object({
-      displayName: z.string().trim().min(1).max(200),
+      displayName: nameText(200),
       entraTenantId: z.guid(),
       clientId: z.guid(),
       credential: credentialInputSchema,
@@ -65,7 +66,7 @@ defineRoute(
     params: connectionParams,
     body: z
       .object({
-        displayName: z.string().trim().min(1).max(200).optional(),
+        displayName: nameText(200).optional(),
         clientId: z.guid().optional(),
         status: z.enum(['connected', 'disabled']).optional(),
       })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listOf, tenantParams, tenantView, workspaceParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
 import { defineRoute } from './http/route';
+import { nameText } from '../shared/api/text';
 
 const tag = 'Managed tenants';
 const view = <T extends { kind?: unknown }>({ kind: _kind, ...tenant }: T) => tenant;
@@ -44,9 +45,15 @@ defineRoute(
         .min(1)
         .max(64)
         .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
-      displayName: z.string().trim().min(1).max(200).optional(),
+      displayName: nameText(200).optional(),
       entraTenantId: z.guid().optional(),
-      domain: z.string().trim().min(3).max(253).optional(),
+      domain: z
+        .string()
+        .trim()
+        .min(3)
+        .max(253)
+        .regex(/^[A-Za-z0-9.-]+$/, 'must be a domain name')
+        .optional(),
     }),
     exampleBody: { name: 'matrix-tenant', displayName: 'Matrix tenant' },
     responses: {
@@ -92,7 +99,7 @@ defineRoute(
     params: tenantParams,
     body: z
       .object({
-        displayName: z.string().trim().min(1).max(200).optional(),
+        displayName: nameText(200).optional(),
         status: z.enum(['active', 'archived']).optional(),
       })
       .refine((b) => b.displayName !== undefined || b.status !== undefined, 'nothing to change'),

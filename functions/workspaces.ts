@@ -5,6 +5,7 @@ import { roleSchema } from '../shared/authz/capabilities';
 import { NotFoundError } from '../shared/errors';
 import type { Membership } from '../shared/workspaces/models';
 import { defineRoute } from './http/route';
+import { nameText } from '../shared/api/text';
 
 const tag = 'Workspaces';
 const memberOut = ({ id: _id, ...member }: Membership) => member;
@@ -33,7 +34,7 @@ defineRoute(
     summary: 'Create a workspace; the caller becomes its owner',
     tag,
     access: { kind: 'authenticated' },
-    body: z.object({ name: z.string().trim().min(1).max(100) }),
+    body: z.object({ name: nameText(100) }),
     exampleBody: { name: 'Matrix workspace' },
     responses: { 201: { description: 'Created', schema: workspaceView } },
   },
@@ -91,7 +92,7 @@ defineRoute(
     tag,
     access: { kind: 'workspace', capability: 'members.manage' },
     params: memberParams,
-    body: z.object({ role: roleSchema, displayName: z.string().trim().min(1).max(200).optional() }),
+    body: z.object({ role: roleSchema, displayName: nameText(200).optional() }),
     exampleBody: { role: 'readonly', displayName: 'Matrix member' },
     responses: {
       200: { description: 'The membership', schema: memberView },
@@ -126,7 +127,7 @@ defineRoute(
     },
   },
   async ({ principal, params }) => {
-    await getServices().workspaces.removeMember(principal, params.workspaceId, params.userId);
+    await getServices().live.removeMember(principal, params.workspaceId, params.userId);
     return { status: 204 };
   },
 );

@@ -78,6 +78,10 @@ param durableTaskHubName string = ''
 @description('Key Vault purge protection (recommended in production; it cannot be turned off again).')
 param keyVaultPurgeProtection bool = false
 
+@secure()
+@description('HMAC key of list continuation tokens, kept in Key Vault. A fresh random value per provision by default: tokens issued before a provision then answer 400 `invalid_continuation_token` and clients start the list again.')
+param continuationTokenKey string = newGuid()
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var taskHub = empty(durableTaskHubName) ? 'TenantAtlas${resourceToken}' : durableTaskHubName
@@ -160,6 +164,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: tags
     name: 'kv-${resourceToken}'
     purgeProtection: keyVaultPurgeProtection
+    continuationTokenKey: continuationTokenKey
   }
 }
 
@@ -212,6 +217,7 @@ module appSettings 'modules/app-settings.bicep' = {
     signalRHubName: signalRHubName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     keyVaultUri: keyVault.outputs.uri
+    continuationTokenKeySecretUri: keyVault.outputs.continuationTokenKeySecretUri
     logLevel: logLevel
     apiAudiences: apiAudiences
     apiIssuers: issuers

@@ -52,6 +52,11 @@ const appSettingsShape = {
    * How long a scheduled backup waits for its tenant when another operation holds it, before it fails
    * with `scope_busy` (user starts never wait: they get 409 at once).
    */
+  /**
+   * Key of the HMAC that makes list continuation tokens opaque (at least 32 characters). In Azure a Key
+   * Vault reference; changing it only makes outstanding tokens answer 400 `invalid_continuation_token`.
+   */
+  CONTINUATION_TOKEN_KEY: z.string().min(32),
   BACKUP_SCOPE_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(1800),
   /**
    * How old a tenant's last directory groups sync may be for the inventory to take the groups its

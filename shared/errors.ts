@@ -83,6 +83,25 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A request body that is not JSON (by its Content-Type). */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+  constructor() {
+    super('The request body must be JSON, sent with Content-Type: application/json.');
+  }
+}
+
+/** A request body over the route's limit; refused before it is parsed. */
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+  constructor(readonly limitBytes: number) {
+    super(`The request body is larger than this route accepts (${limitBytes} bytes).`);
+    this.extensions.limitBytes = limitBytes;
+  }
+}
+
 /** A write lost an optimistic-concurrency race too many times; the caller may retry. */
 export class ConcurrencyError extends AppError {
   readonly status = 409;

@@ -8,16 +8,30 @@ export interface DurableHttpOptions {
   connectionName: string;
   /** Origin for URLs in responses when the request does not say (e.g. http://localhost:7071). */
   publicOrigin: string;
+  /**
+   * Keys the webhooks accept (`code` query or `x-functions-key`): the `durabletask_extension` system key,
+   * which the management URLs carry as in Azure, and the master key. The RPC base needs none: the real
+   * extension serves it on a port reachable from the worker only.
+   */
+  webhookKeys: { systemKey: string; masterKey: string };
 }
 
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask';
 /** The base `df.getClient()` calls (`rpcBaseUrl`); the real extension serves it on its own port. */
 export const RPC_PATH = '/durabletask';
 
+function webhookQuery(options: DurableHttpOptions): string {
+  return [
+    `taskHub=${encodeURIComponent(options.taskHub)}`,
+    `connection=${encodeURIComponent(options.connectionName)}`,
+    `code=${encodeURIComponent(options.webhookKeys.systemKey)}`,
+  ].join('&');
+}
+
 /** The management URLs of one instance, as `createCheckStatusResponse` and the start API return them. */
 export function managementPayload(origin: string, id: string, options: DurableHttpOptions) {
   const base = `${origin}${WEBHOOK_PATH}/instances/${encodeURIComponent(id)}`;
-  const qs = `taskHub=${encodeURIComponent(options.taskHub)}&connection=${encodeURIComponent(options.connectionName)}`;
+  const qs = webhookQuery(options);
   return {
     id,
     statusQueryGetUri: `${base}?${qs}`,
@@ -34,7 +48,7 @@ export function managementPayload(origin: string, id: string, options: DurableHt
 /** The `durableClient` input binding value (extension BindingHelper, JSON protocol). */
 export function durableClientBinding(origin: string, rpcOrigin: string, options: DurableHttpOptions) {
   const base = `${origin}${WEBHOOK_PATH}`;
-  const qs = `taskHub=${encodeURIComponent(options.taskHub)}&connection=${encodeURIComponent(options.connectionName)}`;
+  const qs = webhookQuery(options);
   const management = managementPayload(origin, 'INSTANCEID', options);
   return {
     taskHubName: options.taskHub,
@@ -44,7 +58,7 @@ export function durableClientBinding(origin: string, rpcOrigin: string, options:
     },
     managementUrls: { ...management, id: 'INSTANCEID' },
     baseUrl: base,
-    requiredQueryStringParameters: '',
+    requiredQueryStringParameters: `code=${encodeURIComponent(options.webhookKeys.systemKey)}`,
     // Must end with "/": the client resolves relative paths against it.
     rpcBaseUrl: `${rpcOrigin}${RPC_PATH}/`,
     connectionName: null,
@@ -86,6 +100,14 @@ export async function handleDurableRequest(
 ): Promise<boolean> {
   const base = [WEBHOOK_PATH, RPC_PATH].find((b) => url.pathname === b || url.pathname.startsWith(`${b}/`));
   if (!base) return false;
+  if (base === WEBHOOK_PATH) {
+    const key = url.searchParams.get('code') ?? req.headers['x-functions-key'];
+    const { systemKey, masterKey } = options.webhookKeys;
+    if (key !== systemKey && key !== masterKey) {
+      res.writeHead(401).end();
+      return true;
+    }
+  }
   const parts = url.pathname.slice(base.length).split('/').filter(Boolean).map(decodeURIComponent);
   const origin = req.headers.host ? `http://${req.headers.host}` : options.publicOrigin;
   const flag = (name: string, fallback: boolean) => {

@@ -113,6 +113,7 @@ export class FunctionsHost {
       taskHub: this.settings.taskHub,
       connectionName: 'Storage',
       publicOrigin: this.baseUrl,
+      webhookKeys: { systemKey: options.keys.durableExtension, masterKey: options.keys.master },
     };
     this.providers = {
       inputs: new Map([

@@ -13,6 +13,8 @@ export interface HttpFunctionRoute {
 export interface HostKeys {
   master: string;
   function: string;
+  /** The `durabletask_extension` system key: what Azure requires on the Durable webhooks. */
+  durableExtension: string;
 }
 
 /** A handler for paths outside the app's routes (admin API, Durable API, local-only endpoints). */

@@ -62,6 +62,8 @@ export interface CertificateRequest {
   /** Signed by this issuer; self-signed when absent. */
   issuer?: Issued;
   organization?: string;
+  /** Exact validity instead of "from yesterday for `years`" (tests of expired or expiring certificates). */
+  validity?: { notBefore: Date; notAfter: Date };
 }
 
 /** One certificate and its RSA key: the local CA, its server certificate, simulated app credentials. */
@@ -76,8 +78,9 @@ export function issueCertificate(request: CertificateRequest): Issued {
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
   cert.serialNumber = '01' + randomBytes(15).toString('hex');
   const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
-  cert.validity.notAfter = new Date(now.getTime() + request.years * 365 * 24 * 3600 * 1000);
+  cert.validity.notBefore = request.validity?.notBefore ?? new Date(now.getTime() - 24 * 3600 * 1000);
+  cert.validity.notAfter =
+    request.validity?.notAfter ?? new Date(now.getTime() + request.years * 365 * 24 * 3600 * 1000);
   const subject = [
     { name: 'commonName', value: request.commonName },
     ...(request.organization ? [{ name: 'organizationName', value: request.organization }] : []),

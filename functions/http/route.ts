@@ -6,7 +6,9 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import type { z } from 'zod';
+import { openPageTokens, sealPageTokens, type PageScope } from '../../shared/api/page-token';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/api/problem';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from '../../shared/api/request-body';
 import { registerRouteSpec, type RouteAccess, type RouteSpec } from '../../shared/api/route-spec';
 import { getServices, type Services } from '../../shared/app/services';
 import type { Principal } from '../../shared/auth/token-verifier';
@@ -88,8 +90,14 @@ export function defineRoute<
             throw run && error instanceof NotFoundError ? new NotFoundError('The operation') : error;
           });
         }
-        const query = parse(spec.query, rawQuery, 'query') as Infer<Q>;
-        const body = (spec.body ? parse(spec.body, await readJson(request), 'body') : undefined) as Infer<B>;
+        const pageScope: PageScope = { route: spec.name, callerId: principal.userId, pathIds: params ?? {} };
+        const query = parse(
+          spec.query,
+          services ? openPageTokens(services.pageTokens, rawQuery, pageScope) : rawQuery,
+          'query',
+        ) as Infer<Q>;
+        const json = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+        const body = (spec.body ? parse(spec.body, json, 'body') : undefined) as Infer<B>;
         const tenant =
           spec.access.kind === 'workspace' && spec.access.scope === 'tenant'
             ? await requireTenant(services!, params)
@@ -103,7 +111,9 @@ export function defineRoute<
         return {
           status: result.status,
           headers: result.headers,
-          ...(result.body !== undefined && { jsonBody: result.body }),
+          ...(result.body !== undefined && {
+            jsonBody: services ? sealPageTokens(services.pageTokens, result.body, pageScope) : result.body,
+          }),
         };
       } catch (error) {
         return problemResponse(error, invocation);
@@ -159,16 +169,6 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
       message: issue.message,
     })),
   );
-}
-
-async function readJson(request: HttpRequest): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError('The request body is not valid JSON.');
-  }
 }
 
 export function problemResponse(error: unknown, invocation: InvocationContext): HttpResponseInit {

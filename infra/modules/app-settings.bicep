@@ -14,6 +14,7 @@ param signalRServiceUri string
 param signalRHubName string
 param serviceBusFullyQualifiedNamespace string
 param keyVaultUri string
+param continuationTokenKeySecretUri string
 param logLevel string
 param apiAudiences string
 param apiIssuers string
@@ -57,6 +58,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_JWKS_URI: apiJwksUri
     SECRET_STORE: 'keyvault'
     KEY_VAULT_URI: keyVaultUri
+    // A Key Vault reference, resolved by the platform with the app's identity: the key is not in the template.
+    CONTINUATION_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${continuationTokenKeySecretUri})'
     GRAPH_BASE_URL: graphBaseUrl
     GRAPH_AUTHORITY_HOST: graphAuthorityHost
     GRAPH_MAX_CONCURRENCY_PER_TENANT: string(graphMaxConcurrencyPerTenant)

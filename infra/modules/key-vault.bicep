@@ -9,6 +9,10 @@ param name string
 @description('Purge protection: deleted secrets cannot be purged before the retention ends (recommended in production; it also keeps the vault name taken for that long after `azd down`).')
 param purgeProtection bool
 
+@secure()
+@description('HMAC key of list continuation tokens (read by the app through a Key Vault reference).')
+param continuationTokenKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -26,5 +30,12 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+resource continuationTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'continuation-token-key'
+  properties: { value: continuationTokenKey }
+}
+
 output name string = vault.name
 output uri string = vault.properties.vaultUri
+output continuationTokenKeySecretUri string = continuationTokenSecret.properties.secretUri

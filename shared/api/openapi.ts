@@ -7,18 +7,26 @@ const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
 
 /** What every route of an access kind may answer, beside what the route itself declares. */
-function standardProblems(route: RouteSpec): Record<number, { description: string; code: ProblemCode }> {
+function standardProblems(route: RouteSpec): Record<number, { description: string; codes: ProblemCode[] }> {
   const secured = route.access.kind !== 'public';
-  const problems: Record<number, { description: string; code: ProblemCode }> = {
-    400: { description: 'The request is invalid.', code: 'validation_failed' },
-    500: { description: 'An unexpected error (logged; nothing of it is echoed).', code: 'internal_error' },
+  const paged = route.query !== undefined && 'continuationToken' in (route.query as z.ZodObject).shape;
+  const problems: Record<number, { description: string; codes: ProblemCode[] }> = {
+    400: {
+      description: 'The request is invalid.',
+      codes: paged ? ['validation_failed', 'invalid_continuation_token'] : ['validation_failed'],
+    },
+    500: { description: 'An unexpected error (logged; nothing of it is echoed).', codes: ['internal_error'] },
   };
   if (secured) {
-    problems[401] = { description: 'A valid bearer token is required.', code: 'unauthenticated' };
-    problems[404] = { description: 'Not found, or not visible to the caller.', code: 'not_found' };
+    problems[401] = { description: 'A valid bearer token is required.', codes: ['unauthenticated'] };
+    problems[404] = { description: 'Not found, or not visible to the caller.', codes: ['not_found'] };
   }
   if (route.access.kind === 'workspace') {
-    problems[403] = { description: "The caller's role lacks the capability.", code: 'forbidden' };
+    problems[403] = { description: "The caller's role lacks the capability.", codes: ['forbidden'] };
+  }
+  if (route.body) {
+    problems[413] = { description: "The body is over the route's limit.", codes: ['payload_too_large'] };
+    problems[415] = { description: 'The body is not sent as JSON.', codes: ['unsupported_media_type'] };
   }
   return problems;
 }
@@ -100,7 +108,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
     });
     const standard = Object.entries(standardProblems(route))
       .filter(([status]) => !(status in route.responses))
-      .map(([status, { description, code }]) => [status, problemResponse(description, [code])] as const);
+      .map(([status, { description, codes }]) => [status, problemResponse(description, codes)] as const);
     registry.registerPath({
       method: route.method.toLowerCase() as 'get',
       path: route.path,

@@ -45,6 +45,31 @@ export const PROBLEM_TYPES = {
       'The resource does not exist, or the caller is not a member of its workspace (both look the same).',
     example: { detail: 'The managed tenant was not found.' },
   },
+  invalid_continuation_token: {
+    status: 400,
+    title: 'Invalid continuation token',
+    description:
+      'The `continuationToken` was not issued by this API for this list, this caller and these path ids (or was altered). Start again from the first page.',
+    example: {
+      detail: 'The continuation token was not issued for this list; start again from the first page.',
+    },
+  },
+  payload_too_large: {
+    status: 413,
+    title: 'Request body too large',
+    description:
+      "The body is over the route's limit (1 MB unless the route says otherwise; `limitBytes` names it). Refused before it is parsed.",
+    example: {
+      detail: 'The request body is larger than this route accepts (1048576 bytes).',
+      limitBytes: 1048576,
+    },
+  },
+  unsupported_media_type: {
+    status: 415,
+    title: 'Body is not JSON',
+    description: 'A request body was sent without `Content-Type: application/json`.',
+    example: { detail: 'The request body must be JSON, sent with Content-Type: application/json.' },
+  },
   concurrent_update: {
     status: 409,
     title: 'Changed concurrently',

@@ -42,6 +42,8 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** Largest request body accepted, in bytes (default DEFAULT_MAX_BODY_BYTES); larger ones are a 413. */
+  maxBodyBytes?: number;
   /** An example body the authorization matrix test can send. */
   exampleBody?: z.input<B>;
   responses: Record<number, RouteResponseSpec>;

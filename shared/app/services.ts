@@ -13,6 +13,7 @@ import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
 import { NotificationStore } from '../notifications/store';
+import { createPageTokenCodec, type PageTokenCodec } from '../api/page-token';
 import type { OperationCatalog } from '../operations/catalog';
 import type { Dispatcher } from '../operations/dispatcher';
 import type { GateDeps } from '../operations/gate';
@@ -55,6 +56,7 @@ export interface Services {
   notifications: NotificationStore;
   live: LiveService;
   runFanOut: RunFanOut;
+  pageTokens: PageTokenCodec;
   inventory: Inventory;
   /** The directory cache: its syncs, its queries and the `GroupDirectory` restore reads. */
   directory: Directory;
@@ -146,6 +148,7 @@ function buildServices(config: AppConfig): Services {
     operations: new OperationsService({ runs, lifecycle, audit, workspaces, catalog, clock }),
     gate,
     notifications,
+    pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
     ...createLive({
       hub: config.SIGNALR_HUB,
       connections: getHostConnections(),

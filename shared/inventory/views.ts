@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../api/schemas';
+import { longIdSchema, pageQuery } from '../api/schemas';
 import {
   assignmentTargetSchema,
   inventoryItemSchema,
@@ -65,9 +65,9 @@ export const historyView = historyEntrySchema.extend({ current: z.boolean() });
 
 export const diffQuery = z.object({
   /** The older version; default: the version before `to`. */
-  from: z.string().min(1).max(200).optional(),
+  from: longIdSchema.optional(),
   /** The newer version; default: the current version. */
-  to: z.string().min(1).max(200).optional(),
+  to: longIdSchema.optional(),
 });
 
 export const diffView = z.object({

@@ -28,6 +28,7 @@ export function createLive(deps: {
   const lazyHub: LiveHub = {
     clientConnection: (userId) => signalR().clientConnection(userId),
     addUserToGroups: (userId, groups, ttl) => signalR().addUserToGroups(userId, groups, ttl),
+    removeUserFromGroups: (userId, groups) => signalR().removeUserFromGroups(userId, groups),
   };
   function signalR(): LiveHub {
     if (!hub) {

@@ -7,8 +7,8 @@ import type { Clock } from '../clock';
 
 /**
  * How long a subscription lasts. Group membership by user id outlives connections (Azure keeps it for
- * the user's future connections), so it expires: someone removed from a workspace stops receiving its
- * tenants' progress within this time, and clients subscribe again on (re)connect and before it ends.
+ * the user's future connections), so it also expires as a second line of defence; removal from a
+ * workspace revokes it at once (`removeMember`). Clients subscribe again on (re)connect and before it ends.
  */
 export const SUBSCRIPTION_TTL_SECONDS = 3600;
 
@@ -45,5 +45,34 @@ export class LiveService {
       SUBSCRIPTION_TTL_SECONDS,
     );
     return { groups, expiresAt };
+  }
+
+  /**
+   * Ends a user's live access to a workspace at once: out of every tenant group of it (archived
+   * tenants too), on open connections and for later ones. Safe to repeat; used after the membership is
+   * gone, so a subscribe racing with it is refused by the membership check.
+   */
+  async revokeWorkspace(userId: string, workspaceId: string): Promise<void> {
+    const tenants = await this.deps.workspaces.listTenants(workspaceId, true);
+    await this.deps.hub.removeUserFromGroups(
+      userId,
+      tenants.map((t) => tenantGroup(t.id)),
+    );
+  }
+
+  /**
+   * Removes a member and their live access. A retry after a lost answer (the member already gone)
+   * still revokes, then answers not found as before.
+   */
+  async removeMember(actor: Principal, workspaceId: string, userId: string): Promise<void> {
+    const removal = await this.deps.workspaces
+      .removeMember(actor, workspaceId, userId)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        if (error instanceof NotFoundError) return error;
+        throw error;
+      });
+    await this.revokeWorkspace(userId, workspaceId);
+    if (removal) throw removal;
   }
 }

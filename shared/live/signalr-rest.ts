@@ -14,6 +14,8 @@ export interface LiveHub {
   clientConnection(userId: string): Promise<ClientConnectionInfo>;
   /** Adds the user (all current and future connections) to the groups for `ttlSeconds`. */
   addUserToGroups(userId: string, groups: string[], ttlSeconds: number): Promise<void>;
+  /** Takes the user (open connections and the membership kept for later ones) out of the groups. */
+  removeUserFromGroups(userId: string, groups: string[]): Promise<void>;
 }
 
 export interface SignalRRestOptions {
@@ -59,13 +61,26 @@ export class SignalRRestClient implements LiveHub {
   }
 
   async addUserToGroups(userId: string, groups: string[], ttlSeconds: number): Promise<void> {
+    await this.eachGroup(userId, groups, 'PUT', { ttl: String(ttlSeconds) });
+  }
+
+  async removeUserFromGroups(userId: string, groups: string[]): Promise<void> {
+    await this.eachGroup(userId, groups, 'DELETE', {});
+  }
+
+  private async eachGroup(
+    userId: string,
+    groups: string[],
+    method: 'PUT' | 'DELETE',
+    query: Record<string, string>,
+  ): Promise<void> {
     const queue = [...groups];
     const worker = async () => {
       for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
         await this.request(
-          'PUT',
+          method,
           `/api/hubs/${this.hub}/users/${encodeURIComponent(userId)}/groups/${encodeURIComponent(group)}`,
-          { ttl: String(ttlSeconds) },
+          query,
         );
       }
     };

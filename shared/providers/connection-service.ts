@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit';
 import type { Clock } from '../clock';
 import type { Principal } from '../auth/token-verifier';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 import { secretNameFor } from '../secrets/secret-store';
 import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
@@ -15,6 +15,7 @@ import {
   type ProviderConnection,
   type ProviderConnectionView,
 } from './models';
+import { parseCertificateCredential, type CertificateFacts } from './certificate';
 
 export interface NewConnection {
   displayName: string;
@@ -50,7 +51,9 @@ export class ConnectionService {
         { partitionKey: tenant.workspaceId },
       )
       .fetchAll();
-    return resources.map((c) => connectionView(withoutSystemFields(c), tenant.defaultConnectionId));
+    return resources.map((c) =>
+      connectionView(withoutSystemFields(c), tenant.defaultConnectionId, this.clock.now()),
+    );
   }
 
   async get(tenant: ManagedTenant, connectionId: string): Promise<ProviderConnection> {
@@ -67,6 +70,7 @@ export class ConnectionService {
   ): Promise<ProviderConnectionView> {
     const id = randomUUID();
     const secretName = secretNameFor('conn', id);
+    const certificate = certificateFactsOf(input.credential, this.clock.now()); // before anything is written
     // The secret first: a connection document never points at a credential that is not stored.
     await this.secrets.set(secretName, serializeCredential(input.credential));
     const now = this.clock.now().toISOString();
@@ -82,7 +86,12 @@ export class ConnectionService {
       authType: input.credential.authType,
       status: 'connected',
       lastHealthCheck: null,
-      credential: { secretName, updatedAt: now, updatedBy: actor.userId },
+      credential: {
+        secretName,
+        updatedAt: now,
+        updatedBy: actor.userId,
+        ...certificate,
+      },
       createdAt: now,
       createdBy: actor.userId,
     };
@@ -104,7 +113,7 @@ export class ConnectionService {
       authType: connection.authType,
       isDefault: updatedTenant.defaultConnectionId === id,
     });
-    return connectionView(connection, updatedTenant.defaultConnectionId);
+    return connectionView(connection, updatedTenant.defaultConnectionId, this.clock.now());
   }
 
   async update(
@@ -122,7 +131,7 @@ export class ConnectionService {
       'The provider connection',
     );
     await this.record(actor, tenant, 'connection.update', connectionId, change);
-    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId);
+    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId, this.clock.now());
   }
 
   /** Replaces the credential (a new secret value under the same name) and records who did it. */
@@ -133,6 +142,7 @@ export class ConnectionService {
     credential: CredentialInput,
   ): Promise<ProviderConnectionView> {
     const current = await this.get(tenant, connectionId);
+    const certificate = certificateFactsOf(credential, this.clock.now()); // before anything is written
     await this.secrets.set(current.credential.secretName, serializeCredential(credential));
     const updated = await updateWithEtag<ProviderConnection>(
       this.tenants,
@@ -141,14 +151,19 @@ export class ConnectionService {
       (c) => ({
         ...c,
         authType: credential.authType,
-        credential: { ...c.credential, updatedAt: this.clock.now().toISOString(), updatedBy: actor.userId },
+        credential: {
+          secretName: c.credential.secretName,
+          updatedAt: this.clock.now().toISOString(),
+          updatedBy: actor.userId,
+          ...certificate,
+        },
       }),
       'The provider connection',
     );
     await this.record(actor, tenant, 'connection.credential_rotate', connectionId, {
       authType: credential.authType,
     });
-    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId);
+    return connectionView(withoutSystemFields(updated), tenant.defaultConnectionId, this.clock.now());
   }
 
   async makeDefault(
@@ -160,7 +175,7 @@ export class ConnectionService {
     const previous = tenant.defaultConnectionId;
     const updated = await this.setDefaultIf(tenant, connectionId, () => true);
     await this.record(actor, tenant, 'connection.make_default', connectionId, { previousDefault: previous });
-    return connectionView(connection, updated.defaultConnectionId);
+    return connectionView(connection, updated.defaultConnectionId, this.clock.now());
   }
 
   /** The default connection cannot be deleted while others exist: make another the default first. */
@@ -253,6 +268,19 @@ export class ConnectionService {
       'The provider connection',
     );
   }
+}
+
+/** The thumbprint and validity of a certificate credential (already checked by the input schema). */
+function certificateFactsOf(credential: CredentialInput, now: Date): { certificate?: CertificateFacts } {
+  if (credential.authType !== 'certificate') return {};
+  const parsed = parseCertificateCredential(credential.certificatePem, credential.privateKeyPem, now);
+  // The input schema has parsed it already; what is left to fail here is the expiry, by the clock.
+  if (!parsed.ok) {
+    throw new ValidationError('The request body is invalid.', [
+      { path: `body.credential.${parsed.field}`, message: parsed.message },
+    ]);
+  }
+  return { certificate: parsed.facts };
 }
 
 function serializeCredential(credential: CredentialInput): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { backupSelectionSchema } from '../backup/selection';
 import { cadenceSchema } from './cadence';
+import { nameText } from '../api/text';
 
 /** Keep the last N backups of the schedule and/or those younger than D days; at least one of them. */
 export const retentionSchema = z
@@ -42,7 +43,7 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 
 export const createScheduleBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: nameText(200),
     selection: backupSelectionSchema.optional(),
     cadence: cadenceSchema,
     retention: retentionSchema,
@@ -53,7 +54,7 @@ export type CreateScheduleInput = z.infer<typeof createScheduleBody>;
 
 export const updateScheduleBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameText(200).optional(),
     selection: backupSelectionSchema.optional(),
     cadence: cadenceSchema.optional(),
     retention: retentionSchema.optional(),

@@ -7,7 +7,7 @@ import {
   nextFireAfter,
 } from '../../shared/schedules/cadence';
 import { api, demoUser, freshWorkspace } from '../support/api';
-import { call, eventually } from '../support/http';
+import { call, cloud, eventually } from '../support/http';
 import { cosmosContainer, finished, invokeTimer, runsOfSchedule, setNextRunAt, sleep } from './support';
 
 const SCHEDULER = 'backupScheduler';
@@ -174,7 +174,7 @@ describe('backup schedules: the scheduler', () => {
     expect(notified.sort()).toEqual(['run.ended', 'run.queued']);
     const instance = await call(
       'GET',
-      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`,
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${cloud().functions.masterKey}`,
     );
     expect(instance.json.runtimeStatus).toBe('Completed');
 
@@ -191,7 +191,7 @@ describe('backup schedules: the scheduler', () => {
     expect(await runsOfSchedule(workspaceId, schedule.id)).toHaveLength(1);
     const again = await call(
       'GET',
-      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`,
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${cloud().functions.masterKey}`,
     );
     expect(again.json).toMatchObject({ runtimeStatus: 'Completed', createdTime: instance.json.createdTime });
 
@@ -214,7 +214,7 @@ describe('backup schedules: the scheduler', () => {
     });
     const untouched = await call(
       'GET',
-      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`,
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?code=${cloud().functions.masterKey}`,
     );
     expect(untouched.json).toMatchObject({
       runtimeStatus: 'Completed',

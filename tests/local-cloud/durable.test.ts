@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { call, cloud, eventually } from '../support/http';
 
 const webhook = '/runtime/webhooks/durabletask';
+/** The webhooks need a key, as in Azure (the master key here; the management URLs carry the system key). */
+const withKey = () => ({ 'x-functions-key': cloud().functions.masterKey });
 
 async function start(name: string, input: unknown, instanceId?: string) {
   const key = cloud().functions.defaultKey;
@@ -20,7 +22,7 @@ async function start(name: string, input: unknown, instanceId?: string) {
 }
 
 async function status(id: string, query = '') {
-  return call('GET', `${webhook}/instances/${encodeURIComponent(id)}${query}`);
+  return call('GET', `${webhook}/instances/${encodeURIComponent(id)}${query}`, undefined, withKey());
 }
 
 async function finished(id: string, timeoutMs = 20_000) {
@@ -89,13 +91,23 @@ describe('durable engine through the real durable-functions client and replay', 
   it('refuses to start an instance id that is running and restarts one that has finished', async () => {
     const id = `sleeper-${Date.now()}`;
     await start('TestSleeper', { seconds: 1 }, id);
-    const duplicate = await call('POST', `${webhook}/orchestrators/TestSleeper/${id}`, { seconds: 1 });
+    const duplicate = await call(
+      'POST',
+      `${webhook}/orchestrators/TestSleeper/${id}`,
+      { seconds: 1 },
+      withKey(),
+    );
     expect(duplicate.status).toBe(500);
     expect(duplicate.json.ExceptionType).toContain('OrchestrationAlreadyExistsException');
     const first = await finished(id);
     expect(first.output).toBe('Hello after the timer!');
 
-    const restart = await call('POST', `${webhook}/orchestrators/TestSleeper/${id}`, { seconds: 0 });
+    const restart = await call(
+      'POST',
+      `${webhook}/orchestrators/TestSleeper/${id}`,
+      { seconds: 0 },
+      withKey(),
+    );
     expect(restart.status).toBe(202);
     const second = await finished(id);
     expect(second.runtimeStatus).toBe('Completed');
@@ -129,19 +141,36 @@ describe('durable engine through the real durable-functions client and replay', 
     await eventually(async () =>
       (await status(started.id)).json?.runtimeStatus === 'Running' ? true : undefined,
     );
-    expect((await call('POST', `${base}/suspend?reason=maintenance`)).status).toBe(202);
+    expect((await call('POST', `${base}/suspend?reason=maintenance`, undefined, withKey())).status).toBe(202);
     expect((await status(started.id)).json.runtimeStatus).toBe('Suspended');
-    expect((await call('POST', `${base}/resume?reason=done`)).status).toBe(202);
+    expect((await call('POST', `${base}/resume?reason=done`, undefined, withKey())).status).toBe(202);
     expect((await status(started.id)).json.runtimeStatus).toBe('Running');
-    expect((await call('DELETE', base)).status).toBe(404); // running instances are not purged
-    expect((await call('POST', `${base}/terminate?reason=no%20longer%20needed`)).status).toBe(202);
+    expect((await call('DELETE', base, undefined, withKey())).status).toBe(404); // running instances are not purged
+    expect(
+      (await call('POST', `${base}/terminate?reason=no%20longer%20needed`, undefined, withKey())).status,
+    ).toBe(202);
     const terminated = await status(started.id);
     expect(terminated.status).toBe(200);
     expect(terminated.json).toMatchObject({ runtimeStatus: 'Terminated', output: 'no longer needed' });
-    expect((await call('POST', `${base}/raiseEvent/Approval`, { late: true })).status).toBe(410);
-    expect((await call('POST', `${base}/terminate?reason=again`)).status).toBe(410);
-    expect((await call('DELETE', base)).json).toEqual({ instancesDeleted: 1 });
+    expect((await call('POST', `${base}/raiseEvent/Approval`, { late: true }, withKey())).status).toBe(410);
+    expect((await call('POST', `${base}/terminate?reason=again`, undefined, withKey())).status).toBe(410);
+    expect((await call('DELETE', base, undefined, withKey())).json).toEqual({ instancesDeleted: 1 });
     expect((await status(started.id)).status).toBe(404);
+  });
+
+  it('answers the webhooks only with a key, as Azure does (the management URLs carry the system key)', async () => {
+    const started = await start('TestSleeper', { seconds: 0 });
+    for (const path of [`${webhook}/instances/${started.id}`, `${webhook}/instances?top=5`]) {
+      expect((await call('GET', path)).status, path).toBe(401);
+      expect((await call('GET', `${path}${path.includes('?') ? '&' : '?'}code=wrong`)).status, path).toBe(
+        401,
+      );
+    }
+    expect((await call('POST', `${webhook}/orchestrators/TestSleeper`, { seconds: 0 })).status).toBe(401);
+    expect((await call('POST', `${webhook}/instances/${started.id}/terminate?reason=x`)).status).toBe(401);
+    expect(new URL(started.statusQueryGetUri).searchParams.get('code')).toBeTruthy();
+    const viaUri = await fetch(started.statusQueryGetUri);
+    expect([200, 202]).toContain(viaUri.status);
   });
 
   it('lists instances with filters and continuation tokens', async () => {
@@ -150,12 +179,10 @@ describe('durable engine through the real durable-functions client and replay', 
     const seen: string[] = [];
     let token = '';
     do {
-      const response = await call(
-        'GET',
-        `${webhook}/instances?instanceIdPrefix=${prefix}&top=2`,
-        undefined,
-        token ? { 'x-ms-continuation-token': token } : {},
-      );
+      const response = await call('GET', `${webhook}/instances?instanceIdPrefix=${prefix}&top=2`, undefined, {
+        ...withKey(),
+        ...(token && { 'x-ms-continuation-token': token }),
+      });
       expect(response.status).toBe(200);
       seen.push(...(response.json as Array<{ instanceId: string }>).map((s) => s.instanceId));
       token = response.headers.get('x-ms-continuation-token') ?? '';

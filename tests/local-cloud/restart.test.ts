@@ -5,7 +5,7 @@ import { startCloudProcess } from '../support/cloud-process';
 describe('local cloud lifecycle', () => {
   it('resumes an orchestration waiting on a timer after a stop/start of the local cloud', async () => {
     const first = await startCloudProcess();
-    const { baseUrl, defaultKey } = first.description.functions;
+    const { baseUrl, defaultKey, masterKey } = first.description.functions;
     const response = await fetch(
       `${baseUrl}/api/test/orchestrators/TestSleeper/survivor?code=${defaultKey}`,
       {
@@ -16,7 +16,7 @@ describe('local cloud lifecycle', () => {
     );
     expect(response.status).toBe(202);
     const statusUrl = (instanceBase: string) =>
-      `${instanceBase}/runtime/webhooks/durabletask/instances/survivor?showHistory=true`;
+      `${instanceBase}/runtime/webhooks/durabletask/instances/survivor?showHistory=true&code=${masterKey}`;
     await eventually(async () => {
       const status = (await (await fetch(statusUrl(baseUrl))).json()) as {
         historyEvents?: Array<{ EventType: string }>;

@@ -51,6 +51,11 @@ export async function api(
     },
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
   });
+  return readApiResponse(response);
+}
+
+/** Status, headers, text and (when the text is JSON) the parsed body of a response. */
+export async function readApiResponse(response: Response): Promise<ApiResponse> {
   const text = await response.text();
   let body: unknown;
   try {
