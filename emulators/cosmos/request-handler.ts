@@ -13,6 +13,12 @@ export function isMutatingRequest(req: IncomingMessage): boolean {
   return ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '') && !isQuery(req);
 }
 
+/** `/dbs/{db}/colls/{coll}/docs` or `…/docs/{id}`: the routes that write documents (batches included). */
+function isDocumentPath(req: IncomingMessage): boolean {
+  const pathname = (req.url ?? '').split('?')[0] ?? '';
+  return /\/docs(\/[^/]+)?\/?$/.test(pathname);
+}
+
 const QUERY_METRICS =
   'totalExecutionTimeInMs=0.00;queryCompileTimeInMs=0.00;queryLogicalPlanBuildTimeInMs=0.00;' +
   'queryPhysicalPlanBuildTimeInMs=0.00;queryOptimizationTimeInMs=0.00;VMExecutionTimeInMs=0.00;' +
@@ -20,14 +26,25 @@ const QUERY_METRICS =
   'userFunctionExecuteTimeInMs=0.00;retrievedDocumentCount=0;retrievedDocumentSize=0;outputDocumentCount=1;' +
   'outputDocumentSize=0;writeOutputTimeInMs=0.00;indexUtilizationRatio=0.00';
 
+/** What the server does around writes, so an answered write is durable (see journal.ts). */
+export interface WriteHooks {
+  /** Before a write to a container's documents is handled (the journal starts watching the container). */
+  beforeDocumentWrite(dbId: string, collId: string): void;
+  /** After a write to databases, containers or UDFs was handled, before it is answered. */
+  afterSchemaWrite(): Promise<void>;
+  /** Once any write has been handled (answered or failed). */
+  onMutation(): void;
+}
+
 /**
  * Same behaviour as the private request handler of `@vercel/cosmosdb-server` (lib/index.js), kept in step
- * with it on purpose so the SDK sees the same server. Additions: `onMutation`, called once a write has been
- * handled, and 409 for every unique-key conflict.
+ * with it on purpose so the SDK sees the same server. Additions: the write hooks, and 409 for every
+ * unique-key conflict.
  */
-export function createRequestHandler(account: Account, onMutation: () => void) {
+export function createRequestHandler(account: Account, hooks: WriteHooks) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    void respond(account, req, res)
+    const onMutation = () => hooks.onMutation();
+    void respond(account, req, res, hooks)
       .catch((error: unknown) => {
         console.error('[cosmos] request failed', error);
         if (!res.writableEnded) {
@@ -42,14 +59,23 @@ export function createRequestHandler(account: Account, onMutation: () => void) {
   };
 }
 
-async function respond(account: Account, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(
+  account: Account,
+  req: IncomingMessage,
+  res: ServerResponse,
+  hooks: WriteHooks,
+): Promise<void> {
   const route = routeFor(req);
   // Undefined for bodiless answers (204), as in the package.
   let body: Record<string, unknown> | undefined;
   if (route) {
     const [params, handler] = route;
+    const write = isMutatingRequest(req);
+    const documentWrite = write && isDocumentPath(req);
+    if (documentWrite && params.dbId && params.collId) hooks.beforeDocumentWrite(params.dbId, params.collId);
     try {
       body = (await handler(account, req, res, params)) as Record<string, unknown> | undefined;
+      if (write && !documentWrite) await hooks.afterSchemaWrite();
     } catch (error) {
       // The package marks unique-key conflicts `conflict` but maps them to 409 only on create; an upsert
       // hitting one answered 500 there. Azure answers 409 for both.

@@ -2,6 +2,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRequestHandler } from './request-handler';
+import { CosmosJournal } from './journal';
 import { captureAccount, readSnapshotFile, restoreAccount, writeSnapshotFile } from './snapshot';
 import { Account } from './vercel-internals';
 
@@ -17,7 +18,10 @@ export interface LocalCosmosOptions {
   tls: { certPem: string; keyPem: string };
   /** Where `cosmos.json` is persisted; undefined = memory only. */
   dataDir?: string;
-  /** How often a changed state is written; default 1000. */
+  /**
+   * How often a changed state is compacted into `cosmos.json`; default 5000. Answered writes are durable
+   * at once through the journal (journal.ts); the snapshot only bounds how much of it a start replays.
+   */
   snapshotIntervalMs?: number;
 }
 
@@ -62,23 +66,42 @@ export async function startLocalCosmos(options: LocalCosmosOptions): Promise<Loc
   // discovery then stays on it).
   const account = new Account('localhost', port);
   if (saved) restoreAccount(account, saved);
-  server.on(
-    'request',
-    createRequestHandler(account, () => (dirty = true)),
-  );
-  runningPorts.add(port);
+  const opened = options.dataDir
+    ? CosmosJournal.open(options.dataDir, account, saved?.journalGeneration ?? 0)
+    : undefined;
+  const journal = opened?.journal;
+  dirty = (opened?.replayed ?? 0) > 0;
 
   // Snapshots are serialised so an older state can never overwrite a newer one.
   let writes = Promise.resolve();
   const snapshot = (): Promise<void> => {
-    if (!snapshotFile) return Promise.resolve();
+    if (!snapshotFile || !journal) return Promise.resolve();
     dirty = false;
-    const json = JSON.stringify(captureAccount(account));
-    const written = writes.then(() => writeSnapshotFile(snapshotFile, json));
+    // Capture and rotation happen in one synchronous step: every journal line before it is in the capture.
+    const journalGeneration = journal.rotate();
+    const json = JSON.stringify({ ...captureAccount(account), journalGeneration });
+    const written = writes
+      .then(() => writeSnapshotFile(snapshotFile, json))
+      .then(() => journal.discardBefore(journalGeneration));
     // A failed write is reported to its caller only; the next snapshot still runs.
     writes = written.catch(() => undefined);
     return written;
   };
+  server.on(
+    'request',
+    createRequestHandler(account, {
+      beforeDocumentWrite(dbId, collId) {
+        const database = account.database(dbId).read();
+        const collection = account.database(dbId).collection(collId);
+        const definition = collection.read();
+        if (journal && database && definition)
+          journal.watch(collection.documents, database.id, definition.id);
+      },
+      afterSchemaWrite: snapshot,
+      onMutation: () => (dirty = true),
+    }),
+  );
+  runningPorts.add(port);
   const timer = snapshotFile
     ? setInterval(() => {
         if (!dirty) return;
@@ -86,7 +109,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions): Promise<Loc
           dirty = true;
           console.error(`[cosmos] could not write ${snapshotFile}`, error);
         });
-      }, options.snapshotIntervalMs ?? 1000)
+      }, options.snapshotIntervalMs ?? 5000)
     : undefined;
   // The server's sockets keep the process alive, not its snapshot timer.
   timer?.unref();
@@ -101,6 +124,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions): Promise<Loc
       server.closeAllConnections();
       await snapshot();
       await closed;
+      journal?.close();
     })());
 
   return { endpoint: `https://localhost:${port}`, key: LOCAL_COSMOS_KEY, port, snapshot, stop };

@@ -12,6 +12,8 @@ import type { Account } from './vercel-internals';
 export interface CosmosSnapshot {
   format: 'tenantatlas-local-cosmos/1';
   databases: ItemsSnapshot<DatabaseSnapshot>;
+  /** The journal generation from which writes are not in this snapshot (journal.ts); absent = 0. */
+  journalGeneration?: number;
 }
 interface ItemsSnapshot<T> {
   ridCount: number;

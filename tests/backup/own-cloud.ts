@@ -26,6 +26,21 @@ export class OwnCloud {
     return new OwnCloud(await startCloudProcess({ env: { LOCAL_EXTRA_ENTRY_FILES: '', ...env } }));
   }
 
+  /**
+   * Kills the cloud's process (SIGKILL: no shutdown code runs) and starts it again on the same data
+   * folder, as after a crash. This instance is done; use the returned one.
+   */
+  async crashAndRestart(env: Record<string, string> = {}): Promise<OwnCloud> {
+    this.cosmosClient.dispose();
+    await this.process.kill();
+    return new OwnCloud(
+      await startCloudProcess({
+        dataDir: this.process.dataDir,
+        env: { LOCAL_EXTRA_ENTRY_FILES: '', ...env },
+      }),
+    );
+  }
+
   get description(): CloudDescription {
     return this.process.description;
   }

@@ -174,6 +174,52 @@ describe('local Cosmos DB server', () => {
     await expect(startLocalCosmos({ port: cosmos.port, tls })).rejects.toThrow(/already in use/);
   });
 
+  it('keeps every answered write of a server that died before its next snapshot (the journal)', async () => {
+    const dataDir = tempDataDir();
+    // No periodic snapshot and no stop(): only the journal can carry these writes to the next start.
+    const crashed = await startLocalCosmos({ port: 0, tls, dataDir, snapshotIntervalMs: 3_600_000 });
+    const client = new CosmosClient({
+      endpoint: crashed.endpoint,
+      key: crashed.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    cleanups.push(async () => {
+      client.dispose();
+      await crashed.stop();
+    });
+    const { items } = await containers(client);
+    for (const n of [1, 2, 3, 4]) await items.items.create({ id: `d${n}`, pk: 'p', n });
+    await items.item('d2', 'p').replace({ id: 'd2', pk: 'p', n: 20 });
+    await items.items.upsert({ id: 'd3', pk: 'p', n: 30 });
+    await items.item('d4', 'p').delete();
+    await items.items.bulk([
+      { operationType: 'Create', resourceBody: { id: 'd5', pk: 'p', n: 5 } },
+      { operationType: 'Delete', id: 'd1', partitionKey: 'p' },
+    ]);
+    const { resources: answered } = await items.items.readAll().fetchAll();
+    expect(existsSync(path.join(dataDir, 'cosmos.json'))).toBe(true); // the snapshot of the containers only
+
+    const second = await startServer(dataDir);
+    const { resources: after } = await second.client
+      .database('app')
+      .container('items')
+      .items.readAll()
+      .fetchAll();
+    const pick = (d: ItemDefinition) => [d.id, d.n, d._etag, d._rid];
+    expect(after.map(pick).sort()).toEqual(answered.map(pick).sort());
+    expect(after.map((d) => [d.id, d.n]).sort()).toEqual([
+      ['d2', 20],
+      ['d3', 30],
+      ['d5', 5],
+    ]);
+    // A new document after the replay gets a _rid of its own.
+    const { resource: fresh } = await second.client
+      .database('app')
+      .container('items')
+      .items.create({ id: 'd6', pk: 'p' });
+    expect(answered.map((d) => d._rid)).not.toContain(fresh?._rid);
+  });
+
   it('persists raw state across a restart: same _etag/_ts, working unique keys, fresh _rids', async () => {
     const dataDir = tempDataDir();
     const first = await startServer(dataDir);

@@ -11,6 +11,8 @@ export interface CloudProcess {
   logFile: string;
   /** Ctrl-C, as a user stops `npm start`; resolves when the process has exited. */
   stop(): Promise<number | null>;
+  /** SIGKILL: the process dies mid-work, as in a crash or the OOM killer; nothing of it runs on. */
+  kill(): Promise<void>;
 }
 
 export const TEST_FUNCTIONS = 'dist/tests/fixtures/functions/*.js';
@@ -53,6 +55,10 @@ export async function startCloudProcess(
       const code = await exited;
       clearTimeout(timeout);
       return code;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
