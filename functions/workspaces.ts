@@ -68,6 +68,32 @@ defineRoute(
 
 defineRoute(
   {
+    name: 'deleteWorkspace',
+    method: 'DELETE',
+    path: '/workspaces/{workspaceId}',
+    summary:
+      'Delete a workspace (owner only; `confirm` = its name): hidden from every member at once, its data purged after WORKSPACE_PURGE_AFTER_DAYS',
+    tag,
+    access: { kind: 'workspace', capability: 'workspace.delete' },
+    params: workspaceParams,
+    query: z.object({
+      confirm: z.string().min(1).max(200).describe("The workspace's name, typed to confirm the deletion."),
+    }),
+    responses: {
+      200: {
+        description: 'Deleted: when, and from when its data is purged',
+        schema: z.object({ id: z.string(), deletedAt: z.string(), purgeAfter: z.string() }),
+      },
+    },
+  },
+  async ({ principal, params, query }) => ({
+    status: 200,
+    body: await getServices().workspaceDeletion.softDelete(principal, params.workspaceId, query.confirm),
+  }),
+);
+
+defineRoute(
+  {
     name: 'listMembers',
     method: 'GET',
     path: '/workspaces/{workspaceId}/members',

@@ -17,12 +17,16 @@ import { createDirectoryActivities } from './directory-sync/activities';
 import { directoryGroupsSync, directoryRoleDefinitionsSync } from './directory-sync/orchestrator';
 import type { Directory } from '../shared/directory';
 import { registerActivities } from './runs/register';
+import { TENANT_PURGE } from './tenant-purge/contract';
+import { createTenantPurgeActivities, type TenantPurgeActivityDeps } from './tenant-purge/activities';
+import { tenantPurge } from './tenant-purge/orchestrator';
 import type { Inventory } from '../shared/inventory';
 import type { RunLifecycle } from '../shared/operations/lifecycle';
 
 /** What every activity of the app needs, taken from the composition root when the first one runs. */
 export type OrchestrationDeps = ProviderActivityDeps &
-  BackupActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory; directory: Directory };
+  BackupActivityDeps &
+  TenantPurgeActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory; directory: Directory };
 
 /**
  * Every orchestration and activity of the app, registered with the Durable extension. A new operation
@@ -37,6 +41,7 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   df.app.orchestration(BACKUP.scheduled, backupScheduledOrchestrator);
   df.app.orchestration(DIRECTORY.groupsOrchestrator, directoryGroupsSync);
   df.app.orchestration(DIRECTORY.rolesOrchestrator, directoryRoleDefinitionsSync);
+  df.app.orchestration(TENANT_PURGE.orchestrator, tenantPurge);
 
   registerActivities(createRunActivities(deps));
   registerActivities(createHealthCheckActivities(deps));
@@ -44,4 +49,5 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   registerActivities(createInventoryActivities(deps));
   registerActivities(createBackupActivities(deps));
   registerActivities(createDirectoryActivities(deps));
+  registerActivities(createTenantPurgeActivities(deps));
 }

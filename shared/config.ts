@@ -63,6 +63,8 @@ const appSettingsShape = {
    * objects are assigned to from the directory cache instead of Graph; 0 = always read Graph.
    */
   DIRECTORY_CACHE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** Days a deleted workspace's data is kept (hidden) before it is purged; 0 = at the next purge timer. */
+  WORKSPACE_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   ...graphSettingsSchema.shape,
 };
 

@@ -45,7 +45,9 @@ export const workspaceView = z.object({
 /** API views are the stored documents minus what callers must not see (derived, so they cannot drift). */
 export const memberView = membershipSchema.omit({ id: true });
 
-export const tenantView = managedTenantSchema.omit({ kind: true });
+export const tenantView = managedTenantSchema.omit({ kind: true }).extend({
+  status: z.enum(['active', 'archived']),
+});
 
 export const connectionViewSchema = providerConnectionSchema.omit({ kind: true, credential: true }).extend({
   isDefault: z.boolean(),

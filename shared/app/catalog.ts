@@ -3,6 +3,7 @@ import { directoryRunTypes } from '../directory/run-types';
 import { inventoryRunTypes } from '../inventory/run-types';
 import { OperationCatalog } from '../operations/catalog';
 import { providerRunTypes } from '../providers/run-types';
+import { workspaceRunTypes } from '../workspaces/run-types';
 
 /**
  * Every operation type of the app, in one list: a feature defines its entries in its own
@@ -14,4 +15,5 @@ export const operationCatalog = new OperationCatalog([
   ...inventoryRunTypes,
   ...backupRunTypes,
   ...directoryRunTypes,
+  ...workspaceRunTypes,
 ]);

@@ -31,6 +31,8 @@ import { KeyVaultSecretStore } from '../secrets/key-vault';
 import { LocalFileSecretStore } from '../secrets/local-file';
 import type { SecretStore } from '../secrets/secret-store';
 import { createCosmos, type Cosmos } from '../store/cosmos';
+import { WorkspaceDeletion } from '../workspaces/deletion';
+import type { TenantPurgeContainers } from '../workspaces/purge';
 import { WorkspaceService } from '../workspaces/workspace-service';
 import { operationCatalog } from './catalog';
 
@@ -43,6 +45,10 @@ export interface Services {
   audit: AuditLog;
   secrets: SecretStore;
   workspaces: WorkspaceService;
+  /** Soft delete of a workspace and the purge after its retention. */
+  workspaceDeletion: WorkspaceDeletion;
+  /** Where a tenant purge deletes from. */
+  purgeContainers: TenantPurgeContainers;
   connections: ConnectionService;
   graph: GraphClientFactory;
   /** A run's Graph client (its connection, else the tenant's default). */
@@ -127,6 +133,14 @@ function buildServices(config: AppConfig): Services {
   const scheduleStore = new ScheduleStore(container('backups'));
   const backupStore = new BackupStore(container('backups'));
   const tenantStatuses = new TenantStatuses(container('tenants'));
+  const live = createLive({
+    hub: config.SIGNALR_HUB,
+    connections: getHostConnections(),
+    workspaces,
+    notifications,
+    clock,
+    describe: catalog.describe,
+  });
   return {
     config,
     clock,
@@ -149,14 +163,28 @@ function buildServices(config: AppConfig): Services {
     gate,
     notifications,
     pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
-    ...createLive({
-      hub: config.SIGNALR_HUB,
-      connections: getHostConnections(),
+    ...live,
+    workspaceDeletion: new WorkspaceDeletion({
       workspaces,
-      notifications,
+      containers: {
+        workspaces: container('workspaces'),
+        memberships: container('memberships'),
+        tenants: container('tenants'),
+      },
+      audit,
       clock,
-      describe: catalog.describe,
+      revokeLive: (userId, workspaceId) => live.live.revokeWorkspace(userId, workspaceId),
+      purgeAfterDays: config.WORKSPACE_PURGE_AFTER_DAYS,
     }),
+    purgeContainers: {
+      inventory: container('inventory'),
+      policyVersions: container('policyVersions'),
+      directory: container('directory'),
+      backups: container('backups'),
+      runs: container('runs'),
+      notifications: container('notifications'),
+      tenants: container('tenants'),
+    },
     inventory,
     directory,
     backups: new BackupService({ store: backupStore, audit, runs }),

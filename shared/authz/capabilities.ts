@@ -14,6 +14,7 @@ export const CAPABILITIES = {
   'connections.manage': ['owner', 'manager'],
   'tenants.manage': ['owner', 'manager'],
   'members.manage': ['owner'],
+  'workspace.delete': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

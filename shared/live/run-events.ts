@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runOutcomeSchema, type Run } from '../operations/model';
+import { runOutcomeSchema, type Initiator, type Run } from '../operations/model';
 
 /** The lifecycle states a run passes through, in order (`running` is skipped when it never started). */
 export const RUN_STATES = ['queued', 'running', 'completed'] as const;
@@ -14,7 +14,7 @@ export const runEventSchema = z.object({
   outcome: runOutcomeSchema,
   workspaceId: z.string(),
   tenantId: z.string(),
-  initiator: z.object({ kind: z.enum(['user', 'schedule']), id: z.string() }),
+  initiator: z.object({ kind: z.enum(['user', 'schedule', 'system']), id: z.string() }),
   reasonCodes: z.array(z.string()),
   occurredAt: z.string(),
   link: z.string(),
@@ -59,13 +59,21 @@ export function lifecycleEvent(run: Run, state: RunState): RunLifecycleEvent {
       outcome: state === 'completed' ? run.outcome : 'pending',
       workspaceId: run.workspaceId,
       tenantId: run.tenantId,
-      initiator:
-        run.initiator.kind === 'user'
-          ? { kind: 'user', id: run.initiator.userId }
-          : { kind: 'schedule', id: run.initiator.scheduleId },
+      initiator: eventInitiatorOf(run.initiator),
       reasonCodes: state === 'completed' ? [...new Set(run.failures.map((f) => f.reasonCode))] : [],
       occurredAt: occurredAt ?? run.heartbeatAt,
       link: run.links.self,
     },
   };
+}
+
+function eventInitiatorOf(initiator: Initiator) {
+  switch (initiator.kind) {
+    case 'user':
+      return { kind: 'user' as const, id: initiator.userId };
+    case 'schedule':
+      return { kind: 'schedule' as const, id: initiator.scheduleId };
+    case 'system':
+      return { kind: 'system' as const, id: initiator.name };
+  }
 }

@@ -288,10 +288,7 @@ function audit(
   return deps.audit.record({
     workspaceId: request.workspaceId,
     tenantId: request.tenantId,
-    actor:
-      request.initiator.kind === 'user'
-        ? { kind: 'user', userId: request.initiator.userId, displayName: request.initiator.displayName }
-        : { kind: 'schedule', scheduleId: request.initiator.scheduleId },
+    actor: auditActorOf(request.initiator),
     action,
     target: { type: 'operation', id: run.id },
     outcome,
@@ -322,4 +319,15 @@ export async function sweepStaleRuns(deps: GateDeps): Promise<Run[]> {
     swept.push(run);
   }
   return swept;
+}
+
+function auditActorOf(initiator: Initiator) {
+  switch (initiator.kind) {
+    case 'user':
+      return { kind: 'user' as const, userId: initiator.userId, displayName: initiator.displayName };
+    case 'schedule':
+      return { kind: 'schedule' as const, scheduleId: initiator.scheduleId };
+    case 'system':
+      return { kind: 'system' as const };
+  }
 }

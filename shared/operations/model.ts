@@ -33,6 +33,8 @@ export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 export const initiatorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), userId: z.string(), displayName: z.string() }),
   z.object({ kind: z.literal('schedule'), scheduleId: z.string() }),
+  /** Started by the app itself (e.g. the purge of a deleted workspace), for no one in particular. */
+  z.object({ kind: z.literal('system'), name: z.string() }),
 ]);
 export type Initiator = z.infer<typeof initiatorSchema>;
 

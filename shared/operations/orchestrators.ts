@@ -13,6 +13,8 @@ export const ORCHESTRATORS = {
   backupScheduled: 'backupScheduled',
   directoryGroupsSync: 'directoryGroupsSync',
   directoryRoleDefinitionsSync: 'directoryRoleDefinitionsSync',
+  /** tenant.purge: deletes a deleted workspace's tenant data after its retention. */
+  tenantPurge: 'tenantPurge',
 } as const;
 
 export type OrchestratorName = (typeof ORCHESTRATORS)[keyof typeof ORCHESTRATORS];

@@ -6,6 +6,16 @@ export const workspaceSchema = z.object({
   name: z.string(),
   createdAt: z.string(),
   createdBy: z.string(),
+  /** Soft delete (deletion.ts): hidden from everyone at once; its data is purged after `purgeAfter`. */
+  deletion: z
+    .object({
+      deletedAt: z.string(),
+      deletedBy: z.string(),
+      purgeAfter: z.string(),
+      /** Who was a member, so the purge and the audit still know after the memberships are gone. */
+      formerMembers: z.array(z.object({ userId: z.string(), role: roleSchema })),
+    })
+    .optional(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 
@@ -29,7 +39,8 @@ export const managedTenantSchema = z.object({
   /** Canonical identity of the customer tenant; domains are labels only. */
   entraTenantId: z.string().nullable(),
   domain: z.string().nullable(),
-  status: z.enum(['active', 'archived']),
+  /** `deleted`: its workspace was deleted (never shown: the workspace is hidden); purged later. */
+  status: z.enum(['active', 'archived', 'deleted']),
   /** The one default provider connection: a pointer on the tenant, so switching it is one write. */
   defaultConnectionId: z.string().nullable(),
   createdAt: z.string(),

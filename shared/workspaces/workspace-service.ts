@@ -68,7 +68,7 @@ export class WorkspaceService {
     const workspaces = await Promise.all(
       resources.map(async (m) => {
         const workspace = await this.get(m.workspaceId);
-        return workspace && { ...workspace, role: m.role };
+        return workspace && !workspace.deletion ? { ...workspace, role: m.role } : undefined;
       }),
     );
     return workspaces.filter((w) => w !== undefined).sort((a, b) => a.name.localeCompare(b.name));

@@ -41,6 +41,11 @@ export class OwnCloud {
     );
   }
 
+  /** The cloud's data folder (`.local` of a user): its secrets, snapshot and journal. */
+  get dataDir(): string {
+    return this.process.dataDir;
+  }
+
   get description(): CloudDescription {
     return this.process.description;
   }

@@ -1,0 +1,30 @@
+import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
+
+/** What a tenant purge deletes, in this order (the tenant's own document last). */
+export const PURGE_STEPS = [
+  'inventory',
+  'policyVersions',
+  'directory',
+  'backups',
+  'runs',
+  'notifications',
+  'connections',
+  'tenant',
+] as const;
+export type PurgeStep = (typeof PURGE_STEPS)[number];
+
+export const TENANT_PURGE = {
+  orchestrator: ORCHESTRATORS.tenantPurge,
+  step: 'tenantPurgeStep',
+} as const;
+
+export interface PurgeStepInput {
+  runId: string;
+  step: PurgeStep;
+}
+
+/** Documents deleted by one call, and whether that kind has more (the orchestrator calls again). */
+export interface PurgeStepResult {
+  deleted: number;
+  more: boolean;
+}
