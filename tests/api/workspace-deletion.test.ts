@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalSecrets } from '../../emulators/local-secrets';
 import { LocalFileSecretStore } from '../../shared/secrets/local-file';
+import { eventually } from '../support/http';
 import { OwnCloud } from '../backup/own-cloud';
 
 /**
@@ -30,13 +31,9 @@ async function documentsOf(container: string, where: string, value: string): Pro
   return resources[0] ?? 0;
 }
 
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Waits for a condition (probed every 250 ms). */
+function until(_what: string, condition: () => Promise<boolean>, timeoutMs = 120_000) {
+  return eventually(async () => ((await condition()) ? true : undefined), timeoutMs, 250);
 }
 
 describe('workspace deletion', () => {

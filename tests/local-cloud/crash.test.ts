@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/http';
 import { OwnCloud } from '../backup/own-cloud';
 
 /**
@@ -29,13 +30,9 @@ async function start(type: string) {
   return started.body.run.id as string;
 }
 
-async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Waits for a condition (probed every 50 ms). */
+function until(_what: string, condition: () => Promise<boolean>, timeoutMs = 120_000) {
+  return eventually(async () => ((await condition()) ? true : undefined), timeoutMs, 50);
 }
 
 async function runStatus(target: OwnCloud, runId: string) {
