@@ -231,7 +231,7 @@ async function writeParts(
         context,
         objectActionRequest(contract, id, sub.writeAction.action, {
           [sub.writeAction.bodyKey]: items,
-          ...(sub.writeAction.replaces === 'deletedIds' && { deletedIds: ids, updated: [] }),
+          ...(sub.writeAction.deletedIdsKey && { [sub.writeAction.deletedIdsKey]: ids }),
         }),
       );
       continue;
