@@ -25,6 +25,7 @@ const COLLECTION = '/deviceManagement/deviceConfigurations';
 /** Lost-response rules match the request path (version included); log entries name the endpoint. */
 const COLLECTION_PATH = '^/(beta|v1\\.0)/deviceManagement/deviceConfigurations$';
 const OBJECT_PATH = '^/(beta|v1\\.0)/deviceManagement/deviceConfigurations/[^/]+$';
+const ASSIGN_PATH = '^/(beta|v1\\.0)/deviceManagement/deviceConfigurations/[^/]+/assign$';
 const COLLECTION_ENDPOINT = /^POST \/(beta|v1\.0)\/deviceManagement\/deviceConfigurations$/;
 const OBJECT_ENDPOINT = /^PATCH \/(beta|v1\.0)\/deviceManagement\/deviceConfigurations\/\{id\}$/;
 
@@ -70,7 +71,7 @@ function comparable(object: GraphObject): string {
 const allComparable = (objects: GraphObject[]) => objects.map(comparable).sort();
 
 describe('restore writes run at least once', () => {
-  it('a create and an update whose answers are lost are written once and end created and updated', async () => {
+  it('a create, its assignments and an update whose answers are lost are written once and end created and updated', async () => {
     const tenant = await cloud.connectedTenant('Restore lost responses', 'fabrikam');
     const { graph, setId, changed, deleted } = await backedUpThenChanged(tenant, 'fabrikam');
     const planned = await preview(cloud, tenant, {
@@ -85,6 +86,8 @@ describe('restore writes run at least once', () => {
         lostResponses: [
           { method: 'POST', pathPattern: COLLECTION_PATH, times: 1, answer: '504' },
           { method: 'PATCH', pathPattern: OBJECT_PATH, times: 1, answer: 'reset' },
+          // And, on the retry, the created object's assignments.
+          { method: 'POST', pathPattern: ASSIGN_PATH, times: 1, answer: '504' },
         ],
       },
     });
@@ -98,6 +101,8 @@ describe('restore writes run at least once', () => {
     // The lost answers happened: each write was sent, applied and its answer lost exactly once.
     expect(creates.map((e) => e.responseLost ?? false)).toEqual([true]);
     expect(updates.filter((e) => e.responseLost).length).toBe(1);
+    const assigns = log.filter((e) => /\/\{id\}\/assign$/.test(e.endpoint) && e.method === 'POST');
+    expect(assigns.filter((e) => e.responseLost).length).toBe(1);
 
     expect(executed.outcome, JSON.stringify(executed)).toBe('succeeded');
     expect(executed.result).toMatchObject({ created: 1, updated: 1, failed: 0, skipped: 0 });
