@@ -56,6 +56,8 @@ export async function planItems(cloud: OwnCloud, runId: string) {
 
 export interface PlanItemView {
   id: string;
+  phase: number;
+  skippedAssignments: number;
   policyType: string;
   displayName: string;
   sourceGraphId: string;
