@@ -115,6 +115,26 @@ describe('restore confirmation tokens', () => {
     );
   });
 
+  it('a plan is executed only in the tenant it was previewed for: another tenant of the workspace answers 404, nothing written', async () => {
+    const other = await cloud.connectTenant(tenant.workspaceId, 'Restore tokens other target', 'contoso');
+    const since = await requestSeq(cloud);
+    const response = await cloud.api('POST', `${other.base}/operations`, {
+      as: 'mike',
+      body: {
+        type: 'restore.execute',
+        previewRunId: planned.run.id,
+        confirmationToken: planned.run.result.confirmationToken,
+      },
+    });
+    expect(response.status, response.text).toBe(404);
+    expect(response.body.code).toBe('not_found');
+    const log = [
+      ...(await requestLog(cloud, 'fabrikam', since)),
+      ...(await requestLog(cloud, 'contoso', since)),
+    ];
+    expect(graphWrites(log)).toEqual([]);
+  });
+
   it('an expired token is refused with 409 restore_token_expired, nothing written', async () => {
     // The token the app issued for this very plan, had the preview ended CONFIRMATION_MINUTES + 1 ago.
     const expired = createConfirmationTokens(TOKEN_KEY).issue({
