@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getContract, readOnlyProperties, type GraphObject } from '../../shared/graph';
 import { stableStringify } from '../../shared/inventory';
-import { requestLog, requestSeq } from './request-log';
+import { graphWrites, requestLog, requestSeq } from './request-log';
 import { backUp, execute, graphOf, OwnCloud, planItems, preview, syncDirectory } from './support';
 
 type Tenant = Awaited<ReturnType<OwnCloud['connectedTenant']>>;
@@ -9,7 +9,8 @@ type Tenant = Awaited<ReturnType<OwnCloud['connectedTenant']>>;
 /**
  * Restore's writes survive at-least-once execution: a write Graph applied whose answer was lost is not
  * made twice (one object, outcome `created`; one update, outcome `updated`), and 20 % injected 429/503
- * during the preview and the execute leave the target exactly as a restore without faults does.
+ * during the preview and the execute leave the target exactly as a restore without faults does. And an
+ * execute never clobbers a change made in the target after the preview.
  */
 let cloud: OwnCloud;
 
@@ -155,4 +156,53 @@ describe('restore writes run at least once', () => {
     // The tenant as an independent read sees it (faults off) is the tenant as it was backed up.
     expect(allComparable(await graph.list('deviceConfigurations'))).toEqual(allComparable(before));
   }, 150_000);
+
+  it('an object changed or deleted in the target after the preview is skipped, not overwritten nor recreated', async () => {
+    const tenant = await cloud.connectedTenant('Restore newer changes', 'fabrikam');
+    const graph = graphOf(cloud, 'fabrikam');
+    await syncDirectory(cloud, tenant);
+    const setId = await backUp(cloud, tenant, ['deviceConfigurations']);
+    const [changedAgain, deletedLater] = await graph.list('deviceConfigurations');
+    for (const object of [changedAgain!, deletedLater!])
+      await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+        action: 'update',
+        collection: COLLECTION,
+        id: object.id,
+        patch: { description: 'changed after the backup' },
+      });
+    const planned = await preview(cloud, tenant, {
+      source: { tenantId: tenant.tenantId, backupSetId: setId },
+    });
+    expect(planned.run.result).toMatchObject({ update: 2, create: 0 });
+
+    // Someone changes one again and deletes the other between the preview and the execute.
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'update',
+      collection: COLLECTION,
+      id: changedAgain!.id,
+      patch: { description: 'a newer change' },
+    });
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'delete',
+      collection: COLLECTION,
+      id: deletedLater!.id,
+    });
+    const since = await requestSeq(cloud);
+    const executed = await execute(cloud, tenant, planned.run);
+    expect(executed.result).toMatchObject({ updated: 0, created: 0, skipped: 2, failed: 0 });
+    const items = await planItems(cloud, planned.run.id);
+    for (const object of [changedAgain!, deletedLater!])
+      expect(items.find((i) => i.sourceGraphId === object.id)?.result).toMatchObject({
+        outcome: 'skipped',
+        reasonCode: 'target_changed_since_preview',
+      });
+    expect((await graph.get('deviceConfigurations', String(changedAgain!.id))).description).toBe(
+      'a newer change',
+    );
+    const after = await graph.list('deviceConfigurations');
+    expect(after.filter((o) => o.displayName === deletedLater!.displayName)).toEqual([]);
+    // Not one write to either object (the snapshot and the re-reads are reads).
+    const writes = graphWrites(await requestLog(cloud, 'fabrikam', since));
+    expect(writes.map((e) => `${e.method} ${e.url}`)).toEqual([]);
+  }, 120_000);
 });
