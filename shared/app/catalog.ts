@@ -3,6 +3,7 @@ import { directoryRunTypes } from '../directory/run-types';
 import { inventoryRunTypes } from '../inventory/run-types';
 import { OperationCatalog } from '../operations/catalog';
 import { providerRunTypes } from '../providers/run-types';
+import { restoreRunTypes } from '../restore/run-types';
 import { workspaceRunTypes } from '../workspaces/run-types';
 
 /**
@@ -16,4 +17,5 @@ export const operationCatalog = new OperationCatalog([
   ...backupRunTypes,
   ...directoryRunTypes,
   ...workspaceRunTypes,
+  ...restoreRunTypes,
 ]);
