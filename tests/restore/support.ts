@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createGraphClientFactory,
   getContract,
@@ -131,4 +131,47 @@ export async function syncDirectory(cloud: OwnCloud, tenant: Tenant) {
   expect(started.status, started.text).toBe(202);
   const run = await cloud.finished(started.body.run.id);
   expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
+}
+
+/**
+ * The test file's own local cloud, started before its tests and stopped after them; the returned object
+ * stands for it (calls go to the running instance).
+ */
+export function ownCloudForFile(env: Record<string, string> = {}): OwnCloud {
+  let current: OwnCloud | undefined;
+  beforeAll(async () => {
+    current = await OwnCloud.start(env);
+  }, 120_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return new Proxy({} as OwnCloud, {
+    get(_, property) {
+      if (!current) throw new Error('The cloud starts in beforeAll.');
+      const value = Reflect.get(current, property, current) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+}
+
+const CONFIGURATIONS = '/deviceManagement/deviceConfigurations';
+
+/** After the backup: an administrator changes one device configuration and deletes another. */
+export async function changeOneDeleteOne(
+  cloud: OwnCloud,
+  microsoftName: string,
+  changed: GraphObject,
+  deleted: GraphObject,
+) {
+  await cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', {
+    action: 'update',
+    collection: CONFIGURATIONS,
+    id: changed.id,
+    patch: { description: 'changed after the backup' },
+  });
+  await cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', {
+    action: 'delete',
+    collection: CONFIGURATIONS,
+    id: deleted.id,
+  });
 }
