@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createGraphClientFactory,
+  createRequest,
   getContract,
   graphSettingsSchema,
+  subResourceRequest,
   type GraphObject,
 } from '../../shared/graph';
 import type { DemoUserName } from '../support/api';
@@ -119,6 +121,20 @@ export function graphOf(cloud: OwnCloud, microsoftName: string) {
       return out;
     },
     get: (policyType: string, id: string) => client.getById(getContract(policyType), id),
+    create: (policyType: string, body: Record<string, unknown>) =>
+      client.send<GraphObject>(createRequest(getContract(policyType), body)),
+    /** The object with the sub-resources a create sends inline, as Graph answers them. */
+    async getWithInline(policyType: string, id: string): Promise<GraphObject> {
+      const contract = getContract(policyType);
+      const object = await client.getById(contract, id);
+      for (const sub of contract.subResources.filter((s) => s.write === 'inline' && s.read === 'batch')) {
+        const items: GraphObject[] = [];
+        for await (const page of client.pages(subResourceRequest(contract, id, sub.name)))
+          items.push(...page.items);
+        object[sub.name] = items;
+      }
+      return object;
+    },
   };
 }
 
