@@ -28,6 +28,15 @@ export const realismSchema = z.object({
     retryAfterSeconds: z.number().int().min(0),
     seed: z.number().int(),
   }),
+  /**
+   * Audit logs: how late records arrive, and how long each log keeps them (Intune: a year, Entra: 30 days
+   * on P1/P2, 7 on Free); 0 keeps everything, the default, since the seeded history is years old.
+   */
+  audit: z.object({
+    delaySeconds: z.number().min(0),
+    intuneRetentionDays: z.number().int().min(0),
+    entraRetentionDays: z.number().int().min(0),
+  }),
   /** `live`: Graph checks the app registration's current grants; `token`: only the roles in the token. */
   permissionCheck: z.enum(['live', 'token']),
 });
@@ -46,6 +55,7 @@ export const realismPatchSchema = z.object({
     })
     .optional(),
   faults: realismSchema.shape.faults.partial().optional(),
+  audit: realismSchema.shape.audit.partial().optional(),
   permissionCheck: realismSchema.shape.permissionCheck.optional(),
 });
 export type RealismPatch = z.infer<typeof realismPatchSchema>;
@@ -67,6 +77,7 @@ export function defaultRealism(seed: number): RealismSettings {
     latency: { fixedMs: 0, jitterMs: 0 },
     rateLimit: structuredClone(INTUNE_RATE_LIMIT),
     faults: { rate429: 0, rate503: 0, rate504: 0, resetRate: 0, retryAfterSeconds: 1, seed },
+    audit: { delaySeconds: 0, intuneRetentionDays: 0, entraRetentionDays: 0 },
     permissionCheck: 'live',
   };
 }
@@ -77,6 +88,7 @@ export function applyRealismPatch(current: RealismSettings, patch: RealismPatch)
     latency: { ...current.latency, ...parsed.latency },
     rateLimit: { ...current.rateLimit, ...parsed.rateLimit },
     faults: { ...current.faults, ...parsed.faults },
+    audit: { ...current.audit, ...parsed.audit },
     permissionCheck: parsed.permissionCheck ?? current.permissionCheck,
   });
 }
