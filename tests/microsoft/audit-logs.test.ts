@@ -18,7 +18,11 @@ describe('audit logs of the simulated cloud', () => {
         seed: 3,
       })
     ).changes;
-    const { items } = await listAll(cloud, token, `/v1.0/deviceManagement/auditEvents?$filter=${recent(from)}`);
+    const { items } = await listAll(
+      cloud,
+      token,
+      `/v1.0/deviceManagement/auditEvents?$filter=${recent(from)}`,
+    );
     const mine = items.filter((e) => e.resources[0].resourceId === change.id);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({
@@ -32,9 +36,15 @@ describe('audit logs of the simulated cloud', () => {
     const from = since(1000);
     const policies = await graphFetch(cloud, token, 'GET', '/v1.0/identity/conditionalAccess/policies');
     const policy = policies.body.value[0];
-    const patched = await graphFetch(cloud, token, 'PATCH', `/v1.0/identity/conditionalAccess/policies/${policy.id}`, {
-      displayName: `${policy.displayName} (audited)`,
-    });
+    const patched = await graphFetch(
+      cloud,
+      token,
+      'PATCH',
+      `/v1.0/identity/conditionalAccess/policies/${policy.id}`,
+      {
+        displayName: `${policy.displayName} (audited)`,
+      },
+    );
     expect(patched.status).toBeLessThan(300);
     const app = tenant(cloud, 'contoso');
     await control(cloud, 'DELETE', `/tenants/contoso/apps/${app.clientId}/permissions/AuditLog.Read.All`);
@@ -67,9 +77,7 @@ describe('audit logs of the simulated cloud', () => {
         await control(cloud, 'POST', '/tenants/contoso/admin-changes', {
           action: 'assign',
           collection: '/deviceManagement/deviceConfigurations',
-          assignments: [
-            { target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' } },
-          ],
+          assignments: [{ target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' } }],
           seed: 4,
         })
       ).changes;

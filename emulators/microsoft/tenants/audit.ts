@@ -231,7 +231,12 @@ export function recordDirectoryAudit(
  * Whether an audit record shows in its log now: not before its arrival delay has passed, and not after
  * the log's retention in days (0: kept for ever).
  */
-export function auditVisible(collection: string, node: EntityNode, now: number, retentionDays: number): boolean {
+export function auditVisible(
+  collection: string,
+  node: EntityNode,
+  now: number,
+  retentionDays: number,
+): boolean {
   if (node.visibleFrom !== undefined && node.visibleFrom > now) return false;
   if (!AUDIT_COLLECTIONS.includes(collection) || retentionDays === 0) return true;
   const at = Date.parse(String(node.data.activityDateTime ?? ''));
