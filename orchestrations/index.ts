@@ -5,6 +5,9 @@ import { backupRunOrchestrator, backupScheduledOrchestrator } from './backup/orc
 import { INVENTORY } from './inventory-sync/contract';
 import { createInventoryActivities } from './inventory-sync/activities';
 import { inventorySync, inventorySyncLane } from './inventory-sync/orchestrator';
+import { WATCH } from './inventory-watch/contract';
+import { createWatchActivities } from './inventory-watch/activities';
+import { inventoryWatch } from './inventory-watch/orchestrator';
 import { HEALTH_CHECK } from './provider-health-check/contract';
 import { createHealthCheckActivities, type ProviderActivityDeps } from './provider-health-check/activities';
 import { providerHealthCheck } from './provider-health-check/orchestrator';
@@ -21,12 +24,18 @@ import { TENANT_PURGE } from './tenant-purge/contract';
 import { createTenantPurgeActivities, type TenantPurgeActivityDeps } from './tenant-purge/activities';
 import { tenantPurge } from './tenant-purge/orchestrator';
 import type { Inventory } from '../shared/inventory';
+import type { Watch } from '../shared/watch';
 import type { RunLifecycle } from '../shared/operations/lifecycle';
 
 /** What every activity of the app needs, taken from the composition root when the first one runs. */
 export type OrchestrationDeps = ProviderActivityDeps &
   BackupActivityDeps &
-  TenantPurgeActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory; directory: Directory };
+  TenantPurgeActivityDeps & {
+    lifecycle: RunLifecycle;
+    inventory: Inventory;
+    directory: Directory;
+    watch: Watch;
+  };
 
 /**
  * Every orchestration and activity of the app, registered with the Durable extension. A new operation
@@ -42,6 +51,7 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   df.app.orchestration(DIRECTORY.groupsOrchestrator, directoryGroupsSync);
   df.app.orchestration(DIRECTORY.rolesOrchestrator, directoryRoleDefinitionsSync);
   df.app.orchestration(TENANT_PURGE.orchestrator, tenantPurge);
+  df.app.orchestration(WATCH.orchestrator, inventoryWatch);
 
   registerActivities(createRunActivities(deps));
   registerActivities(createHealthCheckActivities(deps));
@@ -50,4 +60,5 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   registerActivities(createBackupActivities(deps));
   registerActivities(createDirectoryActivities(deps));
   registerActivities(createTenantPurgeActivities(deps));
+  registerActivities(createWatchActivities(deps));
 }

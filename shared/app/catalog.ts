@@ -3,6 +3,7 @@ import { directoryRunTypes } from '../directory/run-types';
 import { inventoryRunTypes } from '../inventory/run-types';
 import { OperationCatalog } from '../operations/catalog';
 import { providerRunTypes } from '../providers/run-types';
+import { watchRunTypes } from '../watch/run-types';
 import { workspaceRunTypes } from '../workspaces/run-types';
 
 /**
@@ -13,6 +14,7 @@ import { workspaceRunTypes } from '../workspaces/run-types';
 export const operationCatalog = new OperationCatalog([
   ...providerRunTypes,
   ...inventoryRunTypes,
+  ...watchRunTypes,
   ...backupRunTypes,
   ...directoryRunTypes,
   ...workspaceRunTypes,

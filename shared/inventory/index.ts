@@ -35,8 +35,13 @@ export {
 } from './sync-type';
 export type { DependencyResult } from './dependencies';
 export type { TypeTally } from './store/cursors';
+export type { RefreshTarget, RefreshOutcome, RefreshResult, RefreshChange } from './refresh';
 export {
   itemIdOf,
+  changedBySchema,
+  attributionSchema,
+  type ChangedBy,
+  type Attribution,
   type InventoryItem,
   type PolicyVersion,
   type VersionContent,
@@ -57,6 +62,7 @@ import { ItemStore } from './store/items';
 import { VersionStore } from './store/versions';
 import { claimNext, planSync, recordDependencies, summarizeSync } from './sync-run';
 import { syncPolicyType as syncPolicyTypeOf, type SyncTypeRequest } from './sync-type';
+import { refreshObjects } from './refresh';
 import * as catalog from './version-catalog';
 
 export type Inventory = ReturnType<typeof createInventory>;
@@ -80,6 +86,11 @@ export function createInventory(
     syncPolicyType: (request: SyncTypeRequest) => syncPolicyTypeOf(full, request),
     syncDependencies: (request: Parameters<typeof syncDependenciesOf>[1]) =>
       syncDependenciesOf(full, request),
+    /** Re-reads named objects by id and records them as a sync would (the change watch). */
+    refreshObjects: (request: Parameters<typeof refreshObjects>[1]) => refreshObjects(full, request),
+    /** Items of the tenant with these Graph ids, of any type (what an audit record names). */
+    itemsByGraphIds: (tenantId: string, graphIds: readonly string[]) =>
+      items.anyByGraphIds(tenantId, graphIds),
     /** The inventory.sync run's steps (its activities call these). */
     sync: {
       plan: (runId: string) => planSync(full, runId),
@@ -87,6 +98,8 @@ export function createInventory(
       recordDependencies: (runId: string, result: Parameters<typeof recordDependencies>[2]) =>
         recordDependencies(full, runId, result),
       summarize: (runId: string) => summarizeSync(full, runId),
+      /** The run document (its tenant, workspace and start time). */
+      run: (runId: string) => deps.runs.require(runId),
     },
     queries: new InventoryQueries(items, versions),
     /** A stored version with its content; undefined when the tenant has no such version. */

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../support/api';
+import { allItems, connectedScope, control, simulatedTenant, sync, type Scope } from '../inventory/support';
+import { TENANT, adminChange, feed, otherApp, watchNow } from './support';
+
+/**
+ * The change watch end to end: changes made in the simulated tenant (as an administrator through the
+ * control API, or as another app through Graph), one watch tick, the feed. Adatum is changed by these
+ * tests only, one after another.
+ */
+let scope: Scope;
+
+beforeAll(async () => {
+  await control('POST', `/tenants/${TENANT}/reset`);
+  scope = await connectedScope('Change watch', TENANT);
+  expect((await sync(scope)).outcome).toBe('succeeded');
+}, 120_000);
+
+afterAll(async () => {
+  await control('POST', `/tenants/${TENANT}/reset`);
+});
+
+const itemOf = async (graphId: string) =>
+  (await allItems(scope, 'removed=any')).find((item) => item.graphId === graphId);
+
+describe('the change watch', () => {
+  it('a full sync starts the watch; a quiet tenant costs one request per audit log', async () => {
+    const watch = await api('GET', `${scope.base}/watch`, { as: 'rita' });
+    expect(watch.status, watch.text).toBe(200);
+    expect(watch.body).toMatchObject({ enabled: true, intervalMinutes: 5, lastFailure: null });
+    const run = await watchNow(scope);
+    expect(run.outcome).toBe('succeeded');
+    expect(run.result).toMatchObject({ changes: 0, unmapped: 0, graphRequests: 2 });
+    expect(run.summary).toMatch(/^Change watch of .* finished — /);
+  });
+
+  it('an administrator change is stored as a version with her name, and is on the feed', async () => {
+    const items = await allItems(scope);
+    const target = items.find((item) => item.policyType === 'deviceConfigurations')!;
+    await adminChange({
+      action: 'update',
+      collection: '/deviceManagement/deviceConfigurations',
+      id: target.graphId,
+      actor: 'adele.vance@adatum.example',
+      patch: { description: 'Changed in the portal by Adele' },
+    });
+    const run = await watchNow(scope);
+    expect(run.outcome).toBe('succeeded');
+    expect(run.result).toMatchObject({ changes: 1, updated: 1, unmapped: 0 });
+
+    const [change] = await feed(scope);
+    expect(change).toMatchObject({
+      itemId: target.id,
+      kind: 'updated',
+      versionBefore: target.currentVersionId,
+      changedBy: { kind: 'user', userPrincipalName: 'adele.vance@adatum.example' },
+      activity: expect.stringMatching(/^Patch /),
+      source: 'watch',
+    });
+    expect(change.versionAfter).not.toBe(target.currentVersionId);
+    expect(change.links.diff).toContain(`from=${target.currentVersionId}`);
+    const diff = await api('GET', change.links.diff.replace(/^\/api/, ''), { as: 'rita' });
+    expect(diff.status, diff.text).toBe(200);
+    expect(diff.body.changes).toContainEqual(
+      expect.objectContaining({ path: '/object/description', after: 'Changed in the portal by Adele' }),
+    );
+    const version = await api('GET', change.links.versionAfter.replace(/^\/api/, ''), { as: 'rita' });
+    expect(version.status, version.text).toBe(200);
+    expect((await itemOf(target.graphId))!.currentVersionId).toBe(change.versionAfter);
+    expect(await feed(scope, 'actor=ADELE.VANCE@adatum.example')).toHaveLength(1);
+    expect(await feed(scope, 'actor=someone@else.example')).toHaveLength(0);
+  });
+
+  it('a change by another app shows the app', async () => {
+    const items = await allItems(scope);
+    const target = items.find((item) => item.policyType === 'deviceCompliancePolicies')!;
+    const app = await otherApp('Adatum Automation');
+    await app.graph('PATCH', `/beta/deviceManagement/deviceCompliancePolicies/${target.graphId}`, {
+      '@odata.type': target.odataType,
+      description: 'Set by the automation',
+    });
+    const run = await watchNow(scope);
+    expect(run.result).toMatchObject({ changes: 1, updated: 1 });
+    const [change] = await feed(scope, 'type=deviceCompliancePolicies');
+    expect(change).toMatchObject({
+      itemId: target.id,
+      kind: 'updated',
+      changedBy: { kind: 'app', appId: app.clientId, displayName: 'Adatum Automation' },
+    });
+  });
+
+  it('a delete and an assignment-only change are attributed too', async () => {
+    const items = await allItems(scope);
+    const configurations = items.filter((item) => item.policyType === 'deviceConfigurations');
+    const deleted = configurations.at(-1)!;
+    const assigned = configurations.at(-2)!;
+    await adminChange({
+      action: 'delete',
+      collection: '/deviceManagement/deviceConfigurations',
+      id: deleted.graphId,
+      actor: 'nestor.wilke@adatum.example',
+    });
+    await adminChange({
+      action: 'assign',
+      collection: '/deviceManagement/deviceConfigurations',
+      id: assigned.graphId,
+      actor: 'alex.wilber@adatum.example',
+      assignments: [{ target: { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' } }],
+    });
+    const run = await watchNow(scope);
+    expect(run.result).toMatchObject({ changes: 2, deleted: 1, assignmentsChanged: 1 });
+    const byItem = new Map((await feed(scope)).map((change) => [change.itemId, change]));
+    expect(byItem.get(deleted.id)).toMatchObject({
+      kind: 'deleted',
+      versionBefore: deleted.currentVersionId,
+      versionAfter: null,
+      changedBy: { kind: 'user', userPrincipalName: 'nestor.wilke@adatum.example' },
+    });
+    expect(byItem.get(assigned.id)).toMatchObject({
+      kind: 'assignments_changed',
+      changedBy: { kind: 'user', userPrincipalName: 'alex.wilber@adatum.example' },
+    });
+    expect((await itemOf(deleted.graphId))!.removedAt).toEqual(expect.any(String));
+    expect(await feed(scope, 'kind=deleted')).toHaveLength(1);
+  });
+
+  it('a new object is found through its audit record, with its creator', async () => {
+    const source = (await allItems(scope)).find((item) => item.policyType === 'configurationPolicies')!;
+    const created = await adminChange({
+      action: 'create',
+      collection: '/deviceManagement/configurationPolicies',
+      id: source.graphId,
+      actor: 'megan.bowen@adatum.example',
+    });
+    const run = await watchNow(scope);
+    expect(run.result).toMatchObject({ changes: 1, created: 1 });
+    const [change] = await feed(scope, 'kind=created');
+    expect(change).toMatchObject({
+      graphId: created.id,
+      policyType: 'configurationPolicies',
+      versionBefore: null,
+      changedBy: { kind: 'user', userPrincipalName: 'megan.bowen@adatum.example' },
+    });
+  });
+
+  it('a conditional access change is read from the Entra log, with the admin display name', async () => {
+    const policy = (await allItems(scope)).find((item) => item.policyType === 'conditionalAccessPolicies')!;
+    await adminChange({
+      action: 'update',
+      collection: '/identity/conditionalAccess/policies',
+      id: policy.graphId,
+      actor: 'adele.vance@adatum.example',
+      patch: { displayName: `${policy.displayName} (reviewed)` },
+    });
+    const run = await watchNow(scope);
+    expect(run.result).toMatchObject({ changes: 1, updated: 1, records: { entra: 1 } });
+    const [change] = await feed(scope, 'type=conditionalAccessPolicies');
+    expect(change).toMatchObject({
+      itemId: policy.id,
+      changedBy: {
+        kind: 'user',
+        userPrincipalName: 'adele.vance@adatum.example',
+        displayName: 'Adele Vance',
+      },
+      activity: 'Update conditional access policy',
+    });
+  });
+
+  it('a record arriving late (inside the overlap) is not missed and not doubled', async () => {
+    await control('PATCH', `/tenants/${TENANT}/realism`, { audit: { delaySeconds: 4 } });
+    try {
+      const target = (await allItems(scope)).find((item) => item.policyType === 'deviceManagementScripts')!;
+      await adminChange({
+        action: 'update',
+        collection: '/deviceManagement/deviceManagementScripts',
+        id: target.graphId,
+        actor: 'adele.vance@adatum.example',
+        patch: { description: 'Late audit record' },
+      });
+      // The record is not in the log yet: the watch sees nothing, and its watermark moves past the change.
+      const early = await watchNow(scope);
+      expect(early.result).toMatchObject({ changes: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+      const late = await watchNow(scope);
+      expect(late.result).toMatchObject({ changes: 1, updated: 1 });
+      const again = await watchNow(scope);
+      expect(again.result).toMatchObject({ changes: 0 });
+      expect(await feed(scope, 'type=deviceManagementScripts')).toHaveLength(1);
+    } finally {
+      await control('PATCH', `/tenants/${TENANT}/realism`, { audit: { delaySeconds: 0 } });
+    }
+  });
+
+  it('a full sync after the watches finds no change they had not seen', async () => {
+    const run = await sync(scope);
+    expect(run.outcome).toBe('succeeded');
+    expect(run.result.totals).toMatchObject({ new: 0, changed: 0, removed: 0, restored: 0 });
+    expect(run.result.changesNotSeenByWatch).toBe(0);
+  });
+
+  it('without the audit permission the watch fails with provider_permission_denied; syncs go on', async () => {
+    const { clientId } = simulatedTenant(TENANT);
+    await control('DELETE', `/tenants/${TENANT}/apps/${clientId}/permissions/AuditLog.Read.All`);
+    try {
+      const run = await watchNow(scope);
+      expect(run.outcome).toBe('failed');
+      expect(run.failures[0].reasonCode).toBe('provider_permission_denied');
+      const watch = await api('GET', `${scope.base}/watch`, { as: 'rita' });
+      expect(watch.body.lastFailure).toBe('provider_permission_denied');
+      expect((await sync(scope)).outcome).toBe('succeeded');
+    } finally {
+      await control('POST', `/tenants/${TENANT}/apps/${clientId}/permissions`, {
+        permission: 'AuditLog.Read.All',
+      });
+    }
+  });
+});
