@@ -272,14 +272,24 @@ export async function applyWatchBatch(
       for (const change of changes) await deps.container.items.upsert(change);
     },
   });
-  for (const outcome of result.outcomes) {
-    const target = targetOf.get(`${outcome.policyType}|${outcome.graphId}`)!;
-    const kind = kindOf(outcome, target);
+  // Counted from the change records of this run's slice, not from what this attempt saw: a retried
+  // step finds its items already current, yet reports the changes the first attempt stored.
+  const recorded = await changesOfRun(
+    deps.container,
+    run.tenantId,
+    input.runId,
+    result.outcomes.map((o) => o.itemId),
+  );
+  const kinds = new Map(recorded.map((change) => [change.itemId, change.kind]));
+  for (const kind of kinds.values()) {
     if (kind === 'created') totals.created++;
     else if (kind === 'updated') totals.updated++;
     else if (kind === 'deleted') totals.deleted++;
-    else if (kind === 'assignments_changed') totals.assignmentsChanged++;
-    else if (outcome.change === 'unchanged') totals.unchanged++;
+    else totals.assignmentsChanged++;
+  }
+  for (const outcome of result.outcomes) {
+    if (kinds.has(outcome.itemId)) continue;
+    if (outcome.change === 'unchanged') totals.unchanged++;
     else if (outcome.change === 'absent') totals.absent++;
     else if (outcome.change === 'failed') totals.failed++;
   }
@@ -288,10 +298,28 @@ export async function applyWatchBatch(
   return totals;
 }
 
-export function addTotals(a: ApplyTotals, b: ApplyTotals): ApplyTotals {
-  return Object.fromEntries(
-    Object.entries(a).map(([key, value]) => [key, value + b[key as keyof ApplyTotals]]),
-  ) as unknown as ApplyTotals;
+async function changesOfRun(
+  container: Container,
+  tenantId: string,
+  runId: string,
+  itemIds: readonly string[],
+): Promise<Array<{ itemId: string; kind: ChangeKind }>> {
+  if (itemIds.length === 0) return [];
+  const { resources } = await container.items
+    .query<{ itemId: string; kind: ChangeKind }>(
+      {
+        query:
+          "SELECT c.itemId, c.kind FROM c WHERE c.tenantId = @tenantId AND c.docType = 'change' AND c.runId = @runId AND ARRAY_CONTAINS(@ids, c.itemId)",
+        parameters: [
+          { name: '@tenantId', value: tenantId },
+          { name: '@runId', value: runId },
+          { name: '@ids', value: [...new Set(itemIds)] },
+        ],
+      },
+      { partitionKey: tenantId },
+    )
+    .fetchAll();
+  return resources;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/api';
 import { allItems, connectedScope, control, simulatedTenant, sync, type Scope } from '../inventory/support';
+import { watchHarness } from './at-least-once';
 import { TENANT, adminChange, feed, otherApp, watchNow } from './support';
 
 /**
@@ -213,5 +214,69 @@ describe('the change watch', () => {
         permission: 'AuditLog.Read.All',
       });
     }
+  });
+});
+
+describe('the change watch under at-least-once execution', () => {
+  it('plan, apply and finish run twice, and an item write lost in between, leave one version and one change', async () => {
+    const harness = watchHarness(TENANT);
+    const baseline = harness.newRun('inventory.sync');
+    const read = await harness.inventory.syncPolicyType({
+      runId: baseline.id,
+      policyType: 'deviceConfigurations',
+    });
+    expect(read.status).toBe('succeeded');
+    await harness.watch.ensureState({ ...baseline, startedAt: new Date().toISOString() });
+    const target = read.versions[0]!;
+    await adminChange({
+      action: 'update',
+      collection: '/deviceManagement/deviceConfigurations',
+      id: target.graphId,
+      actor: 'adele.vance@adatum.example',
+      patch: { description: 'At least once' },
+    });
+
+    const run = harness.newRun('inventory.watch');
+    const plan = await harness.watch.plan(run.id);
+    expect(plan).toMatchObject({ targets: 1, batches: 1 });
+    expect(await harness.watch.plan(run.id)).toEqual(plan);
+
+    const itemBefore = await harness.container.item(target.itemId, harness.tenantId).read();
+    const first = await harness.watch.apply({ runId: run.id, batch: 0 });
+    expect(first).toMatchObject({ updated: 1, unchanged: 0 });
+    // The same step again: the item is current already, the count stays.
+    expect(await harness.watch.apply({ runId: run.id, batch: 0 })).toEqual(first);
+    // The step's item write is lost (the activity died after the change record): the retry redoes it.
+    await harness.container.items.upsert(itemBefore.resource!);
+    expect(await harness.watch.apply({ runId: run.id, batch: 0 })).toEqual(first);
+
+    const completion = await harness.watch.finish({ runId: run.id, totals: first });
+    expect(await harness.watch.finish({ runId: run.id, totals: first })).toEqual(completion);
+    expect(completion).toMatchObject({
+      outcome: 'succeeded',
+      result: { changes: 1, watermarkAdvanced: true },
+    });
+
+    const item = (await harness.inventory.queries.item(harness.tenantId, target.itemId)) as {
+      currentVersionId: string;
+      versionCount: number;
+    };
+    expect(item.versionCount).toBe(2);
+    const { items: changes } = await harness.watch.changes.list({
+      tenantId: harness.tenantId,
+      limit: 50,
+    });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({
+      versionBefore: target.versionId,
+      versionAfter: item.currentVersionId,
+      changedBy: { kind: 'user', userPrincipalName: 'adele.vance@adatum.example' },
+    });
+    const version = await harness.inventory.readVersion(harness.tenantId, item.currentVersionId);
+    expect(version?.attribution?.changedBy).toMatchObject({
+      userPrincipalName: 'adele.vance@adatum.example',
+    });
+    const state = await harness.watch.state(harness.tenantId);
+    expect(state?.watermark).toBe((completion.result as { window: { to: string } }).window.to);
   });
 });
