@@ -1,8 +1,15 @@
-import { app } from '@azure/functions';
+import { app, output, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { listOf, tenantParams, workspaceParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
+import {
+  OPERATION_EVENTS_TOPIC,
+  SERVICE_BUS_CONNECTION,
+  SIGNALR_CONNECTION,
+  SIGNALR_HUB_BINDING,
+} from '../shared/live/names';
+import { CONTAINERS } from '../shared/store/containers';
 import { NotFoundError } from '../shared/errors';
 import { runWatchTick } from '../shared/watch';
 import { changeFeedQuery, changeView } from '../shared/watch/change-feed';
@@ -92,3 +99,41 @@ defineRoute(
     return { status: 200, body: view };
   },
 );
+
+const changePushes = output.generic({
+  type: 'signalR',
+  hubName: SIGNALR_HUB_BINDING,
+  connectionStringSetting: SIGNALR_CONNECTION,
+});
+
+/** Only without a Service Bus connection (the local cloud's topic), as for run events. */
+const localChangeEvents = output.serviceBusTopic({
+  topicName: OPERATION_EVENTS_TOPIC,
+  connection: SERVICE_BUS_CONNECTION,
+});
+
+/**
+ * New change records of the inventory container → a push to the tenant's SignalR group
+ * (`inventoryChanged`) and an `inventory.changed` event each (docs/watch.md). Other documents of the
+ * container (items, sync state) are skipped.
+ */
+app.cosmosDB('inventoryChanges', {
+  connection: 'CosmosDBConnection',
+  databaseName: '%COSMOS_DATABASE%',
+  containerName: CONTAINERS.inventory.id,
+  leaseContainerName: CONTAINERS.leases.id,
+  leaseContainerPrefix: 'inventoryChanges-',
+  createLeaseContainerIfNotExists: false,
+  feedPollDelay: 1000,
+  extraOutputs: [changePushes, localChangeEvents],
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: 1000, maximumInterval: 30_000 },
+  handler: async (documents: unknown[], context: InvocationContext) => {
+    const result = await getServices().changeFanOut(documents);
+    if (result.pushes.length > 0) context.extraOutputs.set(changePushes, result.pushes);
+    if (result.unpublished.length > 0)
+      context.extraOutputs.set(
+        localChangeEvents,
+        result.unpublished.map((event) => event.body),
+      );
+  },
+});

@@ -10,6 +10,7 @@ import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { createInventory, type Inventory } from '../inventory';
 import { createWatch, type Watch, type WatchTickDeps } from '../watch';
+import { fanOutChanges } from '../watch/change-fan-out';
 import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
@@ -67,6 +68,8 @@ export interface Services {
   inventory: Inventory;
   /** The change watch: its run steps, the tenants' watch state, the change feed (docs/watch.md). */
   watch: Watch;
+  /** New change records → live pushes and `inventory.changed` events (the inventory change feed). */
+  changeFanOut(documents: unknown[]): ReturnType<typeof fanOutChanges>;
   /** What one watch tick needs; the dispatcher is the invocation's Durable client. */
   watchTick(dispatcher: Dispatcher, log: (message: string) => void): WatchTickDeps;
   /** The directory cache: its syncs, its queries and the `GroupDirectory` restore reads. */
@@ -179,7 +182,15 @@ function buildServices(config: AppConfig): Services {
     gate,
     notifications,
     pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
-    ...live,
+    live: live.live,
+    runFanOut: live.runFanOut,
+    changeFanOut: (documents) =>
+      fanOutChanges(
+        documents,
+        live.eventMessages && {
+          publishChanges: (events) => live.eventMessages!.publishMessages(events),
+        },
+      ),
     workspaceDeletion: new WorkspaceDeletion({
       workspaces,
       containers: {

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../support/api';
+import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
+import { api, tokenOf } from '../support/api';
+import { cloud, eventually } from '../support/http';
+import { topicMessages } from '../live/support';
 import { allItems, connectedScope, control, simulatedTenant, sync, type Scope } from '../inventory/support';
+import { inventoryWatch } from '../../orchestrations/inventory-watch/orchestrator';
+import { expectDeterministic, sharedCloudInstance } from '../support/replay';
 import { watchHarness } from './at-least-once';
 import { TENANT, adminChange, feed, otherApp, watchNow } from './support';
 
@@ -48,6 +53,10 @@ describe('the change watch', () => {
     const run = await watchNow(scope);
     expect(run.outcome).toBe('succeeded');
     expect(run.result).toMatchObject({ changes: 1, updated: 1, unmapped: 0 });
+    // Replayed after every event of its history, the orchestrator schedules what the run did.
+    expect(
+      await expectDeterministic(inventoryWatch, await sharedCloudInstance(run.instanceId)),
+    ).toBeGreaterThan(3);
 
     const [change] = await feed(scope);
     expect(change).toMatchObject({
@@ -70,6 +79,51 @@ describe('the change watch', () => {
     expect((await itemOf(target.graphId))!.currentVersionId).toBe(change.versionAfter);
     expect(await feed(scope, 'actor=ADELE.VANCE@adatum.example')).toHaveLength(1);
     expect(await feed(scope, 'actor=someone@else.example')).toHaveLength(0);
+  });
+
+  it('a new change is pushed to the tenant group and published as an inventory.changed event', async () => {
+    const received: Array<{ id: string; kind: string; changedBy: { userPrincipalName?: string } }> = [];
+    const connection = new HubConnectionBuilder()
+      .withUrl(cloud().functions.apiBaseUrl, { accessTokenFactory: () => tokenOf('rita') })
+      .configureLogging(LogLevel.None)
+      .build();
+    connection.on('inventoryChanged', (change: (typeof received)[number]) => {
+      received.push(change);
+    });
+    await connection.start();
+    try {
+      const subscribed = await api('POST', `/workspaces/${scope.workspaceId}/live/subscribe`, {
+        as: 'rita',
+        body: { tenantIds: [scope.tenantId] },
+      });
+      expect(subscribed.status, subscribed.text).toBe(200);
+      const target = (await allItems(scope)).find((item) => item.policyType === 'groupPolicyConfigurations')!;
+      await adminChange({
+        action: 'update',
+        collection: '/deviceManagement/groupPolicyConfigurations',
+        id: target.graphId,
+        actor: 'megan.bowen@adatum.example',
+        patch: { description: 'Pushed live' },
+      });
+      expect((await watchNow(scope)).result).toMatchObject({ changes: 1 });
+      const [change] = await feed(scope, 'type=groupPolicyConfigurations');
+      const pushed = await eventually(async () => received.find((c) => c.id === change.id));
+      expect(pushed).toMatchObject({
+        kind: 'updated',
+        changedBy: { userPrincipalName: 'megan.bowen@adatum.example' },
+      });
+      const event = await eventually(async () =>
+        (await topicMessages()).find((m) => m.body.eventId === change.id),
+      );
+      expect(event.body).toMatchObject({
+        type: 'inventory.changed',
+        tenantId: scope.tenantId,
+        itemId: target.id,
+        versionAfter: change.versionAfter,
+      });
+    } finally {
+      await connection.stop();
+    }
   });
 
   it('a change by another app shows the app', async () => {
