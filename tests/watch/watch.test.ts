@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { api, tokenOf } from '../support/api';
-import { cloud, eventually } from '../support/http';
+import { call, cloud, eventually } from '../support/http';
 import { topicMessages } from '../live/support';
-import { allItems, connectedScope, control, simulatedTenant, sync, type Scope } from '../inventory/support';
+import {
+  allItems,
+  connectedScope,
+  control,
+  finished,
+  simulatedTenant,
+  startSync,
+  sync,
+  type Scope,
+} from '../inventory/support';
 import { inventoryWatch } from '../../orchestrations/inventory-watch/orchestrator';
 import { expectDeterministic, sharedCloudInstance } from '../support/replay';
 import { watchHarness } from './at-least-once';
@@ -34,10 +43,31 @@ describe('the change watch', () => {
     const watch = await api('GET', `${scope.base}/watch`, { as: 'rita' });
     expect(watch.status, watch.text).toBe(200);
     expect(watch.body).toMatchObject({ enabled: true, intervalMinutes: 5, lastFailure: null });
+    // The timer leaves this tenant alone until the last test: these tests start its watches themselves.
+    const off = await api('PATCH', `${scope.base}/watch`, { as: 'alice', body: { enabled: false } });
+    expect(off.status, off.text).toBe(200);
+    const since = (await control<{ lastSeq: number }>('GET', `/requests?tenant=${TENANT}`)).lastSeq;
     const run = await watchNow(scope);
     expect(run.outcome).toBe('succeeded');
     expect(run.result).toMatchObject({ changes: 0, unmapped: 0, graphRequests: 2 });
-    expect(run.summary).toMatch(/^Change watch of .* finished — /);
+    expect(run.summary).toMatch(/^Change watch of .* finished — no changes$/);
+    const log = await control<{ entries: Array<{ endpoint: string }> }>(
+      'GET',
+      `/requests?tenant=${TENANT}&since=${since}`,
+    );
+    expect(log.entries.map((entry) => entry.endpoint).sort()).toEqual([
+      'GET /v1.0/auditLogs/directoryAudits',
+      'GET /v1.0/deviceManagement/auditEvents',
+    ]);
+  });
+
+  it('never runs beside a full sync: the slot is skipped while the sync holds the tenant', async () => {
+    const started = await startSync(scope);
+    expect(started.status, started.text).toBe(202);
+    const tick = await call('POST', '/api/test/watch/tick', { tenantId: scope.tenantId });
+    expect(tick.json).toMatchObject({ due: 1, started: 0, busy: 1, runIds: [] });
+    expect((await finished(started.body.run.id)).outcome).toBe('succeeded');
+    expect((await watchNow(scope)).outcome).toBe('succeeded');
   });
 
   it('an administrator change is stored as a version with her name, and is on the feed', async () => {
@@ -269,6 +299,33 @@ describe('the change watch', () => {
       });
     }
   });
+});
+
+describe('the watch timer', () => {
+  it('starts the watch of a tenant whose interval has come, once per slot', async () => {
+    const before = await api('GET', `${scope.base}/watch`, { as: 'rita' });
+    const on = await api('PATCH', `${scope.base}/watch`, { as: 'alice', body: { enabled: true } });
+    expect(on.status, on.text).toBe(200);
+    // nextDueAt is long past: the next minute's tick starts one run for the current slot.
+    const watched = await eventually(
+      async () => {
+        const state = await api('GET', `${scope.base}/watch`, { as: 'rita' });
+        return state.body.lastRunId !== before.body.lastRunId && state.body.nextDueAt > before.body.nextDueAt
+          ? state.body
+          : undefined;
+      },
+      90_000,
+      1000,
+    );
+    const run = await finished(watched.lastRunId);
+    expect(run).toMatchObject({
+      type: 'inventory.watch',
+      outcome: 'succeeded',
+      initiator: { kind: 'system' },
+    });
+    expect(Date.parse(watched.nextDueAt) - Date.parse(run.context.slot)).toBe(5 * 60_000);
+    await api('PATCH', `${scope.base}/watch`, { as: 'alice', body: { enabled: false } });
+  }, 120_000);
 });
 
 describe('the change watch under at-least-once execution', () => {
