@@ -7,6 +7,8 @@ import {
 } from '../shared/api/operation-schemas';
 import { listOf, tenantParams } from '../shared/api/schemas';
 import { getServices } from '../shared/app/services';
+import { NotFoundError } from '../shared/errors';
+import { planQuery, planView, planViewOf } from '../shared/restore/views';
 import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 import { defineRoute } from './http/route';
 import { startOperation, startResponses } from './http/start-operation';
@@ -85,4 +87,29 @@ defineRoute(
     ),
   }),
   durableClient,
+);
+
+defineRoute(
+  {
+    name: 'getRestorePlan',
+    method: 'GET',
+    path: '/operations/{runId}/plan',
+    summary:
+      "A restore preview's plan: counts, expiry, and its items a page at a time (decision, diff, reference mapping, and the execute's outcome)",
+    tag,
+    access: { kind: 'workspace', capability: 'workspace.view', scope: 'run' },
+    params: runParams,
+    query: planQuery,
+    responses: {
+      200: { description: 'The plan', schema: planView },
+      404: { description: 'The run is not a restore preview with a plan', problems: ['not_found'] },
+    },
+  },
+  async ({ run, query }) => {
+    const { restore } = getServices();
+    const plan = await restore.plan(run!.tenantId, run!.id);
+    if (!plan) throw new NotFoundError('The restore plan');
+    const page = await restore.planPage(run!.tenantId, run!.id, query);
+    return { status: 200, body: planViewOf(plan, page) };
+  },
 );

@@ -20,6 +20,9 @@ import { createDirectoryActivities } from './directory-sync/activities';
 import { directoryGroupsSync, directoryRoleDefinitionsSync } from './directory-sync/orchestrator';
 import type { Directory } from '../shared/directory';
 import { registerActivities } from './runs/register';
+import { RESTORE } from './restore/contract';
+import { createRestoreActivities, type RestoreActivityDeps } from './restore/activities';
+import { restoreExecute, restorePreview } from './restore/orchestrator';
 import { TENANT_PURGE } from './tenant-purge/contract';
 import { createTenantPurgeActivities, type TenantPurgeActivityDeps } from './tenant-purge/activities';
 import { tenantPurge } from './tenant-purge/orchestrator';
@@ -30,7 +33,8 @@ import type { RunLifecycle } from '../shared/operations/lifecycle';
 /** What every activity of the app needs, taken from the composition root when the first one runs. */
 export type OrchestrationDeps = ProviderActivityDeps &
   BackupActivityDeps &
-  TenantPurgeActivityDeps & {
+  TenantPurgeActivityDeps &
+  RestoreActivityDeps & {
     lifecycle: RunLifecycle;
     inventory: Inventory;
     directory: Directory;
@@ -51,6 +55,8 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   df.app.orchestration(DIRECTORY.groupsOrchestrator, directoryGroupsSync);
   df.app.orchestration(DIRECTORY.rolesOrchestrator, directoryRoleDefinitionsSync);
   df.app.orchestration(TENANT_PURGE.orchestrator, tenantPurge);
+  df.app.orchestration(RESTORE.preview, restorePreview);
+  df.app.orchestration(RESTORE.execute, restoreExecute);
   df.app.orchestration(WATCH.orchestrator, inventoryWatch);
 
   registerActivities(createRunActivities(deps));
@@ -60,5 +66,6 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   registerActivities(createBackupActivities(deps));
   registerActivities(createDirectoryActivities(deps));
   registerActivities(createTenantPurgeActivities(deps));
+  registerActivities(createRestoreActivities(deps));
   registerActivities(createWatchActivities(deps));
 }

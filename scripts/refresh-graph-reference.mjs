@@ -2,8 +2,9 @@
 // reference data the simulated Microsoft cloud, the contract generator and the tests read) from a fuller
 // extract of Microsoft Graph's published metadata and documentation samples (see graph-reference/README.md
 // for what that extract is and how it is derived). Only what the project reads is copied: the CSDL
-// extracts, the read-only properties, the SDK paths and actions, the contracts index, and the payload
-// samples of every type inside the CSDL extracts. Run `npx tsx scripts/generate-graph-contracts.ts`
+// extracts, the read-only properties, the SDK paths and actions, the contracts index, the published
+// real-world payloads (tests/microsoft/real-payloads.test.ts) and the payload samples of every type inside
+// the CSDL extracts. Run `npx tsx scripts/generate-graph-contracts.ts`
 // afterwards: the committed contract data must follow the new reference.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ export const COPIED_FILES = [
   'paths-beta.txt',
   'sdk-url-paths-v1.0.txt',
   'sdk-url-paths-beta.txt',
+  'real-payloads/payloads.json',
 ];
 
 function main() {
@@ -39,7 +41,10 @@ function main() {
       process.exit(1);
     }
   }
-  for (const file of COPIED_FILES) copyFileSync(path.join(source, file), path.join(target, file));
+  for (const file of COPIED_FILES) {
+    mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
+    copyFileSync(path.join(source, file), path.join(target, file));
+  }
 
   // Samples: only types the CSDL extracts describe (the simulator can realize nothing else).
   const csdlTypes = new Set();

@@ -58,6 +58,8 @@ const appSettingsShape = {
    */
   CONTINUATION_TOKEN_KEY: z.string().min(32),
   BACKUP_SCOPE_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(1800),
+  /** How long a restore preview's confirmation token lets its plan be executed (docs/restore.md). */
+  RESTORE_CONFIRMATION_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /**
    * How old a tenant's last directory groups sync may be for the inventory to take the groups its
    * objects are assigned to from the directory cache instead of Graph; 0 = always read Graph.

@@ -83,6 +83,19 @@ export class ConflictError extends AppError {
   }
 }
 
+/** A well-formed request the app refuses for a reason of its own (an invalid restore token). */
+export class BadRequestError extends AppError {
+  readonly status = 400;
+  constructor(
+    readonly code: ProblemCodeOf<400>,
+    message: string,
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    Object.assign(this.extensions, extensions);
+  }
+}
+
 /** A request body that is not JSON (by its Content-Type). */
 export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;

@@ -76,6 +76,27 @@ export const PROBLEM_TYPES = {
     description: 'Someone else changed the same resource at the same moment too many times; retry.',
     example: { detail: 'The operation was changed by someone else at the same time; try again.' },
   },
+  restore_token_invalid: {
+    status: 400,
+    title: 'Restore confirmation refused',
+    description:
+      'The confirmation token is not the one the preview issued for this plan, target and caller (another user, another plan, a forged or altered token). Nothing was written; preview again.',
+    example: { detail: 'The confirmation token does not match this restore plan.' },
+  },
+  restore_token_expired: {
+    status: 409,
+    title: 'Restore confirmation expired',
+    description:
+      'The confirmation token was valid but its time has passed (RESTORE_CONFIRMATION_MINUTES after the preview). Nothing was written; preview again.',
+    example: { detail: 'The confirmation token expired at 2026-12-06T10:30:00.000Z.' },
+  },
+  restore_plan_stale: {
+    status: 409,
+    title: 'Restore plan no longer valid',
+    description:
+      'The plan cannot be executed as previewed: the preview did not succeed, it was executed already, or its source is gone. Nothing was written; preview again.',
+    example: { detail: 'This restore plan was executed already by run 5b0f5f4e-….' },
+  },
   scope_busy: {
     status: 409,
     title: 'Tenant busy',

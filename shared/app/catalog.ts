@@ -3,6 +3,7 @@ import { directoryRunTypes } from '../directory/run-types';
 import { inventoryRunTypes } from '../inventory/run-types';
 import { OperationCatalog } from '../operations/catalog';
 import { providerRunTypes } from '../providers/run-types';
+import { restoreRunTypes } from '../restore/run-types';
 import { watchRunTypes } from '../watch/run-types';
 import { workspaceRunTypes } from '../workspaces/run-types';
 
@@ -18,4 +19,5 @@ export const operationCatalog = new OperationCatalog([
   ...backupRunTypes,
   ...directoryRunTypes,
   ...workspaceRunTypes,
+  ...restoreRunTypes,
 ]);

@@ -29,6 +29,7 @@ import { ScheduleService } from '../schedules/schedule-service';
 import { ScheduleStore } from '../schedules/schedule-store';
 import type { SchedulerDeps } from '../schedules/scheduler';
 import { TenantStatuses } from '../schedules/tenant-status';
+import { createConfirmationTokens, createRestore, RestoreStore, type Restore } from '../restore';
 import { KeyVaultSecretStore } from '../secrets/key-vault';
 import { LocalFileSecretStore } from '../secrets/local-file';
 import type { SecretStore } from '../secrets/secret-store';
@@ -75,6 +76,8 @@ export interface Services {
   /** The directory cache: its syncs, its queries and the `GroupDirectory` restore reads. */
   directory: Directory;
   backups: BackupService;
+  /** Restore preview and execute: their steps, and the checks their start needs. */
+  restore: Restore;
   schedules: ScheduleService;
   /** What the backup activities need. */
   backupRun: BackupRunDeps;
@@ -152,6 +155,20 @@ function buildServices(config: AppConfig): Services {
   const scheduleStore = new ScheduleStore(container('backups'));
   const backupStore = new BackupStore(container('backups'));
   const tenantStatuses = new TenantStatuses(container('tenants'));
+  const restore = createRestore({
+    store: new RestoreStore(container('backups')),
+    backups: backupStore,
+    inventory,
+    groups: directory.groups,
+    workspaces,
+    runs,
+    lifecycle,
+    audit,
+    clock,
+    tokens: createConfirmationTokens(config.CONTINUATION_TOKEN_KEY),
+    graphBaseUrl: config.GRAPH_BASE_URL,
+    confirmationMinutes: config.RESTORE_CONFIRMATION_MINUTES,
+  });
   const live = createLive({
     hub: config.SIGNALR_HUB,
     connections: getHostConnections(),
@@ -178,7 +195,15 @@ function buildServices(config: AppConfig): Services {
     runs,
     lifecycle,
     catalog,
-    operations: new OperationsService({ runs, lifecycle, audit, workspaces, catalog, clock }),
+    operations: new OperationsService({
+      runs,
+      lifecycle,
+      audit,
+      workspaces,
+      catalog,
+      clock,
+      startChecks: restore.startChecks,
+    }),
     gate,
     notifications,
     pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
@@ -223,6 +248,7 @@ function buildServices(config: AppConfig): Services {
     }),
     directory,
     backups: new BackupService({ store: backupStore, audit, runs }),
+    restore,
     schedules: new ScheduleService({
       store: scheduleStore,
       lastRuns: new LastRuns(container('runs')),

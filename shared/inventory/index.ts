@@ -1,3 +1,6 @@
+import type { Run } from '../operations/model';
+import { readByIds, readCollection, recordReads, type ReadNow } from './read-now';
+import { openRunGraph } from './run-context';
 /**
  * The inventory: every Intune / Entra configuration object of a managed tenant, read from Graph through
  * the contract registry, one item per object, a content-addressed policy version whenever its content
@@ -33,6 +36,11 @@ export {
   type ObservedVersion,
   type TypeStatus,
 } from './sync-type';
+export type { ReadNow, RecordedRead } from './read-now';
+export type { RunGraph } from './run-context';
+export { readPages } from './reader';
+export { normalizeObject, contentHash, stableStringify } from './normalize';
+export { diffJson, type JsonChange } from './diff';
 export type { DependencyResult } from './dependencies';
 export type { TypeTally } from './store/cursors';
 export type { RefreshTarget, RefreshOutcome, RefreshResult, RefreshChange } from './refresh';
@@ -89,7 +97,7 @@ export function createInventory(
     /** Re-reads named objects by id and records them as a sync would (the change watch). */
     refreshObjects: (request: Parameters<typeof refreshObjects>[1]) => refreshObjects(full, request),
     /** Items of the tenant with these Graph ids, of any type (what an audit record names). */
-    itemsByGraphIds: (tenantId: string, graphIds: readonly string[]) =>
+    itemsWithGraphIds: (tenantId: string, graphIds: readonly string[]) =>
       items.anyByGraphIds(tenantId, graphIds),
     /** The inventory.sync run's steps (its activities call these). */
     sync: {
@@ -108,6 +116,16 @@ export function createInventory(
       versionId: string,
     ): Promise<(PolicyVersion & { content: VersionContent }) | undefined> =>
       versions.read(tenantId, versionId),
+    /** Graph for another feature's run (restore): the run's connection, budget, `$batch` queue, heartbeat. */
+    openRunGraph: (run: Run) => openRunGraph(full, run),
+    readByIds,
+    /** The tenant's items of a type with these Graph ids (removed ones too). */
+    itemsByGraphIds: (tenantId: string, policyType: string, graphIds: readonly string[]) =>
+      items.byGraphIds(tenantId, policyType, graphIds),
+    readCollection,
+    /** Stores objects just read as a sync would (versions and items). */
+    recordReads: (run: Run, policyType: string, reads: readonly ReadNow[]) =>
+      recordReads(full, run, policyType, reads),
     versionSummaries: (tenantId: string, versionIds: readonly string[]) =>
       catalog.versionSummaries(containers, tenantId, versionIds),
     inventoryVersionReferences: (tenantId: string) =>

@@ -250,7 +250,7 @@ function fail(read: ObjectRead, error: unknown): void {
  * like a listed one. Reads go through the run's batch queue; a 404 marks the object gone (deleted), any
  * other failure marks only its object.
  */
-export async function readByIds(
+export async function readObjectsByIds(
   context: GraphReadContext,
   contract: GraphContract,
   ids: readonly string[],

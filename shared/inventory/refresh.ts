@@ -3,7 +3,7 @@ import { toRunFailure, type RunFailure } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { itemIdOf, type Attribution, type InventoryItem } from './model';
 import { markRemoved, observe } from './observe';
-import { readByIds } from './reader';
+import { readObjectsByIds } from './reader';
 import { inventoryContract, openRunGraph } from './run-context';
 import { emptyWriteStats } from './store/batch-writer';
 import type { NewVersion } from './store/versions';
@@ -83,7 +83,7 @@ export async function refreshObjects(
         const contract = inventoryContract(policyType);
         const ids = targets.map((t) => t.graphId);
         const [reads, existing] = await Promise.all([
-          readByIds(opened.graph, contract, ids),
+          readObjectsByIds(opened.graph, contract, ids),
           deps.items.byGraphIds(run.tenantId, contract.key, ids),
         ]);
         const previousOf = new Map(existing.map((item) => [item.graphId, item]));

@@ -14,6 +14,8 @@ export const REASON_CODES = [
   'cancelled',
   'validation_failed',
   'scope_busy',
+  'restore_source_missing',
+  'restore_plan_stale',
   'internal_error',
 ] as const;
 export const reasonCodeSchema = z.enum(REASON_CODES);

@@ -17,6 +17,8 @@ export const ORCHESTRATORS = {
   directoryRoleDefinitionsSync: 'directoryRoleDefinitionsSync',
   /** tenant.purge: deletes a deleted workspace's tenant data after its retention. */
   tenantPurge: 'tenantPurge',
+  restorePreview: 'restorePreview',
+  restoreExecute: 'restoreExecute',
 } as const;
 
 export type OrchestratorName = (typeof ORCHESTRATORS)[keyof typeof ORCHESTRATORS];

@@ -12,6 +12,19 @@ import { isActive, type Run } from './model';
 import type { RunQuery, RunStore } from './run-store';
 import type { Clock } from '../clock';
 
+/**
+ * A check a run type needs at its start, beyond its input schema: references resolved, nothing written
+ * when they are wrong (an unknown backup set, a restore token that does not match). It throws an
+ * AppError (404, 400, 409) to refuse the start.
+ */
+export type StartCheck = (start: {
+  principal: Principal;
+  membership: Membership;
+  workspaceId: string;
+  tenantId: string;
+  input: Record<string, unknown>;
+}) => Promise<void>;
+
 export interface OperationsDeps {
   runs: RunStore;
   lifecycle: RunLifecycle;
@@ -19,6 +32,8 @@ export interface OperationsDeps {
   workspaces: WorkspaceService;
   catalog: OperationCatalog;
   clock: Clock;
+  /** By run type: what must hold before a run of that type may start. */
+  startChecks?: Readonly<Record<string, StartCheck>>;
 }
 
 /** Starting, reading and cancelling operation runs. Reads never touch Graph. */
@@ -62,6 +77,13 @@ export class OperationsService {
         })),
       );
     }
+    await this.deps.startChecks?.[runType.type]?.({
+      principal,
+      membership,
+      workspaceId: scope.workspaceId,
+      tenantId: scope.tenantId,
+      input: parsed.data,
+    });
     return startRun(
       { ...this.deps, dispatcher },
       {

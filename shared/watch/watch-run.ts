@@ -161,7 +161,7 @@ export async function planWatch(deps: WatchDeps, runId: string): Promise<WatchPl
       { correlation: { runId, tenantId: run.tenantId } },
     );
     const ids = [...new Set(read.records.flatMap((record) => record.resources.map((r) => r.id)))];
-    const known = await deps.inventory.itemsByGraphIds(run.tenantId, ids);
+    const known = await deps.inventory.itemsWithGraphIds(run.tenantId, ids);
     const mapping = mapRecords(read.records, known);
     work = {
       id: watchWorkId(runId),

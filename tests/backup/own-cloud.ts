@@ -128,10 +128,20 @@ export class OwnCloud {
         body: { role, displayName },
       });
     }
+    const { tenantId } = await this.connectTenant(workspaceId, name, microsoftName);
+    return { workspaceId, tenantId, base: `/workspaces/${workspaceId}/tenants/${tenantId}` };
+  }
+
+  /** Another tenant of the workspace, connected to the simulated tenant `microsoftName`. */
+  async connectTenant(workspaceId: string, name: string, microsoftName: string) {
     const tenant = await this.api('POST', `/workspaces/${workspaceId}/tenants`, {
       as: 'alice',
-      body: { name: `t-${Date.now().toString(36)}`, displayName: name },
+      body: {
+        name: `t-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+        displayName: name,
+      },
     });
+    expect(tenant.status, tenant.text).toBe(201);
     const tenantId = tenant.body.id as string;
     const microsoft = (
       this.description.microsoft as {

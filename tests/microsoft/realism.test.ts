@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await control(cloud, 'PATCH', '/tenants/contoso/realism', {
-    faults: { rate429: 0, rate503: 0, rate504: 0, resetRate: 0 },
+    faults: { rate429: 0, rate503: 0, rate504: 0, resetRate: 0, lostResponses: [] },
     latency: { fixedMs: 0, jitterMs: 0 },
   });
   await control(cloud, 'DELETE', '/requests');
@@ -185,5 +185,112 @@ describe('fault injection and the request log', () => {
     } finally {
       await control(cloud, 'PATCH', '/tenants/contoso/realism', { rateLimit: { enabled: false } });
     }
+  });
+});
+
+describe('lost responses: the write happens, its answer does not arrive', () => {
+  const DC = '/beta/deviceManagement/deviceConfigurations';
+  const profile = (displayName: string) => ({
+    '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
+    displayName,
+    omaSettings: [],
+  });
+  const named = async (displayName: string) =>
+    (
+      await graphFetch(
+        cloud,
+        token,
+        'GET',
+        `${DC}?$filter=${encodeURIComponent(`displayName eq '${displayName}'`)}`,
+      )
+    ).body.value as Array<{ id: string; description?: string }>;
+
+  it('answers 504 after the create was applied; a retry that looks first finds the one object', async () => {
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+      faults: {
+        lostResponses: [{ method: 'POST', pathPattern: '^/beta/deviceManagement/deviceConfigurations$' }],
+      },
+    });
+    const name = 'Lost answer 504';
+    const first = await graphFetch(cloud, token, 'POST', DC, profile(name));
+    expect(first.status).toBe(504);
+    expect(first.body.error.code).toBe('GatewayTimeout');
+    // The retry rule: find what the first attempt made before creating again.
+    const found = await named(name);
+    expect(found).toHaveLength(1);
+    // The rule fired once (times defaults to 1): the next create is answered.
+    const realism = await control(cloud, 'GET', '/tenants/contoso/realism');
+    expect(realism.faults.lostResponses).toEqual([
+      {
+        method: 'POST',
+        pathPattern: '^/beta/deviceManagement/deviceConfigurations$',
+        times: 0,
+        answer: '504',
+      },
+    ]);
+    expect((await graphFetch(cloud, token, 'POST', DC, profile('Answered'))).status).toBe(201);
+    const entries = (await control(cloud, 'GET', '/requests?tenant=contoso')).entries as RequestLogEntry[];
+    const posts = entries.filter((e) => e.method === 'POST');
+    expect(posts.map((e) => [e.status, e.responseLost ?? false])).toEqual([
+      [504, true],
+      [201, false],
+    ]);
+  });
+
+  it('drops the connection after a PATCH was applied, and answers 504 for a lost write inside $batch', async () => {
+    const created = await graphFetch(cloud, token, 'POST', DC, profile('Lost answer reset'));
+    expect(created.status).toBe(201);
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+      faults: {
+        lostResponses: [
+          {
+            method: 'PATCH',
+            pathPattern: '^/beta/deviceManagement/deviceConfigurations/[^/]+$',
+            answer: 'reset',
+            times: 2,
+          },
+        ],
+      },
+    });
+    await expect(
+      fetch(`${cloud.graphBaseUrl}${DC}/${created.body.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
+          description: 'first',
+        }),
+      }),
+    ).rejects.toThrow();
+    expect((await named('Lost answer reset'))[0]?.description).toBe('first');
+
+    const batch = await graphFetch(cloud, token, 'POST', '/beta/$batch', {
+      requests: [
+        {
+          id: '1',
+          method: 'PATCH',
+          url: `/deviceManagement/deviceConfigurations/${created.body.id}`,
+          headers: { 'content-type': 'application/json' },
+          body: { '@odata.type': '#microsoft.graph.windows10CustomConfiguration', description: 'second' },
+        },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.responses[0].status).toBe(504);
+    expect((await named('Lost answer reset'))[0]?.description).toBe('second');
+    // A refused write is not a lost answer: the rule only fires once Graph applied the write.
+    await control(cloud, 'PATCH', '/tenants/contoso/realism', {
+      faults: { lostResponses: [{ method: 'POST', pathPattern: 'deviceConfigurations$' }] },
+    });
+    expect((await graphFetch(cloud, token, 'POST', DC, { displayName: 'abstract type' })).status).toBe(400);
+    expect((await control(cloud, 'GET', '/tenants/contoso/realism')).faults.lostResponses[0].times).toBe(1);
+  });
+
+  it('refuses a rule whose path pattern is not a regular expression', async () => {
+    await expect(
+      control(cloud, 'PATCH', '/tenants/contoso/realism', {
+        faults: { lostResponses: [{ method: 'POST', pathPattern: '(' }] },
+      }),
+    ).rejects.toThrow(/400/);
   });
 });

@@ -48,7 +48,7 @@ export function handleAction(
         const { id: _ignored, ...rest } = item;
         const checked = checkWriteBody(deps.reference, schema, def.service, elementType, rest, 'create');
         if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-        const child = createNode(schema, checked.type, rest, deps.graphBaseUrl);
+        const child = createNode(schema, checked.type, checked.body, deps.graphBaseUrl);
         const groupId = (rest.target as Record<string, unknown> | undefined)?.groupId;
         child.id = typeof groupId === 'string' ? `${node.id}_${groupId}` : child.id;
         child.data.id = child.id;

@@ -105,7 +105,12 @@ export function runBatch(
         );
         result = single.response!;
         endpoint = single.endpoint;
-        extra = { fault: single.fault, throttled: single.throttled, retryAfterSeconds: single.retryAfter };
+        extra = {
+          fault: single.fault,
+          responseLost: single.responseLost,
+          throttled: single.throttled,
+          retryAfterSeconds: single.retryAfter,
+        };
       }
     }
     status.set(idKey(item.id), result.status);

@@ -254,7 +254,7 @@ export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): 
         'create',
       );
       if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-      const body = call.body as Record<string, unknown>;
+      const body = checked.body;
       if (
         schema.isDerivedFrom(checked.type, 'deviceCompliancePolicy') &&
         (!Array.isArray(body.scheduledActionsForRule) || body.scheduledActionsForRule.length === 0)
@@ -288,7 +288,7 @@ export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): 
         'create',
       );
       if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-      const node = createNode(schema, checked.type, call.body as Record<string, unknown>, deps.graphBaseUrl);
+      const node = createNode(schema, checked.type, checked.body, deps.graphBaseUrl);
       let map = target.parent.navs.get(target.nav);
       if (!map) target.parent.navs.set(target.nav, (map = new Map()));
       map.set(node.id, node);
@@ -339,7 +339,7 @@ function handleEntity(
         node.type,
       );
       if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-      const body = call.body as Record<string, unknown>;
+      const body = checked.body;
       const changes = patchNode(schema, node, body);
       if (mode === 'replace') replaceChildren(schema, node, body);
       if (!isRoot) touch(schema, target.root.type, (target.root.data = { ...target.root.data }));

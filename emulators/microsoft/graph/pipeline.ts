@@ -1,5 +1,5 @@
 import { requiredPermissions } from '../entra/permissions';
-import type { Fault } from '../realism/faults';
+import { takeLostResponse, type Fault } from '../realism/faults';
 import type { ApiVersion } from '../reference/load';
 import { effectivePermissions } from './auth';
 import { graphError, serviceErrors, type RequestIds, type SimResponse } from './errors';
@@ -45,6 +45,8 @@ export interface SingleResult {
   reset?: boolean;
   endpoint: string;
   fault?: Fault;
+  /** The write was applied and its answer replaced by a 504 or a dropped connection. */
+  responseLost?: boolean;
   throttled?: boolean;
   retryAfter?: number;
 }
@@ -121,5 +123,11 @@ export function handleSingle(
     principal,
     url,
   };
-  return { response: handleTarget(deps, call, resolution.target), endpoint };
+  const response = handleTarget(deps, call, resolution.target);
+  if (write && response.status < 400) {
+    const lost = takeLostResponse(tenant.realism.faults, method, `/${parsed.version}${parsed.path}`);
+    if (lost?.answer === 'reset' && allowReset) return { reset: true, endpoint, responseLost: true };
+    if (lost) return { response: faultResponse('504', 0, ids), endpoint, responseLost: true };
+  }
+  return { response, endpoint };
 }

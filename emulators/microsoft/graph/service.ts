@@ -94,13 +94,20 @@ export function handleGraphRequest(deps: GraphDeps, request: GraphRequest): Grap
     true,
   );
   if (single.reset)
-    return { reset: true, delayMs, log: { ...baseLog, ...who, endpoint: single.endpoint, fault: 'reset' } };
+    return {
+      reset: true,
+      delayMs,
+      log: single.responseLost
+        ? { ...baseLog, ...who, endpoint: single.endpoint, responseLost: true }
+        : { ...baseLog, ...who, endpoint: single.endpoint, fault: 'reset' },
+    };
   return done(
     single.response!,
     {
       ...who,
       endpoint: single.endpoint,
       fault: single.fault,
+      responseLost: single.responseLost,
       throttled: single.throttled,
       retryAfterSeconds: single.retryAfter,
     },

@@ -17,9 +17,25 @@ const unknownPropertyCode: Record<ServiceKind, string> = {
 };
 
 /**
+ * The value a member holds when nothing set it: null, false, 0, an empty string or an empty collection.
+ * Graph ignores a read-only member that carries one (docs/decisions/0040-read-only-members-on-writes.md).
+ */
+function isUnsetValue(value: unknown): boolean {
+  return (
+    value === null ||
+    value === false ||
+    value === 0 ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/**
  * Checks a POST/PATCH/PUT body the way Graph does: a JSON object whose `@odata.type` resolves to the
- * declared type or a derived, non-abstract one; every member declared; no read-only member; values of the
- * right shape. Returns the resolved type or the problem to answer with 400.
+ * declared type or a derived, non-abstract one; every member declared; values of the right shape. A
+ * read-only member holding an unset value (null, false, 0, '', []) is ignored: left out of the returned
+ * `body`, the one to store, so the service's own value stands. A read-only member holding anything else
+ * is refused. Returns the resolved type and the body to store, or the problem to answer with 400.
  */
 export function checkWriteBody(
   reference: GraphReference,
@@ -29,7 +45,7 @@ export function checkWriteBody(
   body: unknown,
   mode: 'create' | 'update' | 'replace',
   existingType?: string,
-): { type: string } | WriteProblem {
+): { type: string; body: Record<string, unknown> } | WriteProblem {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { code: 'BadRequest', message: 'Empty Payload. JSON content expected.' };
   }
@@ -74,11 +90,14 @@ export function checkWriteBody(
       };
     }
   }
-  const readOnly = (reference.readOnly[type] ?? []).filter((p) => p in obj);
-  if (readOnly.length > 0) {
+  const readOnly = [...(reference.readOnly[type] ?? []), ...schema.supplementalReadOnly(type)].filter(
+    (p) => p in obj,
+  );
+  const refused = readOnly.filter((p) => !isUnsetValue(obj[p]));
+  if (refused.length > 0) {
     return {
       code: 'BadRequest',
-      message: `Property '${readOnly[0]}' is read-only and cannot be set on '${odataType(type).slice(1)}' (read-only members sent: ${readOnly.join(', ')}).`,
+      message: `Property '${refused[0]}' is read-only and cannot be set on '${odataType(type).slice(1)}' (read-only members sent with a value: ${refused.join(', ')}).`,
     };
   }
   const issues = schema.validate({ ...obj, '@odata.type': odataType(type) }, type);
@@ -89,7 +108,9 @@ export function checkWriteBody(
       message: `Invalid value at '${issue.path.replace(/^\$\.?/, '') || type}': ${issue.message}.`,
     };
   }
-  return { type };
+  const stored = { ...obj };
+  for (const p of readOnly) delete stored[p];
+  return { type, body: stored };
 }
 
 /** Builds a new stored node from a create body (deep insert of contained navigations, `@odata.bind` references). */

@@ -1,5 +1,5 @@
 import { Prng } from '../prng';
-import type { RealismSettings } from './settings';
+import type { LostResponse, RealismSettings } from './settings';
 
 export type Fault = '429' | '503' | '504' | 'reset';
 
@@ -36,4 +36,20 @@ export class FaultInjector {
 
 export function latencyMs(settings: RealismSettings['latency'], random: () => number): number {
   return settings.fixedMs + (settings.jitterMs > 0 ? random() * settings.jitterMs : 0);
+}
+
+/**
+ * The lost-response rule a successful write fires, if any: the first rule with `times` left whose method
+ * and path pattern match. Its `times` counts down, so the control API shows what is left.
+ */
+export function takeLostResponse(
+  settings: RealismSettings['faults'],
+  method: string,
+  path: string,
+): LostResponse | undefined {
+  const rule = settings.lostResponses.find(
+    (r) => r.times > 0 && r.method === method && new RegExp(r.pathPattern).test(path),
+  );
+  if (rule) rule.times -= 1;
+  return rule;
 }

@@ -13,6 +13,8 @@ export interface RequestLogEntry {
   url: string;
   status: number;
   fault?: Fault;
+  /** The write was applied and its answer lost (a `lostResponses` rule): `status` is 504, or 0 for a reset. */
+  responseLost?: boolean;
   throttled?: boolean;
   /** The Retry-Attempt header the Graph SDK's RetryHandler sends on retries. */
   retryAttempt?: number;

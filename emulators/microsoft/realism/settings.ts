@@ -1,5 +1,31 @@
 import { z } from 'zod';
 
+/**
+ * A write whose answer is lost after Graph applied it: the next `times` requests with this method whose
+ * path (version included, query excluded: `/beta/deviceManagement/deviceConfigurations`) matches the
+ * regular expression `pathPattern` run to completion, then the client gets no answer: `answer: '504'`
+ * sends GatewayTimeout (what a gateway answers when the service behind it took too long), `'reset'` drops
+ * the connection (a 504 inside `$batch`, where one item cannot drop the connection). Only successful
+ * writes (status < 400) count. `times` counts down as rules fire; the control API shows what is left.
+ */
+export const lostResponseSchema = z.object({
+  method: z.enum(['POST', 'PATCH', 'PUT', 'DELETE']),
+  pathPattern: z.string().refine(
+    (pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'pathPattern must be a regular expression' },
+  ),
+  times: z.number().int().min(0).default(1),
+  answer: z.enum(['504', 'reset']).default('504'),
+});
+export type LostResponse = z.infer<typeof lostResponseSchema>;
+
 const limit = z.object({
   /** Requests allowed per window (also the burst size). */
   requests: z.number().int().positive(),
@@ -27,6 +53,8 @@ export const realismSchema = z.object({
     /** Retry-After (seconds) sent with injected 429 and 503 answers. */
     retryAfterSeconds: z.number().int().min(0),
     seed: z.number().int(),
+    /** Writes applied whose answer is lost (see lostResponseSchema); a PATCH replaces the list. */
+    lostResponses: z.array(lostResponseSchema),
   }),
   /**
    * Audit logs: how late records arrive, and how long each log keeps them (Intune: a year, Entra: 30 days
@@ -76,7 +104,15 @@ export function defaultRealism(seed: number): RealismSettings {
   return {
     latency: { fixedMs: 0, jitterMs: 0 },
     rateLimit: structuredClone(INTUNE_RATE_LIMIT),
-    faults: { rate429: 0, rate503: 0, rate504: 0, resetRate: 0, retryAfterSeconds: 1, seed },
+    faults: {
+      rate429: 0,
+      rate503: 0,
+      rate504: 0,
+      resetRate: 0,
+      retryAfterSeconds: 1,
+      seed,
+      lostResponses: [],
+    },
     audit: { delaySeconds: 0, intuneRetentionDays: 0, entraRetentionDays: 0 },
     permissionCheck: 'live',
   };

@@ -1,5 +1,5 @@
 import type { ApiVersion, CsdlExtract, CsdlMember, CsdlType, GraphReference } from './load';
-import { SUPPLEMENTAL_COMPLEX_TYPES, SUPPLEMENTAL_ENTITY_TYPES } from './supplement';
+import { SUPPLEMENTAL_COMPLEX_TYPES, SUPPLEMENTAL_ENTITY_TYPES, SUPPLEMENTAL_MEMBERS } from './supplement';
 
 const NS = 'microsoft.graph.';
 
@@ -117,23 +117,33 @@ export class Schema {
     return out;
   }
 
-  /** Declared and inherited members of a type. */
+  /** Declared and inherited members of a type, with the supplemental members the extract lacks. */
   members(name: string): Members {
     let cached = this.membersCache.get(name);
     if (cached) return cached;
-    const chain: CsdlType[] = [];
+    const chain: Array<[string, CsdlType]> = [];
     for (let t: string | undefined = name; t; t = this.baseOf(t)) {
       const def = this.typeDef(t)?.def;
       if (!def) break;
-      chain.unshift(def);
+      chain.unshift([t, def]);
     }
     cached = { properties: new Map(), navigations: new Map() };
-    for (const def of chain) {
+    for (const [typeName, def] of chain) {
       for (const [k, v] of Object.entries(def.properties ?? {})) cached.properties.set(k, v);
       for (const [k, v] of Object.entries(def.navigationProperties ?? {})) cached.navigations.set(k, v);
+      for (const [k, v] of Object.entries(SUPPLEMENTAL_MEMBERS[typeName] ?? {}))
+        if (!cached.properties.has(k)) cached.properties.set(k, v);
     }
     this.membersCache.set(name, cached);
     return cached;
+  }
+
+  /** Supplemental members of the type and its base types that only the service sets. */
+  supplementalReadOnly(name: string): string[] {
+    const out: string[] = [];
+    for (let t: string | undefined = name; t; t = this.baseOf(t))
+      for (const [k, v] of Object.entries(SUPPLEMENTAL_MEMBERS[t] ?? {})) if (v.readOnly) out.push(k);
+    return out;
   }
 
   property(typeName: string, prop: string): CsdlMember | undefined {
@@ -171,7 +181,7 @@ export class Schema {
   }
 
   private check(value: unknown, declared: string, path: string, issues: ValidationIssue[]): void {
-    if (value === null || value === undefined) return;
+    if (value === null || value === undefined || declared === 'Edm.Untyped') return;
     if (declared.startsWith('Edm.')) return this.checkPrimitive(value, declared, path, issues);
     if (this.isEnum(declared)) return this.checkEnum(value, declared, path, issues);
     if (typeof value !== 'object' || Array.isArray(value)) {
@@ -255,6 +265,7 @@ export class Schema {
         case 'Edm.Decimal':
           return typeof value === 'number' || value === 'NaN' || value === 'INF' || value === '-INF';
         case 'Edm.Stream':
+        case 'Edm.Untyped':
           return true;
         default:
           return typeof value === 'string';

@@ -1,4 +1,4 @@
-import type { CsdlType } from './load';
+import type { CsdlMember, CsdlType } from './load';
 
 /**
  * Types the simulator serves that are outside the Intune CSDL extract in graph-reference/
@@ -140,5 +140,41 @@ export const SUPPLEMENTAL_COMPLEX_TYPES: Record<string, CsdlType> = {
       origin: { type: 'Edm.String', nullable: true },
       value: { type: 'Edm.String', nullable: true },
     },
+  },
+};
+
+/** A member the service has that the CSDL extract lacks, with where it comes from. */
+export interface SupplementalMember extends CsdlMember {
+  /** Set by the service, never by a client: ignored on writes like the CSDL's read-only members. */
+  readOnly?: boolean;
+  source: string;
+}
+
+const PUBLISHED_CSDL =
+  "Microsoft's published CSDL (microsoftgraph/msgraph-metadata @ f54f11b, 2026-08-20: clean_v10_metadata/cleanMetadata.xml and the beta schemas/beta-USSec.csdl)";
+const SERVICE_ONLY =
+  'not in any published CSDL; the service returns it today (null in the conditional access exports of graph-reference/real-payloads and in other published GET answers), so its shape is unknown: Edm.Untyped';
+
+/**
+ * Members of types inside the extract that the beta extract lacks (it is rebuilt from an SDK model; see
+ * graph-reference/README.md) but the service holds and returns, so a GET body written back must be
+ * accepted. Typed from the published CSDL where it declares them, `Edm.Untyped` (any JSON value) where
+ * only the service shows them.
+ */
+export const SUPPLEMENTAL_MEMBERS: Record<string, Record<string, SupplementalMember>> = {
+  conditionalAccessPolicy: {
+    templateId: { type: 'Edm.String', nullable: true, source: PUBLISHED_CSDL },
+    // Inherited from policyDeletableItem in the published CSDL; set when the policy is soft-deleted.
+    deletedDateTime: { type: 'Edm.DateTimeOffset', nullable: true, readOnly: true, source: PUBLISHED_CSDL },
+    partialEnablementStrategy: { type: 'Edm.Untyped', nullable: true, source: SERVICE_ONLY },
+  },
+  conditionalAccessConditionSet: {
+    // `times` is the legacy time condition; `agents` and `clients` came with agent identities.
+    times: { type: 'Edm.Untyped', nullable: true, source: SERVICE_ONLY },
+    agents: { type: 'Edm.Untyped', nullable: true, source: SERVICE_ONLY },
+    clients: { type: 'Edm.Untyped', nullable: true, source: SERVICE_ONLY },
+  },
+  conditionalAccessSessionControls: {
+    blockSensitiveActions: { type: 'Edm.Untyped', nullable: true, source: SERVICE_ONLY },
   },
 };

@@ -186,7 +186,9 @@ export class GraphClient {
         ? sdkRequest.get()
         : request.method === 'PATCH'
           ? sdkRequest.patch(request.body)
-          : sdkRequest.post(request.body))) as Response;
+          : request.method === 'PUT'
+            ? sdkRequest.put(request.body)
+            : sdkRequest.post(request.body))) as Response;
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       throw context.failure ?? graphTransportError(error);

@@ -9,7 +9,7 @@ declare const fromContract: unique symbol;
 export interface GraphRequestSpec {
   readonly [fromContract]: true;
   readonly contractKey: string;
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   readonly apiVersion: GraphApiVersion;
   /** Path below the version root, with its encoded query: `/deviceManagement/…?$expand=assignments`. */
   readonly url: string;
@@ -199,6 +199,45 @@ export function updateRequest(
     return spec(contract, 'PATCH', patch.path, [], payload);
   }
   return spec(contract, 'PATCH', itemPath(contract, id), [], body);
+}
+
+/** PUT of one whole object with its inline sub-resources (the settings catalog's update). */
+export function replaceRequest(
+  contract: GraphContract,
+  id: string,
+  body: Record<string, unknown>,
+): GraphRequestSpec {
+  return spec(contract, 'PUT', itemPath(contract, id), [], body);
+}
+
+/** `POST …/{id}/{action}`: an action bound to one object (`scheduleActionsForRules`, `setPriority`). */
+export function objectActionRequest(
+  contract: GraphContract,
+  id: string,
+  action: string,
+  body: Record<string, unknown>,
+): GraphRequestSpec {
+  return spec(contract, 'POST', `${itemPath(contract, id)}/${segment(action)}`, [], body);
+}
+
+/** `POST …/{id}/{subResource}`: one item of a sub-resource Graph creates separately. */
+export function subResourceCreateRequest(
+  contract: GraphContract,
+  id: string,
+  subResource: string,
+  body: Record<string, unknown>,
+): GraphRequestSpec {
+  if (!contract.subResources.some((sub) => sub.name === subResource))
+    throw new Error(`Contract '${contract.key}' has no sub-resource '${subResource}'.`);
+  return spec(contract, 'POST', `${itemPath(contract, id)}/${segment(subResource)}`, [], body);
+}
+
+/** Objects of the collection with this display name (a retried create looks for what it made). */
+export function byDisplayNameRequest(contract: GraphContract, displayName: string): GraphRequestSpec {
+  return spec(contract, 'GET', contract.collectionPath, [
+    ['$filter', `displayName eq ${quoteODataString(displayName)}`],
+    ['$select', 'id,displayName'],
+  ]);
 }
 
 /**

@@ -64,6 +64,44 @@ export interface SubResourceContract {
   write: 'inline' | 'separate' | 'none';
   /** Sub-resources of each sub-resource item (group policy `definitionValues` → `presentationValues`). */
   children?: readonly SubResourceContract[];
+  /**
+   * On restore, the action that writes the whole sub-resource collection of an existing object, where
+   * Graph refuses it in a PATCH: `POST …/{id}/{action}` with `{ [bodyKey]: items }` (compliance
+   * `scheduleActionsForRules`), or with `{ added: items, deletedIds }` for `updateDefinitionValues`.
+   */
+  writeAction?: { action: string; bodyKey: string; replaces?: 'deletedIds' };
+  /**
+   * Expanded single-valued navigations written back as `{nav}@odata.bind` references, by nav name: the
+   * path below the version root, where `{id}` is the expanded object's id and `{parent.nav}` the id of
+   * the parent item's expanded `nav` (a presentation lives under its definition).
+   */
+  binds?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A reference from one object to another, by id: restore maps it into the target tenant. `path` walks the
+ * object (`a.b` members, `[]` every element): `conditions.users.includeGroups[]`.
+ */
+export interface ReferenceRule {
+  /** Where the id sits: in the object (default) or in each assignment. */
+  part?: 'object' | 'assignments';
+  path: string;
+  /** The contract key of the referenced objects, or `groups` (mapped through the directory cache). */
+  target: string;
+  /** Values that are keywords, not ids, kept as they are (`All`, `AllTrusted`, the zero GUID). */
+  keep?: readonly string[];
+}
+
+/** How restore writes a family beyond the defaults (POST to create, PATCH to update), as data. */
+export interface RestoreRecipe {
+  /** `put`: an update replaces the whole object with its inline sub-resources (settings catalog). */
+  update?: 'patch' | 'put';
+  /** Objects with one of these property values are built in: never created, never written. */
+  builtInWhen?: ReadonlyArray<{ property: string; equals: unknown }>;
+  /** Ids inside the object that point at other objects. */
+  references?: readonly ReferenceRule[];
+  /** The property that must be set on create for Conditional Access safety: created report-only. */
+  reportOnlyState?: { property: string; value: string };
 }
 
 /**
@@ -133,5 +171,7 @@ export interface GraphContract {
   restorable: boolean;
   /** Why restore is limited or special, for the restore preview and the docs. */
   restoreNote?: string;
+  /** Restore's recipe where the family differs from POST / PATCH. */
+  restore?: RestoreRecipe;
   permissions: PermissionRequirement;
 }

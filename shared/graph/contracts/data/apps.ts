@@ -32,6 +32,7 @@ export const appContracts = [
     assignments: { read: 'expand', write: assignAction('assignments') },
     restorable: true,
     restoreNote: 'targetedMobileApps holds app ids of the source tenant: remap them.',
+    restore: { references: [{ path: 'targetedMobileApps[]', target: 'mobileApps' }] },
     permissions: apps,
   }),
   defineContract({
@@ -99,6 +100,7 @@ export const appContracts = [
     subResources: [{ name: 'items', read: 'expand', write: 'separate' }],
     restorable: true,
     restoreNote: 'Items reference other policies by id: restore those first and remap.',
+    restore: { references: [{ path: 'items[].payloadId', target: '*' }] },
     permissions: apps,
   }),
 ];

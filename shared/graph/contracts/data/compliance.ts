@@ -3,6 +3,13 @@ import { GraphPermissions as P } from '../permissions';
 
 const configuration = { read: P.configurationRead, write: P.configurationWrite };
 
+/** A compliance action's e-mail template (the zero GUID means none). */
+const notificationTemplates = {
+  path: 'scheduledActionsForRule[].scheduledActionConfigurations[].notificationTemplateId',
+  target: 'notificationMessageTemplates',
+  keep: ['00000000-0000-0000-0000-000000000000', ''],
+} as const;
+
 export const complianceContracts = [
   defineContract({
     key: 'deviceCompliancePolicies',
@@ -20,9 +27,14 @@ export const complianceContracts = [
         read: 'expand',
         expand: ['scheduledActionConfigurations'],
         write: 'inline',
+        writeAction: {
+          action: 'scheduleActionsForRules',
+          bodyKey: 'deviceComplianceScheduledActionForRules',
+        },
       },
     ],
     restorable: true,
+    restore: { references: [notificationTemplates] },
     permissions: configuration,
   }),
   defineContract({
@@ -41,9 +53,11 @@ export const complianceContracts = [
         read: 'batch',
         expand: ['scheduledActionConfigurations'],
         write: 'inline',
+        writeAction: { action: 'setScheduledActions', bodyKey: 'scheduledActions' },
       },
     ],
     restorable: true,
+    restore: { update: 'put', references: [notificationTemplates] },
     permissions: configuration,
   }),
   defineContract({

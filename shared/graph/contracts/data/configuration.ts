@@ -30,6 +30,7 @@ export const configurationContracts = [
     assignments: { read: 'expand', write: assignAction('assignments') },
     subResources: [{ name: 'settings', read: 'batch', write: 'inline' }],
     restorable: true,
+    restore: { update: 'put' },
     permissions: configuration,
   }),
   defineContract({
@@ -59,7 +60,20 @@ export const configurationContracts = [
         read: 'batch',
         expand: ['definition'],
         write: 'separate',
-        children: [{ name: 'presentationValues', read: 'batch', expand: ['presentation'], write: 'inline' }],
+        writeAction: { action: 'updateDefinitionValues', bodyKey: 'added', replaces: 'deletedIds' },
+        binds: { definition: "/deviceManagement/groupPolicyDefinitions('{id}')" },
+        children: [
+          {
+            name: 'presentationValues',
+            read: 'batch',
+            expand: ['presentation'],
+            write: 'inline',
+            binds: {
+              presentation:
+                "/deviceManagement/groupPolicyDefinitions('{parent.definition}')/presentations('{id}')",
+            },
+          },
+        ],
       },
     ],
     restorable: true,

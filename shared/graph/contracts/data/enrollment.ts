@@ -66,6 +66,7 @@ export const enrollmentContracts = [
     assignments: { read: 'expand', write: assignAction('assignments') },
     restorable: true,
     restoreNote: 'The default profile (isDefaultProfile) is updated, never created.',
+    restore: { builtInWhen: [{ property: 'isDefaultProfile', equals: true }] },
     permissions: serviceConfig,
   }),
 ];

@@ -17,6 +17,22 @@ export const entraContracts = [
     restorable: true,
     restoreNote:
       'Named locations, groups and authentication strengths in conditions are remapped; create them first.',
+    restore: {
+      reportOnlyState: { property: 'state', value: 'enabledForReportingButNotEnforced' },
+      references: [
+        ...['includeGroups', 'excludeGroups'].map((list) => ({
+          path: `conditions.users.${list}[]`,
+          target: 'groups',
+          keep: ['All'],
+        })),
+        ...['includeLocations', 'excludeLocations'].map((list) => ({
+          path: `conditions.locations.${list}[]`,
+          target: 'namedLocations',
+          keep: ['All', 'AllTrusted'],
+        })),
+        { path: 'grantControls.authenticationStrength.id', target: 'authenticationStrengthPolicies' },
+      ],
+    },
     permissions: conditionalAccess,
   }),
   defineContract({
@@ -42,6 +58,7 @@ export const entraContracts = [
     subResources: [{ name: 'combinationConfigurations', read: 'batch', write: 'separate' }],
     restorable: true,
     restoreNote: 'Built-in strengths (policyType builtIn) are never recreated.',
+    restore: { builtInWhen: [{ property: 'policyType', equals: 'builtIn' }] },
     permissions: conditionalAccess,
   }),
   defineContract({

@@ -27,6 +27,7 @@ export const foundationContracts = [
     assignments: { read: 'expand', write: assignAction('assignments') },
     restorable: true,
     restoreNote: 'The built-in Default tag (isBuiltIn) is never recreated.',
+    restore: { builtInWhen: [{ property: 'isBuiltIn', equals: true }] },
     permissions: { read: P.rbacRead, write: P.rbacWrite },
   }),
   defineContract({
@@ -39,6 +40,7 @@ export const foundationContracts = [
     platform: { from: 'fixed', platform: 'all' },
     restorable: true,
     restoreNote: 'Built-in roles (isBuiltIn) are never recreated.',
+    restore: { builtInWhen: [{ property: 'isBuiltIn', equals: true }] },
     permissions: { read: P.rbacRead, write: P.rbacWrite },
   }),
   defineContract({

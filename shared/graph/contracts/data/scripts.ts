@@ -57,6 +57,7 @@ export const scriptContracts = [
     detailRead: 'getById',
     restorable: true,
     restoreNote: 'Microsoft-published scripts (isGlobalScript) are read-only and never recreated.',
+    restore: { builtInWhen: [{ property: 'isGlobalScript', equals: true }] },
     permissions: configuration,
   }),
 ];

@@ -1,0 +1,86 @@
+import { graphContracts, type GraphContract } from '../graph';
+import type { Run } from '../operations/model';
+import type { InventoryDeps } from './deps';
+import { observe } from './observe';
+import { readDetails, readObjectsByIds, readPages, type GraphReadContext, type ObjectRead } from './reader';
+import { inventoryContract } from './run-context';
+import type { NewVersion } from './store/versions';
+import { emptyWriteStats } from './store/batch-writer';
+
+/** One object read now: complete, gone (404), or failed with its Graph error. */
+export type ReadNow = ObjectRead;
+
+/**
+ * The objects of one type with these ids, as Graph shows them now and read completely (assignments and
+ * sub-resources): the single reads go through the run's `$batch` queue, 20 to a request. An id Graph
+ * does not know is `gone`. A singleton is read by its one GET whatever the ids.
+ */
+export async function readByIds(
+  graph: GraphReadContext,
+  contract: GraphContract,
+  ids: readonly string[],
+): Promise<ReadNow[]> {
+  if (contract.shape.kind === 'singleton') return readCollection(graph, contract);
+  return readObjectsByIds(graph, contract, ids);
+}
+
+/** Every object of the contract's collection, read completely (used where names, not ids, match). */
+export async function readCollection(graph: GraphReadContext, contract: GraphContract): Promise<ReadNow[]> {
+  const reads: ReadNow[] = [];
+  for await (const page of readPages(graph, contract))
+    reads.push(...(await readDetails(graph, contract, page.items)));
+  return reads;
+}
+
+/** A read object kept as the inventory keeps it: the version stored, the item pointing at it. */
+export interface RecordedRead {
+  graphId: string;
+  itemId: string;
+  versionId: string;
+  displayName: string;
+}
+
+/**
+ * Stores what was just read exactly as a sync would (same content hash, same item update), so the
+ * inventory and a later sync agree with it: restore's pre-write snapshot and re-reads use it.
+ * Idempotent: a version is content-addressed and the item upsert writes the same document again.
+ */
+export async function recordReads(
+  deps: InventoryDeps,
+  run: Run,
+  policyType: string,
+  reads: readonly ReadNow[],
+): Promise<RecordedRead[]> {
+  const contract = inventoryContract(policyType);
+  const complete = reads.filter((read) => !read.gone && !read.failure);
+  const existing = await deps.items.byGraphIds(
+    run.tenantId,
+    contract.key,
+    complete.map((read) => String(read.object.id)),
+  );
+  const byGraphId = new Map(existing.map((item) => [item.graphId, item]));
+  const now = deps.clock.now().toISOString();
+  const context = {
+    contract,
+    workspaceId: run.workspaceId,
+    tenantId: run.tenantId,
+    runId: run.id,
+    typeOrder: graphContracts.indexOf(contract),
+    now,
+  };
+  const observations = complete.map((read) => observe(context, read, byGraphId.get(String(read.object.id))));
+  const writes = emptyWriteStats();
+  const versions: NewVersion[] = observations.flatMap((o) => (o.version ? [o.version] : []));
+  await deps.versions.write(run.tenantId, versions, writes);
+  await deps.items.upsert(
+    run.tenantId,
+    observations.map((o) => o.item),
+    writes,
+  );
+  return observations.map(({ item }) => ({
+    graphId: item.graphId,
+    itemId: item.id,
+    versionId: item.currentVersionId,
+    displayName: item.displayName,
+  }));
+}

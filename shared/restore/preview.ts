@@ -1,0 +1,294 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { getContract, type GraphContract, type ReferenceRule } from '../graph';
+import { normalizeObject, type ReadNow, type RunGraph } from '../inventory';
+import type { Run } from '../operations/model';
+import { differences, documentHash, writeDocument, type WriteDocument } from './body';
+import type { RestoreDeps } from './deps';
+import { isBuiltIn, nameOf, ReferenceResolver } from './mapping';
+import { restoreOptionsSchema, restoreSourceSchema, type PlanItem, type ReferenceMapping } from './model';
+import { dependencyRanks, idsAt, mapDocument, referenceRules } from './references';
+import { sourceItems, type SourceItem } from './source';
+
+export const previewInputSchema = z
+  .object({
+    source: restoreSourceSchema,
+    items: z.array(z.string().min(1).max(400)).min(1).max(1000).optional(),
+    options: restoreOptionsSchema.default(restoreOptionsSchema.parse({})),
+  })
+  .strict();
+export type PreviewInput = z.infer<typeof previewInputSchema>;
+
+/** Diff entries kept per item: enough to read, bounded so a plan item stays a small document. */
+const MAX_DIFF = 50;
+
+export function planItemId(planId: string, policyType: string, graphId: string): string {
+  return `${planId}:${createHash('sha256').update(`${policyType}:${graphId}`).digest('hex').slice(0, 24)}`;
+}
+
+/** The source's types in write order: each inner list is one dependency rank. */
+export async function previewPhases(deps: RestoreDeps, run: Run): Promise<string[][]> {
+  const input = previewInputSchema.parse(run.context);
+  const items = await sourceItems(deps, input.source, input.items);
+  const ranks = dependencyRanks();
+  const phases: string[][] = [];
+  for (const type of [...new Set(items.map((item) => item.policyType))].sort()) {
+    const rank = ranks.get(type) ?? 0;
+    (phases[rank] ??= []).push(type);
+  }
+  return phases.filter((phase) => phase !== undefined);
+}
+
+interface TypeScope {
+  deps: RestoreDeps;
+  run: Run;
+  input: PreviewInput;
+  contract: GraphContract;
+  sameTenant: boolean;
+  resolver: ReferenceResolver;
+  byId: Map<string, ReadNow>;
+  byName: Map<string, ReadNow[]>;
+}
+
+/**
+ * Plans one type: the target's objects as Graph shows them now (by id in the same tenant, by name in
+ * another), the references mapped, and a decision per object. Writes the type's plan items (upserts with
+ * stable ids, so a retried activity writes the same items).
+ */
+export async function previewType(deps: RestoreDeps, run: Run, policyType: string): Promise<number> {
+  const input = previewInputSchema.parse(run.context);
+  const sameTenant = input.source.tenantId === run.tenantId;
+  const contract = getContract(policyType);
+  const mine = (await sourceItems(deps, input.source, input.items)).filter(
+    (i) => i.policyType === policyType,
+  );
+  const planned = new Map<string, PlanItem>();
+  for (const item of await deps.store.items(run.tenantId, run.id)) {
+    planned.set(`${item.policyType}:${item.sourceGraphId}`, item);
+    planned.set(item.sourceGraphId, item);
+  }
+  const graph = await deps.inventory.openRunGraph(run);
+  try {
+    const targets = await readTargets(deps, graph, contract, sameTenant, mine);
+    const live = targets.filter((read) => !read.gone && !read.failure);
+    const byName = new Map<string, ReadNow[]>();
+    for (const read of live) {
+      const name = nameOf(read.object);
+      if (name) byName.set(name, [...(byName.get(name) ?? []), read]);
+    }
+    const scope: TypeScope = {
+      deps,
+      run,
+      input,
+      contract,
+      sameTenant,
+      resolver: new ReferenceResolver(
+        deps,
+        graph,
+        { sourceTenantId: input.source.tenantId, targetTenantId: run.tenantId, sameTenant },
+        planned,
+      ),
+      byId: new Map(live.map((read) => [String(read.object.id), read])),
+      byName,
+    };
+    const items: PlanItem[] = [];
+    for (const source of mine) items.push(await planItem(scope, source));
+    await deps.store.saveItems(items);
+    await graph.beat();
+    return items.length;
+  } finally {
+    graph.close();
+  }
+}
+
+function writable(contract: GraphContract): boolean {
+  return contract.restorable && (contract.shape.kind === 'collection' || contract.shape.patch !== null);
+}
+
+async function readTargets(
+  deps: RestoreDeps,
+  graph: RunGraph,
+  contract: GraphContract,
+  sameTenant: boolean,
+  mine: SourceItem[],
+): Promise<ReadNow[]> {
+  if (!writable(contract)) return [];
+  if (sameTenant && contract.shape.kind === 'collection')
+    return deps.inventory.readByIds(
+      graph.graph,
+      contract,
+      mine.map((item) => item.graphId),
+    );
+  return deps.inventory.readCollection(graph.graph, contract);
+}
+
+export function bindRoot(deps: RestoreDeps, contract: GraphContract) {
+  return { baseUrl: deps.graphBaseUrl, apiVersion: contract.apiVersion };
+}
+
+async function planItem(scope: TypeScope, source: SourceItem): Promise<PlanItem> {
+  const { deps, run, contract } = scope;
+  const base: PlanItem = {
+    id: planItemId(run.id, source.policyType, source.graphId),
+    kind: 'restorePlanItem',
+    tenantId: run.tenantId,
+    planId: run.id,
+    phase: dependencyRanks().get(source.policyType) ?? 0,
+    policyType: source.policyType,
+    sourceGraphId: source.graphId,
+    sourceVersionId: source.versionId,
+    displayName: source.displayName,
+    action: 'blocked',
+    reasonCode: null,
+    message: null,
+    targetGraphId: null,
+    targetHash: null,
+    diff: [],
+    references: [],
+    skippedAssignments: 0,
+    execution: null,
+  };
+  const blocked = (reasonCode: string, message: string): PlanItem => ({ ...base, reasonCode, message });
+  if (!writable(contract))
+    return blocked(
+      'not_restorable',
+      contract.restoreNote ?? `${contract.label} cannot be written through Graph.`,
+    );
+  const version = await deps.inventory.readVersion(scope.input.source.tenantId, source.versionId);
+  if (!version) return blocked('version_missing', 'The backed-up version is no longer stored.');
+  if (isBuiltIn(source.policyType, version.content.object))
+    return blocked('built_in', 'Built into every tenant: never created or overwritten by a restore.');
+  if (version.redactedPaths.length > 0)
+    return blocked(
+      'secret_not_captured',
+      `${version.redactedPaths.length} encrypted value(s) could not be backed up; re-enter them by hand.`,
+    );
+
+  const target = matchTarget(scope, source);
+  if (target === 'ambiguous')
+    return blocked('target_ambiguous', `Several objects in the target are named '${source.displayName}'.`);
+  const root = bindRoot(deps, contract);
+  const doc = writeDocument(contract, version.content, root);
+  const rules = referenceRules(contract);
+  const references = await mapReferences(scope, doc, rules);
+  const objectProblem = references.find(
+    (ref) => (ref.how === 'missing' || ref.how === 'ambiguous') && !isAssignmentGroup(rules, ref, doc),
+  );
+  const withRefs = { ...base, references };
+  if (objectProblem) {
+    const what = objectProblem.target === 'groups' ? 'group' : 'dependency';
+    return { ...withRefs, ...unmapped(objectProblem, what) };
+  }
+  const unmappedGroups = references.filter((ref) => ref.how === 'missing' || ref.how === 'ambiguous');
+  if (unmappedGroups.length > 0 && scope.input.options.unmappedAssignments === 'block') {
+    return { ...withRefs, ...unmapped(unmappedGroups[0]!, 'group') };
+  }
+  const desired = mappedDocument(contract, doc, references);
+  const skippedAssignments = doc.assignments.length - desired.assignments.length;
+  if (!target) {
+    return { ...withRefs, action: 'create', skippedAssignments };
+  }
+  const current = currentDocument(deps, contract, target);
+  const diff = differences(current, desired);
+  return {
+    ...withRefs,
+    action: diff.length === 0 ? 'unchanged' : 'update',
+    targetGraphId: String(target.object.id ?? ''),
+    targetHash: documentHash(current),
+    diff: diff.slice(0, MAX_DIFF),
+    skippedAssignments,
+  };
+}
+
+/** Why a reference blocks its item, in words a user can act on. */
+function unmapped(
+  ref: ReferenceMapping,
+  what: 'group' | 'dependency',
+): { reasonCode: string; message: string } {
+  if (ref.reason === 'directory_not_synced')
+    return {
+      reasonCode: 'directory_not_synced',
+      message:
+        'Groups are mapped from the directory cache of the source and target tenants: run directory.groups.sync on both, then preview again.',
+    };
+  const name = ref.sourceName ?? ref.sourceId;
+  return {
+    reasonCode: `${what}_${ref.how}`,
+    message:
+      what === 'group'
+        ? `Group '${name}' is ${ref.how} in the target directory.`
+        : `${ref.target} '${name}' is ${ref.how} in the target.`,
+  };
+}
+
+function matchTarget(scope: TypeScope, source: SourceItem): ReadNow | 'ambiguous' | undefined {
+  if (scope.contract.shape.kind === 'singleton') return [...scope.byId.values()][0];
+  if (scope.sameTenant) return scope.byId.get(source.graphId);
+  const matches = scope.byName.get(source.displayName) ?? [];
+  return matches.length > 1 ? 'ambiguous' : matches[0];
+}
+
+/** The write form of an object the target has now. */
+export function currentDocument(deps: RestoreDeps, contract: GraphContract, read: ReadNow): WriteDocument {
+  const { content } = normalizeObject(read.object, read.subResources, read.assignments);
+  return writeDocument(contract, content, bindRoot(deps, contract));
+}
+
+function isAssignmentGroup(
+  rules: readonly ReferenceRule[],
+  ref: ReferenceMapping,
+  doc: WriteDocument,
+): boolean {
+  return rules.some(
+    (rule) =>
+      rule.part === 'assignments' &&
+      rule.target === ref.target &&
+      ref.target === 'groups' &&
+      doc.assignments.some((assignment) => idsAt(assignment, rule).includes(ref.sourceId)),
+  );
+}
+
+async function mapReferences(
+  scope: TypeScope,
+  doc: WriteDocument,
+  rules: readonly ReferenceRule[],
+): Promise<ReferenceMapping[]> {
+  const found = new Map<string, ReferenceRule>();
+  const combined = { ...doc.object, ...doc.inline, ...doc.separate };
+  for (const rule of rules) {
+    const roots = rule.part === 'assignments' ? doc.assignments : [combined];
+    for (const root of roots) for (const id of idsAt(root, rule)) found.set(`${rule.target}|${id}`, rule);
+  }
+  const mappings: ReferenceMapping[] = [];
+  for (const [key, rule] of found) {
+    const id = key.slice(rule.target.length + 1);
+    mappings.push(
+      rule.target === 'groups'
+        ? await scope.resolver.group(id)
+        : await scope.resolver.object(rule.target, id),
+    );
+  }
+  return mappings;
+}
+
+/**
+ * The document with references replaced by their targets. `created` gives the ids of objects this
+ * restore created (execute); in the preview they are not known yet and the source id stands in.
+ * Assignments to unmapped groups are left out (only reached with `unmappedAssignments: skip`).
+ */
+export function mappedDocument(
+  contract: GraphContract,
+  doc: WriteDocument,
+  references: readonly ReferenceMapping[],
+  created: (ref: ReferenceMapping) => string | undefined = () => undefined,
+): WriteDocument {
+  const lookup = new Map(references.map((ref) => [`${ref.target}|${ref.sourceId}`, ref]));
+  return mapDocument(doc, referenceRules(contract), (rule, id) => {
+    const ref =
+      lookup.get(`${rule.target}|${id}`) ?? references.find((r) => r.sourceId === id && rule.target === '*');
+    if (!ref) return id;
+    if (ref.how === 'created_by_restore') return created(ref) ?? id;
+    if (ref.how === 'missing' || ref.how === 'ambiguous') return rule.part === 'assignments' ? undefined : id;
+    return ref.targetId ?? id;
+  });
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backUp, execute, graphOf, OwnCloud, preview, syncDirectory } from './support';
+
+/**
+ * Restore into the tenant the backup came from: what changed since is updated back, what was deleted is
+ * created again, the rest is left alone; undo puts the changed object back as it was before the restore.
+ */
+let cloud: OwnCloud;
+
+beforeAll(async () => {
+  cloud = await OwnCloud.start({});
+}, 120_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+const COLLECTION = '/deviceManagement/deviceConfigurations';
+
+describe('restore into the same tenant', () => {
+  it('a changed object is updated back and a deleted one created again; an independent read equals the backup; undo reverts the update', async () => {
+    const tenant = await cloud.connectedTenant('Restore same tenant', 'fabrikam');
+    const graph = graphOf(cloud, 'fabrikam');
+    const before = await graph.list('deviceConfigurations');
+    expect(before.length).toBeGreaterThan(3);
+    await syncDirectory(cloud, tenant);
+    const setId = await backUp(cloud, tenant, ['deviceConfigurations']);
+
+    const [changed, deleted] = before.filter((o) => Array.isArray(o.assignments) && o.assignments.length > 0);
+    expect(changed && deleted).toBeTruthy();
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'update',
+      collection: COLLECTION,
+      id: changed!.id,
+      patch: { description: 'changed after the backup' },
+    });
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'delete',
+      collection: COLLECTION,
+      id: deleted!.id,
+    });
+
+    const planned = await preview(cloud, tenant, {
+      source: { tenantId: tenant.tenantId, backupSetId: setId },
+    });
+    const byId = new Map(planned.items.map((item) => [item.sourceGraphId, item]));
+    expect(byId.get(String(changed!.id)), JSON.stringify(byId.get(String(changed!.id)))).toMatchObject({
+      action: 'update',
+    });
+    expect(byId.get(String(changed!.id))!.diff.map((d) => d.path)).toContain('/object/description');
+    expect(byId.get(String(deleted!.id))).toMatchObject({ action: 'create' });
+    const others = planned.items.filter(
+      (i) => i.sourceGraphId !== changed!.id && i.sourceGraphId !== deleted!.id,
+    );
+    expect(
+      others.every((i) => i.action === 'unchanged'),
+      JSON.stringify(others.filter((i) => i.action !== 'unchanged').slice(0, 3)),
+    ).toBe(true);
+    expect(planned.run.result).toMatchObject({ create: 1, update: 1, blocked: 0 });
+
+    const executed = await execute(cloud, tenant, planned.run);
+    expect(executed.outcome, JSON.stringify(executed)).toBe('succeeded');
+    expect(executed.result).toMatchObject({ created: 1, updated: 1, failed: 0 });
+
+    const restoredChange = await graph.get('deviceConfigurations', String(changed!.id));
+    expect(restoredChange.description).toBe(changed!.description);
+    const after = await graph.list('deviceConfigurations');
+    const recreated = after.filter((o) => o.displayName === deleted!.displayName);
+    expect(recreated).toHaveLength(1);
+    // Ids and times are the new object's own; assignments compare by target, in any order.
+    const strip = (object: Record<string, unknown>) => {
+      const {
+        id: _i,
+        createdDateTime: _c,
+        lastModifiedDateTime: _l,
+        version: _v,
+        assignments,
+        ...rest
+      } = object;
+      const targets = (assignments as Array<{ target: unknown }>).map((a) => JSON.stringify(a.target)).sort();
+      const own = Object.fromEntries(Object.entries(rest).filter(([key]) => !key.includes('@odata.context')));
+      return { ...own, targets };
+    };
+    expect(strip(recreated[0]!)).toEqual(strip(deleted!));
+
+    // Undo: a preview of the snapshot the execute took, then its execute.
+    const undo = await preview(cloud, tenant, { source: executed.result.undo.source });
+    expect(undo.items.find((i) => i.targetGraphId === changed!.id)).toMatchObject({ action: 'update' });
+    const undone = await execute(cloud, tenant, undo.run);
+    expect(undone.outcome, JSON.stringify(undone)).toBe('succeeded');
+    expect((await graph.get('deviceConfigurations', String(changed!.id))).description).toBe(
+      'changed after the backup',
+    );
+  }, 300_000);
+});
