@@ -6,6 +6,9 @@ import { updateWithEtag, withoutSystemFields } from '../store/documents';
 import { WATCH_STATE_ID, watchStateSchema, type WatchState } from './model';
 import { inventoryWatchRunType } from './run-types';
 
+/** How often a tenant whose last watch lacked the audit permissions is tried again. */
+export const PERMISSION_RETRY_MINUTES = 60;
+
 export interface WatchTickDeps {
   /** The inventory container (watch states). */
   container: Container;
@@ -70,7 +73,12 @@ export async function runWatchTick(
   for (const state of due) {
     try {
       const slot = options.force ? now : watchSlot(now, state.intervalMinutes);
-      const next = new Date(watchSlot(now, state.intervalMinutes).getTime() + state.intervalMinutes * 60_000);
+      // Without the audit permissions a watch fails at its first request: try again hourly, not every slot.
+      const waitMinutes =
+        state.lastFailure === 'provider_permission_denied'
+          ? Math.max(state.intervalMinutes, PERMISSION_RETRY_MINUTES)
+          : state.intervalMinutes;
+      const next = new Date(watchSlot(now, state.intervalMinutes).getTime() + waitMinutes * 60_000);
       const tenantName = active.get(state.tenantId);
       if (tenantName !== undefined) {
         const outcome = await startRun(deps.gate, {
