@@ -2,11 +2,12 @@ import { connectBenchTenant, withBenchCloud, type JsonClient } from './harness';
 
 /**
  * `npm run bench:watch`: a generated tenant of 10,000 objects, one full sync, then 50 changes by four
- * administrators and one app, spread over 10 watch intervals. Time is compressed: the watch interval is
- * `INTERVAL_SECONDS` (the product default is 5 minutes) and a watch is started at every interval's end
- * through the same tick the timer runs (the test-only `test/watch/tick` function). Prints detection
- * latency (change → its entry on the feed) against interval + audit delay + 60 s, Graph requests per
- * watch against the full sync's, and changes missed; then a full sync that must find nothing new.
+ * administrators (updates and assignment-only changes) spread over 10 watch intervals. Time is
+ * compressed: the watch interval is `INTERVAL_SECONDS` (the product default is 5 minutes) and a watch is
+ * started at every interval's end through the same tick the timer runs (the test-only `test/watch/tick`
+ * function). Prints detection latency (change → its entry on the feed) against interval + audit delay +
+ * 60 s, Graph requests per watch against the full sync's, and changes missed; then a full sync that must
+ * find nothing new.
  */
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 10_000);

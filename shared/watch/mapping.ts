@@ -61,24 +61,48 @@ export function candidateContracts(record: AuditRecord): string[] {
 export interface Mapping {
   targets: WatchTarget[];
   unmapped: AuditRecord[];
+  /** Records about objects read (by a watch or a sync) well after the change: nothing to re-read. */
+  alreadyCurrent: number;
+}
+
+/**
+ * How much later than a change an object must have been read for that read to include it: covers the
+ * difference between Graph's clock (`activityDateTime`) and ours (`lastSeenAt`).
+ */
+export const CLOCK_SKEW_MS = 30_000;
+
+/** Whether the item was read after the record's change (plus the skew): its stored state has it. */
+function readAfter(item: InventoryItem, record: AuditRecord): boolean {
+  const change = Date.parse(record.at);
+  if (Number.isNaN(change)) return false;
+  const lastRead = Math.max(Date.parse(item.lastSeenAt), item.removedAt ? Date.parse(item.removedAt) : 0);
+  return lastRead > change + CLOCK_SKEW_MS;
 }
 
 /**
  * Audit records → the objects to re-read: each resource of each record, by the inventory item that has
  * its Graph id, else by the candidate contracts. One target per (contract, object), attributed to the
  * latest record about it. Records naming no object the inventory keeps (a device action, a singleton)
- * are returned as unmapped.
+ * are returned as unmapped; records about objects read since (`CLOCK_SKEW_MS` after the change) are
+ * only counted — the overlap reads them again, re-reading the object would add nothing.
  */
 export function mapRecords(records: readonly AuditRecord[], known: readonly InventoryItem[]): Mapping {
   const watched = new Set(watchedContracts().map((c) => c.key));
   const byGraphId = new Map(known.map((item) => [item.graphId, item]));
   const targets = new Map<string, WatchTarget>();
   const unmapped: AuditRecord[] = [];
+  let alreadyCurrent = 0;
   const ordered = [...records].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
   for (const record of ordered) {
     let mapped = false;
     for (const resource of record.resources) {
       const item = byGraphId.get(resource.id);
+      // Read again by the overlap, but the object was read after this change: its content is stored.
+      if (item && watched.has(item.policyType) && readAfter(item, record)) {
+        mapped = true;
+        alreadyCurrent++;
+        continue;
+      }
       const keys = item
         ? watched.has(item.policyType)
           ? [item.policyType]
@@ -98,5 +122,5 @@ export function mapRecords(records: readonly AuditRecord[], known: readonly Inve
     }
     if (!mapped) unmapped.push(record);
   }
-  return { targets: [...targets.values()], unmapped };
+  return { targets: [...targets.values()], unmapped, alreadyCurrent };
 }

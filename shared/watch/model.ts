@@ -58,6 +58,8 @@ export const watchWorkSchema = z.object({
   /** Graph requests the audit reads took (pages of both logs). */
   auditRequests: z.number().int(),
   unmapped: z.number().int(),
+  /** Records about objects already read after their change (the overlap's re-reads): skipped. */
+  alreadyCurrent: z.number().int().default(0),
   unmappedSamples: z.array(z.object({ source: auditSourceSchema, id: z.string(), activity: z.string() })),
   targets: z.array(watchTargetSchema),
   ttl: z.number().int(),

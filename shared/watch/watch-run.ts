@@ -173,6 +173,7 @@ export async function planWatch(deps: WatchDeps, runId: string): Promise<WatchPl
       records: read.byService,
       auditRequests: read.requests,
       unmapped: mapping.unmapped.length,
+      alreadyCurrent: mapping.alreadyCurrent,
       unmappedSamples: mapping.unmapped
         .slice(0, 20)
         .map((record) => ({ source: record.source, id: record.id, activity: record.activity })),
@@ -364,6 +365,7 @@ export async function finishWatch(
       window: { from: work.from, to: work.to },
       records: work.records,
       unmapped: work.unmapped,
+      alreadyCurrent: work.alreadyCurrent,
       unmappedSamples: work.unmappedSamples,
       changes,
       ...totals,

@@ -302,7 +302,7 @@ describe('the change watch', () => {
 });
 
 describe('the watch timer', () => {
-  it('starts the watch of a tenant whose interval has come, once per slot', async () => {
+  it('starts the watch of a tenant whose time has come, once per slot (hourly after a permission failure)', async () => {
     const before = await api('GET', `${scope.base}/watch`, { as: 'rita' });
     const on = await api('PATCH', `${scope.base}/watch`, { as: 'alice', body: { enabled: true } });
     expect(on.status, on.text).toBe(200);
@@ -323,7 +323,10 @@ describe('the watch timer', () => {
       outcome: 'succeeded',
       initiator: { kind: 'system' },
     });
-    expect(Date.parse(watched.nextDueAt) - Date.parse(run.context.slot)).toBe(5 * 60_000);
+    // The tenant's last watch lacked the audit permission (the test before): the next try is an hour
+    // after this slot, not an interval; this watch succeeded, so the one after is on the interval again.
+    expect(Date.parse(watched.nextDueAt) - Date.parse(run.context.slot)).toBe(60 * 60_000);
+    expect((await api('GET', `${scope.base}/watch`, { as: 'rita' })).body.lastFailure).toBeNull();
     await api('PATCH', `${scope.base}/watch`, { as: 'alice', body: { enabled: false } });
   }, 120_000);
 });
