@@ -1,5 +1,5 @@
 import { derivePlatform, readOnlyProperties, type GraphContract } from '../graph';
-import { itemIdOf, type HistoryEntry, type InventoryItem } from './model';
+import { itemIdOf, type Attribution, type HistoryEntry, type InventoryItem } from './model';
 import { contentHash, normalizeObject } from './normalize';
 import type { NewVersion } from './store/versions';
 import { assignmentTargets, conditionTargets, scopeTagIds, targetIds } from './targets';
@@ -25,6 +25,8 @@ export interface ObserveContext {
   now: string;
   /** Position of the type in the registry: the first part of the items' sort key. */
   typeOrder: number;
+  /** Who made the change, kept on a new version and history entry (the watch knows; a sync does not). */
+  attribution?: Attribution;
 }
 
 /** The object's own name; a singleton has none, and is named by its contract (one per tenant). */
@@ -77,6 +79,7 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
     observedAt: now,
     runId,
     change: change === 'new' ? 'created' : existing?.removedAt ? 'restored' : 'changed',
+    ...(context.attribution && { attribution: context.attribution }),
   };
   const history = [...(existing?.history ?? []), entry].slice(-HISTORY_LIMIT);
   const item: InventoryItem = {
@@ -120,6 +123,7 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
           contentHash: hash,
           content,
           redactedPaths,
+          ...(context.attribution && { attribution: context.attribution }),
         },
       }),
   };

@@ -106,6 +106,15 @@ describe('the change watch', () => {
     );
     const version = await api('GET', change.links.versionAfter.replace(/^\/api/, ''), { as: 'rita' });
     expect(version.status, version.text).toBe(200);
+    expect(version.body.attribution).toMatchObject({
+      changedBy: { kind: 'user', userPrincipalName: 'adele.vance@adatum.example' },
+      activity: expect.stringMatching(/^Patch /),
+    });
+    const history = await api('GET', `${scope.base}/inventory/${target.id}/versions`, { as: 'rita' });
+    expect(history.body.items.map((entry: { attribution: unknown }) => entry.attribution)).toEqual([
+      expect.objectContaining({ changedBy: expect.objectContaining({ kind: 'user' }) }),
+      { changedBy: { kind: 'unknown', reason: 'found_by_full_sync' }, activity: null, activityAt: null },
+    ]);
     expect((await itemOf(target.graphId))!.currentVersionId).toBe(change.versionAfter);
     expect(await feed(scope, 'actor=ADELE.VANCE@adatum.example')).toHaveLength(1);
     expect(await feed(scope, 'actor=someone@else.example')).toHaveLength(0);
