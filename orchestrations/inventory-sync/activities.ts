@@ -13,7 +13,7 @@ import {
   type SegmentOutcome,
 } from './contract';
 
-export function createInventoryActivities(deps: () => { inventory: Inventory; watch: Watch }): Activities {
+export function createInventoryActivities(deps: () => { inventory: Inventory; watch?: Watch }): Activities {
   return {
     [INVENTORY.plan]: ({ runId }: RunInput): Promise<PlanResult> => deps().inventory.sync.plan(runId),
 
@@ -49,7 +49,7 @@ export function createInventoryActivities(deps: () => { inventory: Inventory; wa
     [INVENTORY.summarize]: async ({ runId }: RunInput): Promise<WorkResult> => {
       const { inventory, watch } = deps();
       const completion = await inventory.sync.summarize(runId);
-      if (completion.outcome !== 'failed') await watch.ensureState(await inventory.sync.run(runId));
+      if (watch && completion.outcome !== 'failed') await watch.ensureState(await inventory.sync.run(runId));
       return completion;
     },
   };

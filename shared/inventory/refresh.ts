@@ -2,7 +2,7 @@ import { graphContracts, shortOdataType, type GraphContract, type GraphObject } 
 import { toRunFailure, type RunFailure } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { itemIdOf, type Attribution, type InventoryItem } from './model';
-import { markRemoved, observe } from './observe';
+import { describe, markRemoved, observe } from './observe';
 import { readObjectsByIds } from './reader';
 import { inventoryContract, openRunGraph } from './run-context';
 import { emptyWriteStats } from './store/batch-writer';
@@ -118,24 +118,20 @@ export async function refreshObjects(
           }
           if (read.gone || !contractOwns(contract, read.object)) {
             if (previous && !previous.removedAt) {
-              items.push(markRemoved(previous, now));
+              items.push(markRemoved(previous, now, null));
               outcomes.push({ ...base, change: 'removed', after: null });
             } else outcomes.push({ ...base, change: 'absent', after: null });
             return;
           }
-          const observation = observe(context, read, previous);
-          const { item } = observation;
-          if (observation.change !== 'unchanged') {
-            const last = item.history.at(-1);
-            if (last) item.history[item.history.length - 1] = { ...last, attribution: target.attribution };
-          }
-          if (observation.version) versions.push({ ...observation.version, attribution: target.attribution });
-          items.push(item);
+          const described = describe(context, read);
+          const observation = observe({ ...context, attribution: target.attribution }, described, previous);
+          if (observation.version) versions.push(observation.version);
+          if (observation.item) items.push(observation.item);
           outcomes.push({
             ...base,
-            displayName: item.displayName,
+            displayName: described.fields.displayName,
             change: observation.change,
-            after: item.currentVersionId,
+            after: described.hash,
           });
         });
       }),
