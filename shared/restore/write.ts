@@ -131,7 +131,8 @@ async function create(
 ): Promise<string> {
   const now = () => context.deps.clock.now().toISOString();
   let targetId = item.execution?.targetGraphId ?? null;
-  if (!targetId && item.execution?.state === 'writing') targetId = await findCreated(context, contract, item);
+  if (!targetId && item.execution?.state === 'writing')
+    targetId = await findCreated(context, contract, item, item.execution.at);
   if (!targetId) {
     // The intent first: if the answer to the POST is lost, the retry knows to look before creating again.
     await saveIntent({ state: 'writing', at: now() });
@@ -143,15 +144,31 @@ async function create(
   return targetId;
 }
 
-/** The object an earlier attempt created (its answer lost): the one object of that name in the target. */
+/** Graph's clock and ours may differ a little; an object created this long before the intent is not ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The object an earlier attempt created (its answer lost): among the target's objects of that name, the
+ * first one created since the intent was recorded. Where the family has no creation time, only a single
+ * object of that name counts (several: none is adopted, and the create is sent again).
+ */
 async function findCreated(
   context: ExecuteContext,
   contract: GraphContract,
   item: PlanItem,
+  intentAt: string,
 ): Promise<string | null> {
   const matches: GraphObject[] = [];
   for await (const page of readPages(context.graph.graph, contract))
     matches.push(...page.items.filter((object) => nameOf(object) === item.displayName));
+  const since = Date.parse(intentAt) - CLOCK_SKEW_MS;
+  const created = (object: GraphObject) =>
+    typeof object.createdDateTime === 'string' ? Date.parse(object.createdDateTime) : Number.NaN;
+  const timed = matches.filter((object) => !Number.isNaN(created(object)));
+  if (timed.length === matches.length && timed.length > 0) {
+    const ours = timed.filter((object) => created(object) >= since).sort((a, b) => created(a) - created(b));
+    return ours[0] ? String(ours[0].id) : null;
+  }
   return matches.length === 1 ? String(matches[0]!.id) : null;
 }
 
