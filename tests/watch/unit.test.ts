@@ -94,6 +94,27 @@ describe('mapping records to objects', () => {
     expect(unmapped.map((r) => r.id)).toEqual(['c']);
   });
 
+  it('skips a record the overlap reads again when the object was written well after the change', () => {
+    const written = (at: string) =>
+      ({
+        graphId: 'obj-1',
+        policyType: 'deviceConfigurations',
+        lastSeenAt: at,
+        removedAt: null,
+      }) as unknown as InventoryItem;
+    const record = intune({ activityDateTime: '2026-12-06T10:00:00Z' });
+    expect(mapRecords([record], [written('2026-12-06T10:05:00Z')])).toMatchObject({
+      targets: [],
+      unmapped: [],
+      alreadyCurrent: 1,
+    });
+    // Within the clock-skew margin the read may predate the change: read the object again.
+    expect(mapRecords([record], [written('2026-12-06T10:00:20Z')])).toMatchObject({
+      targets: [expect.objectContaining({ graphId: 'obj-1' })],
+      alreadyCurrent: 0,
+    });
+  });
+
   it('probes a new object only on the contracts its component allows', () => {
     const compliance = candidateContracts(intune({ componentName: 'DeviceCompliance' }));
     expect(compliance).toContain('deviceCompliancePolicies');
