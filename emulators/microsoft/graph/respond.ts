@@ -1,5 +1,5 @@
 import type { CollectionDef } from '../reference/catalogue';
-import { isAudited, recordAudit } from '../tenants/audit';
+import { recordChange } from '../tenants/audit';
 import type { EntityNode } from '../tenants/store';
 import { serviceErrors, type SimResponse } from './errors';
 import type { GraphCall, GraphDeps } from './types';
@@ -39,7 +39,7 @@ export function badRequest(
   return serviceErrors.badRequest(def.service, message, call.ids, call.url, code);
 }
 
-/** An Intune change made through Graph is audited with the calling app as the actor. */
+/** An Intune or Entra change made through Graph is audited with the calling app as the actor. */
 export function audit(
   call: GraphCall,
   rootCollection: string,
@@ -47,9 +47,8 @@ export function audit(
   operation: 'Create' | 'Patch' | 'Delete' | 'Assign' | 'Action',
   modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
 ): void {
-  if (!isAudited(rootCollection)) return;
   const app = call.principal.app;
-  recordAudit(
+  recordChange(
     call.principal.tenant.store,
     {
       kind: 'application',
@@ -65,5 +64,6 @@ export function audit(
       resourceType: root.type,
       modified,
     },
+    { delayMs: call.principal.tenant.realism.audit.delaySeconds * 1000 },
   );
 }

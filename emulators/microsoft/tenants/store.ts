@@ -15,6 +15,8 @@ export interface EntityNode {
   data: Record<string, unknown>;
   navs: Map<string, Map<string, EntityNode>>;
   refs: Map<string, EntityRef>;
+  /** Epoch ms before which a list does not show the node (audit records that arrive late). */
+  visibleFrom?: number;
 }
 
 export function newNode(type: string, data: Record<string, unknown>): EntityNode {
