@@ -90,6 +90,7 @@ export function applyAdminChanges(
       Object.assign(data, patch);
       touch(schema, node.type, data);
       node.data = data;
+      store.written(collection, node);
       audit('Patch', node, modified);
       out.push({ action: 'update', collection, id: node.id, displayName: String(data[nameKey] ?? '') });
     } else if (request.action === 'create') {
@@ -116,10 +117,12 @@ export function applyAdminChanges(
         );
       }
       map.set(copy.id, copy);
+      store.written(collection, copy);
       audit('Create', copy);
       out.push({ action: 'create', collection, id: copy.id, displayName: String(copy.data[nameKey] ?? '') });
     } else {
       map.delete(node.id);
+      store.removed(collection, node.id);
       audit('Delete');
       out.push({ action: 'delete', collection, id: node.id, displayName: String(node.data[nameKey] ?? '') });
     }

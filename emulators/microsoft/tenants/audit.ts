@@ -52,7 +52,7 @@ export function recordAudit(store: TenantStore, actor: AuditActor, change: Audit
   const at = change.at ?? new Date().toISOString();
   const id = stableGuid('audit', change.resourceId, at, ++sequence);
   const user = actor.kind === 'user';
-  store.add(
+  const event = store.add(
     AUDIT_COLLECTION,
     newNode('auditEvent', {
       id,
@@ -94,4 +94,5 @@ export function recordAudit(store: TenantStore, actor: AuditActor, change: Audit
       category: component,
     }),
   );
+  store.written(AUDIT_COLLECTION, event);
 }
