@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Graph JSON read dynamically. */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,17 @@ describe('a simulated tenant with a state folder', () => {
     expect(readFileSync(path.join(stateDir, 'tenants', 'tenants-journal.ndjson'), 'utf8')).not.toContain(
       '"tenant":"contoso"',
     );
+  });
+
+  it('keeps answering when its state folder is removed while it runs (a temporary folder thrown away)', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'tenantatlas-sim-state-'));
+    const { cloud, call } = await start({ stateDir: folder });
+    rmSync(folder, { recursive: true, force: true });
+    await call('contoso', 'PATCH', '/beta/deviceManagement', {
+      settings: { deviceComplianceCheckinThresholdDays: 41 },
+    });
+    await control(cloud, 'POST', '/tenants/contoso/reset'); // compacts: skipped, the folder is gone
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('writes nothing without a state folder', async () => {

@@ -102,6 +102,12 @@ export class TenantJournal {
 
   /** Rewrites the journal as one line per object written since the seed, in its current state. */
   private compact(): void {
+    // The state folder was removed while the cloud runs (a test's or a benchmark's temporary folder):
+    // its state was thrown away, and the folder is not recreated (as for the local Cosmos DB).
+    if (this.fd !== undefined && !existsSync(this.dir)) {
+      this.lines = 0;
+      return;
+    }
     const file = path.join(this.dir, FILE);
     const temporary = `${file}.tmp`;
     const fd = openSync(temporary, 'w');
