@@ -9,6 +9,8 @@ import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { createInventory, type Inventory } from '../inventory';
+import { createWatch, type Watch, type WatchTickDeps } from '../watch';
+import { fanOutChanges } from '../watch/change-fan-out';
 import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
@@ -17,6 +19,7 @@ import { createPageTokenCodec, type PageTokenCodec } from '../api/page-token';
 import type { OperationCatalog } from '../operations/catalog';
 import type { Dispatcher } from '../operations/dispatcher';
 import type { GateDeps } from '../operations/gate';
+import { combineStartChecks, inputReferenceChecks } from '../operations/input-references';
 import { RunLifecycle } from '../operations/lifecycle';
 import { RunStore } from '../operations/run-store';
 import { OperationsService } from '../operations/service';
@@ -27,6 +30,7 @@ import { ScheduleService } from '../schedules/schedule-service';
 import { ScheduleStore } from '../schedules/schedule-store';
 import type { SchedulerDeps } from '../schedules/scheduler';
 import { TenantStatuses } from '../schedules/tenant-status';
+import { NotFoundError } from '../errors';
 import { createConfirmationTokens, createRestore, RestoreStore, type Restore } from '../restore';
 import { KeyVaultSecretStore } from '../secrets/key-vault';
 import { LocalFileSecretStore } from '../secrets/local-file';
@@ -65,6 +69,12 @@ export interface Services {
   runFanOut: RunFanOut;
   pageTokens: PageTokenCodec;
   inventory: Inventory;
+  /** The change watch: its run steps, the tenants' watch state, the change feed (docs/watch.md). */
+  watch: Watch;
+  /** New change records → live pushes and `inventory.changed` events (the inventory change feed). */
+  changeFanOut(documents: unknown[]): ReturnType<typeof fanOutChanges>;
+  /** What one watch tick needs; the dispatcher is the invocation's Durable client. */
+  watchTick(dispatcher: Dispatcher, log: (message: string) => void): WatchTickDeps;
   /** The directory cache: its syncs, its queries and the `GroupDirectory` restore reads. */
   directory: Directory;
   backups: BackupService;
@@ -133,6 +143,17 @@ function buildServices(config: AppConfig): Services {
     directoryGroups: directory.graphGroupsIfFresh,
   });
   const gate = { runs, lifecycle, audit, catalog, clock };
+  const watch = createWatch({
+    inventory,
+    container: container('inventory'),
+    runs,
+    graphForRun,
+    clock,
+    settings: {
+      intervalMinutes: config.WATCH_INTERVAL_MINUTES,
+      overlapMs: config.WATCH_OVERLAP_SECONDS * 1000,
+    },
+  });
   const scheduleStore = new ScheduleStore(container('backups'));
   const backupStore = new BackupStore(container('backups'));
   const tenantStatuses = new TenantStatuses(container('tenants'));
@@ -183,12 +204,40 @@ function buildServices(config: AppConfig): Services {
       workspaces,
       catalog,
       clock,
-      startChecks: restore.startChecks,
+      startChecks: combineStartChecks(
+        inputReferenceChecks(
+          {
+            connectionExists: async (workspaceId, tenantId, connectionId) => {
+              const tenant = await workspaces.getTenant(workspaceId, tenantId);
+              if (!tenant) return false;
+              return connections.get(tenant, connectionId).then(
+                () => true,
+                (error: unknown) => {
+                  if (error instanceof NotFoundError) return false;
+                  throw error;
+                },
+              );
+            },
+            scheduleExists: async (tenantId, scheduleId) =>
+              (await scheduleStore.get(tenantId, scheduleId)) !== undefined,
+          },
+          catalog,
+        ),
+        restore.startChecks,
+      ),
     }),
     gate,
     notifications,
     pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
-    ...live,
+    live: live.live,
+    runFanOut: live.runFanOut,
+    changeFanOut: (documents) =>
+      fanOutChanges(
+        documents,
+        live.eventMessages && {
+          publishChanges: (events) => live.eventMessages!.publishMessages(events),
+        },
+      ),
     workspaceDeletion: new WorkspaceDeletion({
       workspaces,
       containers: {
@@ -211,6 +260,14 @@ function buildServices(config: AppConfig): Services {
       tenants: container('tenants'),
     },
     inventory,
+    watch,
+    watchTick: (dispatcher, log) => ({
+      container: container('inventory'),
+      gate: { ...gate, dispatcher },
+      tenants: new TenantStatuses(container('tenants')),
+      clock,
+      log,
+    }),
     directory,
     backups: new BackupService({ store: backupStore, audit, runs }),
     restore,

@@ -1,14 +1,8 @@
-import {
-  getByIdRequest,
-  graphContracts,
-  isGraphNotFound,
-  type GraphContract,
-  type GraphObject,
-} from '../graph';
+import { graphContracts, type GraphContract } from '../graph';
 import type { Run } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { describe, observe } from './observe';
-import { readDetails, readPages, type GraphReadContext, type ObjectRead } from './reader';
+import { readDetails, readObjectsByIds, readPages, type GraphReadContext, type ObjectRead } from './reader';
 import { inventoryContract } from './run-context';
 import type { NewVersion } from './store/versions';
 import { emptyWriteStats } from './store/batch-writer';
@@ -27,23 +21,7 @@ export async function readByIds(
   ids: readonly string[],
 ): Promise<ReadNow[]> {
   if (contract.shape.kind === 'singleton') return readCollection(graph, contract);
-  const answers = await Promise.all(ids.map((id) => graph.batches.read(getByIdRequest(contract, id))));
-  const found: GraphObject[] = [];
-  const gone: ReadNow[] = [];
-  answers.forEach((answer, index) => {
-    if (answer.ok) found.push(answer.body as GraphObject);
-    else if (isGraphNotFound(answer.error))
-      gone.push({ object: { id: ids[index] }, subResources: {}, assignments: [], gone: true });
-    else
-      gone.push({
-        object: { id: ids[index] },
-        subResources: {},
-        assignments: [],
-        gone: false,
-        failure: answer.error,
-      });
-  });
-  return [...(await readDetails(graph, contract, found)), ...gone];
+  return readObjectsByIds(graph, contract, ids);
 }
 
 /** Every object of the contract's collection, read completely (used where names, not ids, match). */

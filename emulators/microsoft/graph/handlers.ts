@@ -3,6 +3,7 @@ import { GRAPH_APP_ROLES } from '../entra/permissions';
 import type { CollectionDef } from '../reference/catalogue';
 import { shortTypeName } from '../reference/schema';
 import { newNode, type EntityNode } from '../tenants/store';
+import { AUDIT_COLLECTION, AUDIT_COLLECTIONS, auditVisible } from '../tenants/audit';
 import { graphError, serviceErrors, type SimResponse } from './errors';
 import { FilterError, parseFilter } from './odata-filter';
 import type { Target } from './resolve';
@@ -117,6 +118,12 @@ function list(
   const select = checkSelect(deps, call, def, cast ?? elementType);
   if (select && !Array.isArray(select)) return select;
   let items = nodes.filter((n) => nodeData(deps.schemas, call.version, n) !== null);
+  if (AUDIT_COLLECTIONS.includes(def.path)) {
+    const now = Date.now();
+    const audit = call.principal.tenant.realism.audit;
+    const days = def.path === AUDIT_COLLECTION ? audit.intuneRetentionDays : audit.entraRetentionDays;
+    items = items.filter((n) => auditVisible(def.path, n, now, days));
+  }
   if (cast) items = items.filter((n) => schema.isDerivedFrom(n.type, cast));
   const filterText = call.query.get('$filter');
   if (filterText) {

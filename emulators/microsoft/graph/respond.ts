@@ -1,5 +1,5 @@
 import type { CollectionDef } from '../reference/catalogue';
-import { isAudited, recordAudit } from '../tenants/audit';
+import { recordChange } from '../tenants/audit';
 import type { EntityNode } from '../tenants/store';
 import { serviceErrors, type SimResponse } from './errors';
 import type { GraphCall, GraphDeps } from './types';
@@ -41,8 +41,8 @@ export function badRequest(
 
 /**
  * Every write through Graph reports its changed top-level object here, before its answer is sent: the
- * store's listener (the journal) is told, and an Intune change is audited with the calling app as the actor.
- * `Delete` means `root` itself was deleted.
+ * store's listener (the journal) is told, and an Intune or Entra change is audited with the calling app as
+ * the actor. `Delete` means `root` itself was deleted.
  */
 export function audit(
   call: GraphCall,
@@ -55,9 +55,8 @@ export function audit(
   const store = call.principal.tenant.store;
   if (operation === 'Delete') store.removed(rootCollection, root.id);
   else store.written(rootCollection, root);
-  if (!isAudited(rootCollection)) return;
   const app = call.principal.app;
-  recordAudit(
+  recordChange(
     call.principal.tenant.store,
     {
       kind: 'application',
@@ -73,5 +72,6 @@ export function audit(
       resourceType: root.type,
       modified,
     },
+    { delayMs: call.principal.tenant.realism.audit.delaySeconds * 1000 },
   );
 }

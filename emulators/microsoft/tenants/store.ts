@@ -15,6 +15,8 @@ export interface EntityNode {
   data: Record<string, unknown>;
   navs: Map<string, Map<string, EntityNode>>;
   refs: Map<string, EntityRef>;
+  /** Epoch ms before which a list does not show the node (audit records that arrive late). */
+  visibleFrom?: number;
 }
 
 export function newNode(type: string, data: Record<string, unknown>): EntityNode {
@@ -94,6 +96,7 @@ export interface StoredNode {
   data: Record<string, unknown>;
   navs?: Record<string, StoredNode[]>;
   refs?: Record<string, EntityRef>;
+  visibleFrom?: number;
 }
 
 export function nodeToStored(node: EntityNode): StoredNode {
@@ -101,6 +104,7 @@ export function nodeToStored(node: EntityNode): StoredNode {
   if (node.navs.size > 0)
     out.navs = Object.fromEntries([...node.navs].map(([nav, m]) => [nav, [...m.values()].map(nodeToStored)]));
   if (node.refs.size > 0) out.refs = Object.fromEntries(node.refs);
+  if (node.visibleFrom !== undefined) out.visibleFrom = node.visibleFrom;
   return out;
 }
 
@@ -116,6 +120,7 @@ export function nodeFromStored(stored: StoredNode): EntityNode {
       ]),
     ),
     refs: new Map(Object.entries(stored.refs ?? {})),
+    ...(stored.visibleFrom !== undefined && { visibleFrom: stored.visibleFrom }),
   };
 }
 
