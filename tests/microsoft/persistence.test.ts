@@ -70,6 +70,7 @@ async function view({ cloud, tokens, call }: Awaited<ReturnType<typeof start>>, 
     settings: await call('contoso', 'GET', '/beta/deviceManagement/settings'),
     conditionalAccess: await all('contoso', CA),
     audit: audited(await all('contoso', '/beta/deviceManagement/auditEvents')),
+    directoryAudit: audited(await all('contoso', '/v1.0/auditLogs/directoryAudits')),
     fabrikamScripts: await all('fabrikam', '/beta/deviceManagement/deviceManagementScripts'),
     fabrikamAudit: audited(await all('fabrikam', '/beta/deviceManagement/auditEvents')),
   };
@@ -130,7 +131,7 @@ describe('a simulated tenant with a state folder', () => {
     await call('contoso', 'PATCH', '/beta/deviceManagement', {
       settings: { deviceComplianceCheckinThresholdDays: 45 },
     });
-    // Not audited (not Intune), journaled all the same.
+    // Entra's: in directoryAudits, not in Intune's auditEvents.
     const policy = seed.conditionalAccess[0];
     await call('contoso', 'PATCH', `${CA}/${policy.id}`, { displayName: `${policy.displayName} (kept)` });
     // An administrator's changes through the control API.
@@ -151,6 +152,7 @@ describe('a simulated tenant with a state folder', () => {
     const before = await view(first, gp.id);
     expect(before.configurations.find((c) => c.id === doomed.id)).toBeUndefined();
     expect(before.settings.deviceComplianceCheckinThresholdDays).toBe(45);
+    expect(before.directoryAudit.written.map((r: any) => r.targetResources[0].id)).toContain(policy.id);
     expect(before.definitionValues).toHaveLength(2);
     expect(before.fabrikamScripts.find((s) => s.id === changed.id).description).toBe('changed by an admin');
     expect(before.fabrikamScripts).toHaveLength(seed.fabrikamScripts.length - 1);
