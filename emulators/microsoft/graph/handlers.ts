@@ -329,6 +329,8 @@ function handleParent(
     return badRequest(deps, call, def, `Only PATCH is simulated on this resource.`);
   const body = (call.body ?? {}) as Record<string, unknown>;
   const store = call.principal.tenant.store;
+  // All members are checked before any is applied: a refused body changes nothing.
+  const patches: Array<{ path: string; node: EntityNode; body: Record<string, unknown> }> = [];
   for (const [key, value] of Object.entries(body)) {
     const child = target.children.get(key);
     const node = child ? [...store.collection(child.path).values()][0] : undefined;
@@ -350,9 +352,10 @@ function handleParent(
       node.type,
     );
     if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-    const changes = patchNode(schema, node, checked.body);
-    audit(call, child.path, node, 'Patch', changes);
+    patches.push({ path: child.path, node, body: checked.body });
   }
+  for (const { path, node, body: patch } of patches)
+    audit(call, path, node, 'Patch', patchNode(schema, node, patch));
   return noContent();
 }
 

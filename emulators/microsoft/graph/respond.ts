@@ -39,7 +39,11 @@ export function badRequest(
   return serviceErrors.badRequest(def.service, message, call.ids, call.url, code);
 }
 
-/** An Intune or Entra change made through Graph is audited with the calling app as the actor. */
+/**
+ * Every write through Graph reports its changed top-level object here, before its answer is sent: the
+ * store's listener (the journal) is told, and an Intune or Entra change is audited with the calling app as
+ * the actor. `Delete` means `root` itself was deleted.
+ */
 export function audit(
   call: GraphCall,
   rootCollection: string,
@@ -47,6 +51,10 @@ export function audit(
   operation: 'Create' | 'Patch' | 'Delete' | 'Assign' | 'Action',
   modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
 ): void {
+  // Every Graph write ends here, audited or not: the changed object goes to the journal first.
+  const store = call.principal.tenant.store;
+  if (operation === 'Delete') store.removed(rootCollection, root.id);
+  else store.written(rootCollection, root);
   const app = call.principal.app;
   recordChange(
     call.principal.tenant.store,

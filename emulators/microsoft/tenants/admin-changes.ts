@@ -103,6 +103,7 @@ export function applyAdminChanges(
       Object.assign(data, patch);
       touch(schema, node.type, data);
       node.data = data;
+      store.written(collection, node);
       audit('Patch', node, modified);
       out.push({ action: 'update', collection, id: node.id, displayName: String(data[nameKey] ?? '') });
     } else if (request.action === 'create') {
@@ -129,6 +130,7 @@ export function applyAdminChanges(
         );
       }
       map.set(copy.id, copy);
+      store.written(collection, copy);
       audit('Create', copy);
       out.push({ action: 'create', collection, id: copy.id, displayName: String(copy.data[nameKey] ?? '') });
     } else if (request.action === 'assign') {
@@ -142,10 +144,12 @@ export function applyAdminChanges(
         }),
       );
       node.navs.set('assignments', children);
+      store.written(collection, node);
       audit('Assign', node);
       out.push({ action: 'assign', collection, id: node.id, displayName: String(node.data[nameKey] ?? '') });
     } else {
       map.delete(node.id);
+      store.removed(collection, node.id);
       audit('Delete');
       out.push({ action: 'delete', collection, id: node.id, displayName: String(node.data[nameKey] ?? '') });
     }

@@ -101,7 +101,7 @@ export function recordAudit(
   const at = change.at ?? new Date().toISOString();
   const id = stableGuid('audit', change.resourceId, at, ++sequence);
   const user = actor.kind === 'user';
-  store.add(
+  const event = store.add(
     AUDIT_COLLECTION,
     delayed(
       newNode('auditEvent', {
@@ -146,6 +146,7 @@ export function recordAudit(
       timing,
     ),
   );
+  store.written(AUDIT_COLLECTION, event);
 }
 
 /** Entra's activity names: "Add conditional access policy", "Update named location", … */
@@ -176,7 +177,7 @@ export function recordDirectoryAudit(
   const service = /conditionalAccess|authenticationStrength/.test(change.collection)
     ? 'Conditional Access'
     : 'Core Directory';
-  store.add(
+  const record = store.add(
     DIRECTORY_AUDIT_COLLECTION,
     delayed(
       newNode('directoryAudit', {
@@ -225,6 +226,7 @@ export function recordDirectoryAudit(
       timing,
     ),
   );
+  store.written(DIRECTORY_AUDIT_COLLECTION, record);
 }
 
 /**
