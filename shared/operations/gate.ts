@@ -102,6 +102,11 @@ async function contend(
       await failStale(deps, holder);
       continue;
     }
+    const yields = deps.catalog.find(holder.type)?.yieldsToStarts && !deps.catalog.find(type)?.internal;
+    if (yields && lock.identityKey !== identityKey) {
+      await supersede(deps, holder, type);
+      continue;
+    }
     return { kind: lock.identityKey === identityKey ? 'same' : 'other', holder };
   }
   throw new ConcurrencyError('The tenant');
@@ -262,6 +267,21 @@ async function failStale(deps: GateDeps, run: Run): Promise<void> {
   });
   await deps.dispatcher.terminate(run.instanceId, 'stale_run').catch(() => undefined);
   await auditSystem(deps, run, 'operation.stale');
+}
+
+/** A background run that gives way to a user's start (`yieldsToStarts`): ended as cancelled, on record. */
+async function supersede(deps: GateDeps, run: Run, by: string): Promise<void> {
+  await deps.lifecycle.complete(run.id, {
+    outcome: 'cancelled',
+    failures: [
+      {
+        reasonCode: 'cancelled',
+        message: `Ended so that ${by} could start on the tenant; a later run picks up.`,
+      },
+    ],
+  });
+  await deps.dispatcher.terminate(run.instanceId, 'superseded').catch(() => undefined);
+  await auditSystem(deps, run, 'operation.superseded');
 }
 
 /** Runs the system ended (nobody asked): on record too, once per run even when a step is retried. */

@@ -33,6 +33,12 @@ export interface RunType<Input extends Record<string, unknown> = Record<string, 
   stableRunId?: boolean;
   /** Started by the app itself (the backup scheduler), never through the start route. */
   internal?: boolean;
+  /**
+   * A background run that gives way: a start by a user on its tenant ends it (cancelled) instead of
+   * being refused with `scope_busy`. Only for runs whose every step may be cut short and redone by a
+   * later run (the change watch: its watermark moves only at its end).
+   */
+  yieldsToStarts?: boolean;
 }
 
 /** Declares a run type (types its `input` for `identity` and `instanceId`); registers nothing. */

@@ -20,6 +20,8 @@ export const inventoryWatchRunType = defineRunType({
   identity: (input) => ({ slot: input.slot }),
   stableRunId: true,
   internal: true,
+  // A user's sync, backup or restore on the tenant is never refused because a watch happens to run.
+  yieldsToStarts: true,
   instanceId: (run) => `inventory-watch:${run.tenantId}:${run.context.slot}`,
   orchestrator: ORCHESTRATORS.inventoryWatch,
   staleAfterMs: 10 * 60_000,

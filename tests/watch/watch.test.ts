@@ -70,6 +70,29 @@ describe('the change watch', () => {
     expect((await watchNow(scope)).outcome).toBe('succeeded');
   });
 
+  it("gives way to a user's start: a running watch is ended, the user's sync starts", async () => {
+    await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 1500, jitterMs: 0 } });
+    try {
+      const tick = await call('POST', '/api/test/watch/tick', { tenantId: scope.tenantId });
+      expect(tick.json.runIds, JSON.stringify(tick.json)).toHaveLength(1);
+      const watchId = tick.json.runIds[0] as string;
+      await eventually(async () => {
+        const run = await api('GET', `/operations/${watchId}`, { as: 'rita' });
+        return run.body.status === 'running' ? true : undefined;
+      });
+      const started = await startSync(scope);
+      expect(started.status, started.text).toBe(202);
+      const watch = await finished(watchId);
+      expect(watch.outcome).toBe('cancelled');
+      expect(watch.failures[0].message).toContain('inventory.sync');
+      await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 0, jitterMs: 0 } });
+      expect((await finished(started.body.run.id)).outcome).toBe('succeeded');
+    } finally {
+      await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 0, jitterMs: 0 } });
+    }
+    expect((await watchNow(scope)).outcome).toBe('succeeded');
+  });
+
   it('an administrator change is stored as a version with her name, and is on the feed', async () => {
     const items = await allItems(scope);
     const target = items.find((item) => item.policyType === 'deviceConfigurations')!;
