@@ -8,7 +8,7 @@ import {
 import type { Run } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { observe } from './observe';
-import { readDetails, readPages, type GraphReadContext, type ObjectRead } from './reader';
+import { listInBatch, readDetails, readPages, type GraphReadContext, type ObjectRead } from './reader';
 import { inventoryContract } from './run-context';
 import type { NewVersion } from './store/versions';
 import { emptyWriteStats } from './store/batch-writer';
@@ -43,7 +43,22 @@ export async function readByIds(
         failure: answer.error,
       });
   });
-  return [...(await readDetails(graph, contract, found)), ...gone];
+  // The GET by id answered the whole object: only assignments and sub-resources are left to read.
+  return [...(await readDetails(graph, contract, found, 'byId')), ...gone];
+}
+
+/**
+ * The objects of a type as its list shows them (first page through the run's `$batch` queue), read
+ * completely only where `wanted` says so: a restore matches by id or name, then needs the details of
+ * the matches only. A singleton is read by its one GET.
+ */
+export async function readListed(
+  graph: GraphReadContext,
+  contract: GraphContract,
+  wanted: (object: GraphObject) => boolean,
+): Promise<ReadNow[]> {
+  if (contract.shape.kind === 'singleton') return readCollection(graph, contract);
+  return readDetails(graph, contract, (await listInBatch(graph, contract)).filter(wanted));
 }
 
 /** Every object of the contract's collection, read completely (used where names, not ids, match). */

@@ -2,6 +2,7 @@ import {
   assignmentsRequest,
   getByIdRequest,
   GraphRequestError,
+  listRequest,
   isGraphNotFound,
   shortOdataType,
   subResourceRequest,
@@ -88,6 +89,24 @@ export async function* readPages(
   }
 }
 
+/**
+ * The contract's whole collection as its list shows it (no details), the first page sent through the
+ * run's `$batch` queue, so many small collections share a request; further pages by `@odata.nextLink`.
+ * Only for collections (a singleton's list is its one object).
+ */
+export async function listInBatch(
+  context: GraphReadContext,
+  contract: GraphContract,
+): Promise<GraphObject[]> {
+  const top = PAGE_SIZE_HINTS[contract.key];
+  context.stats.subRequests++;
+  const answer = await context.batches.read(listRequest(contract, top !== undefined ? { top } : {}));
+  if (!answer.ok) throw answer.error;
+  const excluded = new Set(contract.excludedTypes ?? []);
+  const items = await collection(context, contract, answer.body);
+  return excluded.size === 0 ? items : items.filter((item) => !excluded.has(typeOf(item)));
+}
+
 function typeOf(item: GraphObject): string {
   return typeof item['@odata.type'] === 'string' ? shortOdataType(item['@odata.type']) : '';
 }
@@ -107,9 +126,13 @@ export async function readDetails(
   context: GraphReadContext,
   contract: GraphContract,
   objects: readonly GraphObject[],
+  /** `byId`: the objects were read by id already (complete), not listed: no second read by id. */
+  from: 'list' | 'byId' = 'list',
 ): Promise<ObjectRead[]> {
   const reads = objects.map((object) => initialRead(contract, object));
-  const firstRound: PendingRead[] = reads.flatMap((read) => firstRoundReads(context, contract, read));
+  const firstRound: PendingRead[] = reads.flatMap((read) =>
+    firstRoundReads(context, contract, read, from === 'list' && contract.detailRead === 'getById'),
+  );
   await runReads(context, firstRound);
   const secondRound: PendingRead[] = reads.flatMap((read) => childReads(context, contract, read));
   await runReads(context, secondRound);
@@ -137,10 +160,11 @@ function firstRoundReads(
   context: GraphReadContext,
   contract: GraphContract,
   read: ObjectRead,
+  byId: boolean,
 ): PendingRead[] {
   const id = String(read.object.id);
   const pending: PendingRead[] = [];
-  if (contract.detailRead === 'getById') {
+  if (byId) {
     pending.push({
       read,
       spec: getByIdRequest(contract, id),
