@@ -266,6 +266,14 @@ function restoreRows(restore: Restore, add: (what: string, value: string, bound:
     `${bound.total} (${bound.creates} creates + ${bound.updates} updates + ${bound.subResources} sub-resource + ${bound.assignments} assignment writes)`,
     ratio(writes.length, bound.total),
   );
+  const throttled = writes.filter((e) => e.status === 429).length;
+  const accepted = writes.filter((e) => e.status < 400).length;
+  add(
+    '  execute Graph writes accepted',
+    `${accepted} (${throttled} more answered 429 and were sent again)`,
+    String(bound.total),
+    ratio(accepted, bound.total),
+  );
   add(
     '  execute Graph reads',
     `${graph(execute.log).filter(isRead).length} (${graph(execute.log).filter((e) => e.batchRequestId).length} inside $batch)`,
@@ -286,8 +294,6 @@ function restoreRows(restore: Restore, add: (what: string, value: string, bound:
     `${time.seconds.toFixed(1)} s for the ${writes.length} writes sent`,
     writes.length === 0 ? 'n/a' : ratio(execute.seconds, time.seconds),
   );
-  const throttled = graph(execute.log).filter((e) => e.status === 429).length;
-  add('  429 answers during execute', String(throttled), '', '');
 }
 
 function details(restore: Restore) {
