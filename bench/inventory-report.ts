@@ -98,12 +98,17 @@ export function report(measured: {
     'wall time',
     `${second.seconds.toFixed(1)} s (${second.run.outcome}), ${n(graphRequests(second.log).length)} Graph requests, ${throttled(second.log)} throttled`,
   );
+  line(
+    'ratio',
+    `${(second.seconds / time.lowerBoundSeconds).toFixed(2)}× the first sync's lower bound (it sends the same requests)`,
+  );
   line('new versions', n(again.versionsCreated! + Number(deps.new ?? 0) + Number(deps.changed ?? 0)));
   line('unchanged objects', `${n(again.unchanged!)} (+ ${n(Number(deps.stored ?? 0))} groups)`);
   line(
     'Cosmos writes',
     `${n(again.cosmosRequests! + Number(deps.cosmosRequests ?? 0))} batch requests, ` +
-      `${n(again.documentsWritten! + Number(deps.documentsWritten ?? 0))} documents (last-seen stamps); ` +
+      `${n(again.documentsWritten! + Number(deps.documentsWritten ?? 0))} documents ` +
+      `(bound: ${n(Object.keys(types).length + 1)}, one per type and the groups); ` +
       `${n(second.run.result.bookkeepingWrites ?? 0)} single writes of run state, progress and cursors`,
   );
   line(

@@ -74,14 +74,17 @@ export class CosmosJournal {
       }
     }
     const journal = new CosmosJournal(dir, Math.max(fromGeneration, ...generations));
+    mkdirSync(dir, { recursive: true });
     journal.rotate();
     return { journal, replayed };
   }
 
-  /** The generation a snapshot captured now covers up to; writes after this call go to a new file. */
+  /**
+   * The generation a snapshot captured now covers up to; writes after this call go to a new file. Not
+   * called once the folder is gone (server.ts): it is not recreated then.
+   */
   rotate(): number {
     this.current += 1;
-    mkdirSync(this.dir, { recursive: true });
     const previous = this.fd;
     this.fd = openSync(journalFile(this.dir, this.current), 'a');
     if (previous !== undefined) closeSync(previous);

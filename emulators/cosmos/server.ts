@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -77,12 +78,23 @@ export async function startLocalCosmos(options: LocalCosmosOptions): Promise<Loc
   const snapshot = (): Promise<void> => {
     if (!snapshotFile || !journal) return Promise.resolve();
     dirty = false;
+    // The data folder was removed (a benchmark's or a test's temporary folder cleaned up): the state was thrown
+    // away on purpose, so it is neither written nor the folder recreated, at shutdown or before.
+    if (!existsSync(path.dirname(snapshotFile))) return Promise.resolve();
     // Capture and rotation happen in one synchronous step: every journal line before it is in the capture.
-    const journalGeneration = journal.rotate();
+    let journalGeneration: number;
+    try {
+      journalGeneration = journal.rotate();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve();
+      throw error;
+    }
     const json = JSON.stringify({ ...captureAccount(account), journalGeneration });
     const written = writes
       .then(() => writeSnapshotFile(snapshotFile, json))
-      .then(() => journal.discardBefore(journalGeneration));
+      .then((kept) => {
+        if (kept) journal.discardBefore(journalGeneration);
+      });
     // A failed write is reported to its caller only; the next snapshot still runs.
     writes = written.catch(() => undefined);
     return written;

@@ -1,5 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type ItemObject from '@vercel/cosmosdb-server/lib/account/item-object';
 import type { Account } from './vercel-internals';
 
@@ -103,11 +102,21 @@ let tempCounter = 0;
 /**
  * Temp file + rename: a reader (or a restart after a crash mid-write) sees the old snapshot or the new
  * one, never half of one. No fsync: this guards against the process dying, not the machine.
+ *
+ * The folder is not created here (the journal creates it at start): when it is gone, whoever removed it
+ * threw the state away (a benchmark's or a test's temporary folder), so nothing is
+ * written and the answer is false, also when it disappears during the write.
  */
-export async function writeSnapshotFile(file: string, json: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+export async function writeSnapshotFile(file: string, json: string): Promise<boolean> {
   tempCounter += 1;
   const temp = `${file}.${process.pid}.${tempCounter}.tmp`;
-  await writeFile(temp, json);
-  await rename(temp, file);
+  try {
+    await writeFile(temp, json);
+    await rename(temp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await rm(temp, { force: true });
+    return false;
+  }
 }

@@ -1,14 +1,13 @@
 import type { Container } from '@azure/cosmos';
 import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
 import { toRunFailure, type Run, type RunFailure } from '../operations/model';
-import type { InventoryItem } from './model';
-import { markRemoved, observe } from './observe';
+import { describe } from './observe';
 import { readPages, type GraphReadContext } from './reader';
 import type { InventoryDeps } from './deps';
 import { openRunGraph, type RunGraph } from './run-context';
 import { emptyWriteStats, type WriteStats } from './store/batch-writer';
-import type { NewVersion } from './store/versions';
-import type { ObservedVersion } from './sync-type';
+import { concludeType, previousObservation, recordPage, type ObservedVersion } from './recording';
+import type { ObservedEntry } from './store/observations';
 
 export interface DependencyResult {
   /** Groups referenced by the tenant's current items. */
@@ -149,7 +148,6 @@ async function storeGroups(
   onVersions?: (versions: ObservedVersion[]) => Promise<void>,
 ): Promise<void> {
   const contract = getContract('groups');
-  const { items, versions: versionStore } = deps;
   const now = deps.clock.now().toISOString();
   const context = {
     contract,
@@ -159,39 +157,38 @@ async function storeGroups(
     now,
     typeOrder: graphContracts.indexOf(contract),
   };
+  const previous = await previousObservation(deps, run.tenantId, contract.key);
+  const entries: ObservedEntry[] = [];
   for (let start = 0; start < found.length; start += WRITE_CHUNK) {
-    const chunk = found.slice(start, start + WRITE_CHUNK);
-    const ids = chunk.map((group) => String(group.id));
-    const existing = new Map(
-      (await items.byGraphIds(run.tenantId, contract.key, ids)).map((item) => [item.graphId, item]),
-    );
-    const stored: InventoryItem[] = [];
-    const versions: NewVersion[] = [];
-    const seen: ObservedVersion[] = [];
-    for (const group of chunk) {
-      const read = { object: group, subResources: {}, assignments: [], gone: false };
-      const observation = observe(context, read, existing.get(String(group.id)));
-      if (observation.change === 'new') result.new++;
-      if (observation.change === 'changed') result.changed++;
-      stored.push(observation.item);
-      if (observation.version) versions.push(observation.version);
-      seen.push({
-        itemId: observation.item.id,
-        graphId: observation.item.graphId,
-        versionId: observation.item.currentVersionId,
-        displayName: observation.item.displayName,
-        change: observation.change,
-      });
+    const described = found
+      .slice(start, start + WRITE_CHUNK)
+      .map((group) => describe(context, { object: group, subResources: {}, assignments: [], gone: false }));
+    const record = await recordPage(deps, context, described, previous);
+    for (const change of record.changes) {
+      if (change === 'new') result.new++;
+      if (change === 'changed') result.changed++;
     }
-    await versionStore.write(run.tenantId, versions, writes);
-    await items.upsert(run.tenantId, stored, writes);
-    result.stored += stored.length;
-    result.versions.push(...seen);
-    await onVersions?.(seen);
+    entries.push(...described.map((read) => read.entry));
+    await deps.versions.write(run.tenantId, record.versions, writes);
+    await deps.items.upsert(run.tenantId, record.items, writes);
+    result.stored += described.length;
+    result.versions.push(...record.seen);
+    await onVersions?.(record.seen);
   }
-  const gone = (await items.unseen(run.tenantId, contract.key, run.id)).map((item) => markRemoved(item, now));
-  await items.upsert(run.tenantId, gone, writes);
-  result.removed = gone.length;
+  // Every referenced group was looked up: those not found, and groups no longer referenced, are removed.
+  result.removed = await concludeType(
+    deps,
+    {
+      tenantId: run.tenantId,
+      runId: run.id,
+      policyType: contract.key,
+      previous,
+      seen: entries,
+      complete: true,
+      now,
+    },
+    writes,
+  );
 }
 
 /** Group ids in the assignments of the tenant's current (not removed) items. */

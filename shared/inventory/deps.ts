@@ -5,6 +5,7 @@ import type { RunStore } from '../operations/run-store';
 import type { GraphForRun } from '../providers/graph-access';
 import type { CursorStore } from './store/cursors';
 import type { ItemStore } from './store/items';
+import type { ObservationStore } from './store/observations';
 import type { VersionStore } from './store/versions';
 
 /** What the inventory's reads and writes need; `createInventory` (index.ts) receives it from the composition root. */
@@ -12,6 +13,7 @@ export interface InventoryDeps {
   items: ItemStore;
   versions: VersionStore;
   cursors: CursorStore;
+  observations: ObservationStore;
   runs: RunStore;
   lifecycle: RunLifecycle;
   graphForRun: GraphForRun;

@@ -62,6 +62,7 @@ import type { PolicyVersion, VersionContent } from './model';
 import { InventoryQueries } from './queries';
 import { CursorStore } from './store/cursors';
 import { ItemStore } from './store/items';
+import { ObservationStore } from './store/observations';
 import { VersionStore } from './store/versions';
 import { claimNext, planSync, recordDependencies, summarizeSync } from './sync-run';
 import { syncPolicyType as syncPolicyTypeOf, type SyncTypeRequest } from './sync-type';
@@ -75,14 +76,21 @@ export type Inventory = ReturnType<typeof createInventory>;
  * below runs with these dependencies, none reaches for a global.
  */
 export function createInventory(
-  deps: Omit<InventoryDeps, 'items' | 'versions' | 'cursors'> & {
+  deps: Omit<InventoryDeps, 'items' | 'versions' | 'cursors' | 'observations'> & {
     inventory: Container;
     policyVersions: Container;
   },
 ) {
   const items = new ItemStore(deps.inventory);
   const versions = new VersionStore(deps.policyVersions);
-  const full: InventoryDeps = { ...deps, items, versions, cursors: new CursorStore(deps.inventory) };
+  const observations = new ObservationStore(deps.inventory);
+  const full: InventoryDeps = {
+    ...deps,
+    items,
+    versions,
+    cursors: new CursorStore(deps.inventory),
+    observations,
+  };
   const containers = { inventory: deps.inventory, policyVersions: deps.policyVersions };
   return {
     syncPolicyType: (request: SyncTypeRequest) => syncPolicyTypeOf(full, request),
@@ -96,7 +104,7 @@ export function createInventory(
         recordDependencies(full, runId, result),
       summarize: (runId: string) => summarizeSync(full, runId),
     },
-    queries: new InventoryQueries(items, versions),
+    queries: new InventoryQueries(items, versions, observations),
     /** A stored version with its content; undefined when the tenant has no such version. */
     readVersion: (
       tenantId: string,

@@ -57,8 +57,12 @@ export const inventoryItemSchema = z.object({
   history: z.array(historyEntrySchema),
   versionCount: z.number().int(),
   firstSeenAt: z.string(),
+  /**
+   * When the item was last written (a change, or a field such as `lastModifiedDateTime` moving); an
+   * unchanged object is not rewritten: the API shows the later of this and its type's last complete
+   * listing (the type's observation), and removal sets it to that listing.
+   */
   lastSeenAt: z.string(),
-  lastSeenRunId: z.string(),
   /** When the content last changed (created, changed, removed or back again). */
   changedAt: z.string(),
   removedAt: z.string().nullable(),

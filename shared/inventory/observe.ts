@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { derivePlatform, readOnlyProperties, type GraphContract } from '../graph';
 import { itemIdOf, type HistoryEntry, type InventoryItem } from './model';
 import { contentHash, normalizeObject } from './normalize';
+import type { ObservedEntry } from './store/observations';
 import type { NewVersion } from './store/versions';
 import { assignmentTargets, conditionTargets, scopeTagIds, targetIds } from './targets';
 import type { ObjectRead } from './reader';
@@ -12,7 +14,10 @@ export type Change = 'new' | 'changed' | 'restored' | 'unchanged';
 
 export interface Observation {
   change: Change;
-  item: InventoryItem;
+  /** The item to write; undefined when the stored one already says everything (an unchanged object). */
+  item?: InventoryItem;
+  /** Whether this observation made a new version (also when a retried activity finds it made already). */
+  versionCreated: boolean;
   /** The version to store, when its content is not stored yet. */
   version?: NewVersion;
 }
@@ -36,14 +41,49 @@ function displayNameOf(contract: GraphContract, object: Record<string, unknown>)
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+/** The item fields a read determines besides its content hash: what an unchanged object must still match. */
+const DERIVED_FIELDS = [
+  'workspaceId',
+  'category',
+  'role',
+  'displayName',
+  'searchName',
+  'sortKey',
+  'odataType',
+  'platform',
+  'lastModifiedDateTime',
+  'assignments',
+  'targetIds',
+  'scopeTagIds',
+  'encryptedSettings',
+] as const satisfies ReadonlyArray<keyof InventoryItem>;
+type DerivedFields = Pick<InventoryItem, (typeof DERIVED_FIELDS)[number]>;
+
 /**
- * What one read object means for the inventory: a new item, a changed one (new version), one back after
- * removal, or unchanged (only its last-seen stamp moves). Pure: the caller writes the result.
+ * A digest of an item's derived fields: equal digests and content hashes mean the stored item already
+ * says everything this read says (a `lastModifiedDateTime` moving without a content change still counts).
  */
-export function observe(context: ObserveContext, read: ObjectRead, existing?: InventoryItem): Observation {
-  const { contract, now, runId } = context;
+export function itemFieldsDigest(fields: DerivedFields): string {
+  const values = DERIVED_FIELDS.map((key) => fields[key]);
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 16);
+}
+
+/** One read object, normalized and described: everything the item and version are made from. */
+export interface Described {
+  graphId: string;
+  itemId: string;
+  hash: string;
+  content: ReturnType<typeof normalizeObject>['content'];
+  redactedPaths: string[];
+  fields: DerivedFields;
+  /** What the type's observation records for it. */
+  entry: ObservedEntry;
+}
+
+/** Pure: the normalized content, content hash and item fields of a read object. */
+export function describe(context: Omit<ObserveContext, 'now' | 'runId'>, read: ObjectRead): Described {
+  const { contract } = context;
   const graphId = String(read.object.id);
-  const itemId = itemIdOf(contract.key, graphId);
   const { content, redactedPaths } = normalizeObject(read.object, read.subResources, read.assignments);
   const hash = contentHash(
     contract.key,
@@ -53,16 +93,40 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
   );
   const displayName = displayNameOf(contract, content.object);
   const targets = [...assignmentTargets(content.assignments), ...conditionTargets(content.object)];
-  const described = {
+  const fields: DerivedFields = {
+    workspaceId: context.workspaceId,
+    category: contract.category,
+    role: contract.role,
     displayName,
     searchName: displayName.toLowerCase(),
     sortKey: `${String(context.typeOrder).padStart(3, '0')}|${displayName.toLowerCase()}|${graphId}`,
     odataType: text(content.object['@odata.type']),
     platform: derivePlatform(contract, content.object),
     lastModifiedDateTime: text(content.object.lastModifiedDateTime),
-    lastSeenAt: now,
-    lastSeenRunId: runId,
+    assignments: targets,
+    targetIds: targetIds(targets),
+    scopeTagIds: scopeTagIds(content.object),
+    encryptedSettings: redactedPaths.length,
   };
+  return {
+    graphId,
+    itemId: itemIdOf(contract.key, graphId),
+    hash,
+    content,
+    redactedPaths,
+    fields,
+    entry: { g: graphId, h: hash, f: itemFieldsDigest(fields) },
+  };
+}
+
+/**
+ * What one read object means for the inventory: a new item, a changed one (new version), one back after
+ * removal, or unchanged. `item` is undefined when the stored item already says all of it (nothing to
+ * write). Pure: the caller writes the result.
+ */
+export function observe(context: ObserveContext, read: Described, existing?: InventoryItem): Observation {
+  const { contract, now, runId } = context;
+  const { graphId, itemId, hash, content, redactedPaths, fields } = read;
   const changed = !existing || existing.contentHash !== hash;
   const change: Change = !existing
     ? 'new'
@@ -71,7 +135,23 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
       : existing.removedAt
         ? 'restored'
         : 'unchanged';
-  if (change === 'unchanged') return { change, item: { ...existing!, ...described } };
+  const same = existing !== undefined && itemFieldsDigest(existing) === read.entry.f;
+  const last = existing?.history.at(-1);
+  if (existing && !changed && !existing.removedAt && last?.runId === runId) {
+    // This run recorded the object already (its activity runs again): the same answer, nothing new.
+    const earlier = existing.history.slice(0, -1).some((entry) => entry.versionId === hash);
+    return {
+      change: last.change === 'created' ? 'new' : last.change,
+      versionCreated: !earlier,
+      item: same ? undefined : { ...existing, ...fields, lastSeenAt: now },
+    };
+  }
+  if (change === 'unchanged')
+    return {
+      change,
+      versionCreated: false,
+      item: same ? undefined : { ...existing!, ...fields, lastSeenAt: now },
+    };
   const entry: HistoryEntry = {
     versionId: hash,
     observedAt: now,
@@ -82,19 +162,13 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
   const item: InventoryItem = {
     id: itemId,
     tenantId: context.tenantId,
-    workspaceId: context.workspaceId,
     docType: 'item',
     policyType: contract.key,
-    category: contract.category,
-    role: contract.role,
     graphId,
-    ...described,
+    ...fields,
+    lastSeenAt: now,
     contentHash: hash,
     currentVersionId: hash,
-    assignments: targets,
-    targetIds: targetIds(targets),
-    scopeTagIds: scopeTagIds(content.object),
-    encryptedSettings: redactedPaths.length,
     history,
     versionCount: (existing?.versionCount ?? 0) + (changed ? 1 : 0),
     firstSeenAt: existing?.firstSeenAt ?? now,
@@ -106,6 +180,7 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
   return {
     change,
     item,
+    versionCreated: changed && !stored,
     ...(changed &&
       !stored && {
         version: {
@@ -115,8 +190,8 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
           itemId,
           policyType: contract.key,
           graphId,
-          displayName,
-          odataType: described.odataType,
+          displayName: fields.displayName,
+          odataType: fields.odataType,
           contentHash: hash,
           content,
           redactedPaths,
@@ -125,11 +200,8 @@ export function observe(context: ObserveContext, read: ObjectRead, existing?: In
   };
 }
 
-/** An item whose object was seen but could not be read completely: kept as it was, only seen again. */
-export function seenOnly(existing: InventoryItem, now: string, runId: string): InventoryItem {
-  return { ...existing, lastSeenAt: now, lastSeenRunId: runId };
-}
-
-export function markRemoved(item: InventoryItem, now: string): InventoryItem {
-  return { ...item, removedAt: now, changedAt: now };
+/** Removed at `now`; last seen by the last complete listing that still had it. */
+export function markRemoved(item: InventoryItem, now: string, lastObservedAt: string | null): InventoryItem {
+  const lastSeenAt = lastObservedAt && lastObservedAt > item.lastSeenAt ? lastObservedAt : item.lastSeenAt;
+  return { ...item, removedAt: now, changedAt: now, lastSeenAt };
 }

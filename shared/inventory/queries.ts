@@ -4,6 +4,7 @@ import { withoutSystemFields } from '../store/documents';
 import { diffJson } from './diff';
 import { inventoryItemSchema, type InventoryItem } from './model';
 import type { ItemStore } from './store/items';
+import type { ObservationStore } from './store/observations';
 import type { VersionStore } from './store/versions';
 import type { InventoryItemView, InventoryListQuery } from './views';
 
@@ -17,6 +18,7 @@ export class InventoryQueries {
   constructor(
     private readonly items: ItemStore,
     private readonly versions: VersionStore,
+    private readonly observations: ObservationStore,
   ) {}
 
   async list(tenantId: string, query: InventoryListQuery) {
@@ -128,6 +130,9 @@ export class InventoryQueries {
       for (const id of item.scopeTagIds) ids.add(id);
     }
     const names = new Map<string, string>();
+    // Unchanged items are not rewritten by a sync: their type's last complete listing saw them.
+    const observedAt =
+      items.length > 0 ? await this.observations.observedAtByType(tenantId) : new Map<string, string>();
     if (ids.size > 0) {
       const { resources } = await this.container.items
         .query<{ policyType: string; graphId: string; displayName: string }>(
@@ -151,11 +156,12 @@ export class InventoryQueries {
         searchName: _searchName,
         sortKey: _sortKey,
         history: _history,
-        lastSeenRunId: _lastSeenRunId,
         ...rest
       } = item;
+      const listed = item.removedAt ? undefined : observedAt.get(item.policyType);
       return {
         ...rest,
+        lastSeenAt: listed && listed > item.lastSeenAt ? listed : item.lastSeenAt,
         assignments: item.assignments.map((target) => ({
           ...target,
           groupName: (target.groupId && names.get(`groups:${target.groupId}`)) || null,

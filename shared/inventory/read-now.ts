@@ -7,7 +7,7 @@ import {
 } from '../graph';
 import type { Run } from '../operations/model';
 import type { InventoryDeps } from './deps';
-import { observe } from './observe';
+import { describe, observe } from './observe';
 import { listInBatch, readDetails, readPages, type GraphReadContext, type ObjectRead } from './reader';
 import { inventoryContract } from './run-context';
 import type { NewVersion } from './store/versions';
@@ -80,7 +80,9 @@ export interface RecordedRead {
 /**
  * Stores what was just read exactly as a sync would (same content hash, same item update), so the
  * inventory and a later sync agree with it: restore's pre-write snapshot and re-reads use it.
- * Idempotent: a version is content-addressed and the item upsert writes the same document again.
+ * Idempotent: a version is content-addressed, and an item that already says what was read is not
+ * written again. Items written here carry a newer Cosmos `_ts` than their type's observation, so the
+ * next sync's removals still count them (recording.ts).
  */
 export async function recordReads(
   deps: InventoryDeps,
@@ -105,19 +107,21 @@ export async function recordReads(
     typeOrder: graphContracts.indexOf(contract),
     now,
   };
-  const observations = complete.map((read) => observe(context, read, byGraphId.get(String(read.object.id))));
+  const described = complete.map((read) => describe(context, read));
+  const observations = described.map((read) => observe(context, read, byGraphId.get(read.graphId)));
   const writes = emptyWriteStats();
   const versions: NewVersion[] = observations.flatMap((o) => (o.version ? [o.version] : []));
   await deps.versions.write(run.tenantId, versions, writes);
+  // An unchanged object's item already says all of it: nothing to write.
   await deps.items.upsert(
     run.tenantId,
-    observations.map((o) => o.item),
+    observations.flatMap((o) => (o.item ? [o.item] : [])),
     writes,
   );
-  return observations.map(({ item }) => ({
-    graphId: item.graphId,
-    itemId: item.id,
-    versionId: item.currentVersionId,
-    displayName: item.displayName,
+  return described.map((read) => ({
+    graphId: read.graphId,
+    itemId: read.itemId,
+    versionId: read.hash,
+    displayName: read.fields.displayName,
   }));
 }

@@ -1,26 +1,19 @@
 import { graphContracts, type GraphObject } from '../graph';
 import { InvariantError } from '../errors';
 import { toRunFailure, type RunFailure } from '../operations/model';
-import type { InventoryItem } from './model';
-import { markRemoved, observe, seenOnly, type ObserveContext } from './observe';
+import { describe, type Described, type ObserveContext } from './observe';
 import { readDetails, readPages, type GraphReadContext } from './reader';
+import { concludeType, previousObservation, recordPage, type ObservedVersion } from './recording';
 import type { InventoryDeps } from './deps';
 import { inventoryContract, logUnexpected, openRunGraph, type RunGraph } from './run-context';
 import { emptyWriteStats, type WriteStats } from './store/batch-writer';
-import { addTallies, emptyTally, type TypeTally } from './store/cursors';
-import type { NewVersion } from './store/versions';
+import { addTallies, emptyTally, type SyncCursor, type TypeTally } from './store/cursors';
+import type { ObservedEntry } from './store/observations';
 
 /** Pages of one type read ahead while earlier pages are completed and stored. */
 const PIPELINE_DEPTH = 2;
 
-/** A version an inventory read saw: what a backup pins. */
-export interface ObservedVersion {
-  itemId: string;
-  graphId: string;
-  versionId: string;
-  displayName: string;
-  change: 'new' | 'changed' | 'restored' | 'unchanged';
-}
+export type { ObservedVersion };
 
 export interface SyncTypeRequest {
   /** The run doing the read: its tenant, workspace and connection (`context.connectionId`) are used. */
@@ -61,8 +54,9 @@ export interface SyncTypeResult {
 
 /**
  * Reads one policy type of the run's tenant from Graph and records it: new and changed objects get a
- * version and their item, unchanged ones only their last-seen stamp (batched), and once the whole type
- * has been read without a failed object, items Graph no longer has are marked removed. Pages stream
+ * version and their item, unchanged ones nothing; at the type's end what it saw is recorded as the
+ * type's observation (recording.ts), and once the whole type has been read without a failed object,
+ * items Graph no longer has are marked removed. Pages stream
  * through (a few in memory at a time); Graph requests are paced by the tenant's budget.
  */
 export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeRequest): Promise<SyncTypeResult> {
@@ -102,23 +96,15 @@ export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeReque
     typeOrder: graphContracts.indexOf(contract),
   };
   let firstFailure: RunFailure | undefined;
+  const previous = await previousObservation(deps, run.tenantId, contract.key);
+  /** What this call saw, for the type's observation. */
+  const entries: ObservedEntry[] = [];
 
   const processPage = async (objects: GraphObject[]) => {
-    const [reads, existing] = await Promise.all([
-      readDetails(graph, contract, objects),
-      stores.items.byGraphIds(
-        run.tenantId,
-        contract.key,
-        objects.map((object) => String(object.id)),
-      ),
-    ]);
-    const byGraphId = new Map(existing.map((item) => [item.graphId, item]));
+    const reads = await readDetails(graph, contract, objects);
     const now = deps.clock.now().toISOString();
-    const items: InventoryItem[] = [];
-    const newVersions: NewVersion[] = [];
-    const seen: ObservedVersion[] = [];
+    const described: Described[] = [];
     for (const read of reads) {
-      const previous = byGraphId.get(String(read.object.id));
       tally.objects++;
       if (read.gone) {
         tally.skipped++;
@@ -127,27 +113,22 @@ export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeReque
       if (read.failure) {
         tally.failed++;
         firstFailure ??= toRunFailure(read.failure, contract.key);
-        if (previous) items.push(seenOnly(previous, now, run.id));
+        // Seen, but not read: it stays as it was last observed.
+        const last = previous.entries.get(String(read.object.id));
+        if (last) entries.push(last);
         continue;
       }
-      const observation = observe({ ...observeContext, now }, read, previous);
-      tally[observation.change]++;
-      items.push(observation.item);
-      if (observation.version) newVersions.push(observation.version);
-      seen.push({
-        itemId: observation.item.id,
-        graphId: observation.item.graphId,
-        versionId: observation.item.currentVersionId,
-        displayName: observation.item.displayName,
-        change: observation.change,
-      });
+      described.push(describe(observeContext, read));
     }
+    const record = await recordPage(deps, { ...observeContext, now }, described, previous);
+    for (const change of record.changes) tally[change]++;
+    entries.push(...described.map((read) => read.entry));
     // Versions first: an item never points at a version that is not stored.
-    await stores.versions.write(run.tenantId, newVersions, writes);
-    tally.versionsCreated += newVersions.length;
-    await stores.items.upsert(run.tenantId, items, writes);
-    versions.push(...seen);
-    await request.onVersions?.(seen);
+    await stores.versions.write(run.tenantId, record.versions, writes);
+    tally.versionsCreated += record.versionsCreated;
+    await stores.items.upsert(run.tenantId, record.items, writes);
+    versions.push(...record.seen);
+    await request.onVersions?.(record.seen);
     await opened.beat();
   };
 
@@ -174,6 +155,8 @@ export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeReque
           policyType: contract.key,
           nextLink: page.nextLink,
           tally: addTallies(before, withStats(tally, graph, writes)),
+          entries,
+          previous: request.continuation ?? null,
         });
         break;
       }
@@ -189,13 +172,20 @@ export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeReque
   }
 
   const total = addTallies(before, withStats(tally, graph, writes));
-  if (!listFailure && !continuation && total.failed === 0) {
-    const now = deps.clock.now().toISOString();
-    const gone = (await stores.items.unseen(run.tenantId, contract.key, run.id)).map((item) =>
-      markRemoved(item, now),
+  if (!continuation) {
+    tally.removed += await concludeType(
+      deps,
+      {
+        tenantId: run.tenantId,
+        runId: run.id,
+        policyType: contract.key,
+        previous,
+        seen: [...(await earlierEntries(deps, run.tenantId, cursor)), ...entries],
+        complete: !listFailure && total.failed === 0,
+        now: deps.clock.now().toISOString(),
+      },
+      writes,
     );
-    await stores.items.upsert(run.tenantId, gone, writes);
-    tally.removed += gone.length;
   }
   withStats(tally, graph, writes);
   if (listFailure) return finish(total.objects > 0 ? 'partial' : 'failed', null, listFailure);
@@ -210,4 +200,22 @@ function withStats(tally: TypeTally, graph: GraphReadContext, writes: WriteStats
   tally.cosmosRequests = writes.requests;
   tally.documentsWritten = writes.documents;
   return tally;
+}
+
+/** What the type's earlier segments of this run saw: the entries along the chain of their cursors. */
+async function earlierEntries(
+  deps: InventoryDeps,
+  tenantId: string,
+  cursor: SyncCursor | undefined,
+): Promise<ObservedEntry[]> {
+  const chain: ObservedEntry[][] = [];
+  for (let at = cursor; at;) {
+    chain.unshift(at.entries);
+    if (!at.previous) break;
+    const previous: SyncCursor | undefined = await deps.cursors.get(tenantId, at.previous);
+    // Without it the type's removals could not be told apart from objects that segment saw.
+    if (!previous) throw new InvariantError(`Cursor ${at.previous} is gone.`);
+    at = previous;
+  }
+  return chain.flat();
 }

@@ -36,7 +36,6 @@ export const inventoryItemView = inventoryItemSchema
     searchName: true,
     sortKey: true,
     history: true,
-    lastSeenRunId: true,
     assignments: true,
   })
   .extend({

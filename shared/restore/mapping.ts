@@ -56,8 +56,9 @@ export class ReferenceResolver {
       const sourceName = planned.displayName;
       if (planned.action === 'create')
         return { ...base, sourceName, how: 'created_by_restore', targetId: null };
-      if (planned.targetGraphId)
-        return { ...base, sourceName, how: 'same_id', targetId: planned.targetGraphId };
+      // Matched by the plan itself: by id in the same tenant, by name in another.
+      const how = this.scope.sameTenant ? 'same_id' : 'by_name';
+      if (planned.targetGraphId) return { ...base, sourceName, how, targetId: planned.targetGraphId };
       return { ...base, sourceName, how: 'missing', targetId: null };
     }
     if (key === '*') return { ...base, sourceName: null, how: 'missing', targetId: null };

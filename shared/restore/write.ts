@@ -92,6 +92,10 @@ export async function writeItem(context: ExecuteContext, planned: PlanItem): Pro
     context.created.set(`${item.policyType}:${item.sourceGraphId}`, targetId);
     return await finish('created', { targetGraphId: targetId });
   } catch (error) {
+    // A write answered 504, cut off or still throttled after the pipeline's retries may or may not have
+    // been applied: the activity's retry finds out (the create's intent is recorded, an update re-reads)
+    // instead of calling a write that took effect `failed`.
+    if (error instanceof GraphRequestError && error.retryable) throw error;
     if (!(error instanceof Error) || !('reasonCode' in error)) throw error;
     return finish('failed', failureOf(error));
   }
@@ -231,7 +235,7 @@ async function writeParts(
         context,
         objectActionRequest(contract, id, sub.writeAction.action, {
           [sub.writeAction.bodyKey]: items,
-          ...(sub.writeAction.replaces === 'deletedIds' && { deletedIds: ids, updated: [] }),
+          ...(sub.writeAction.deletedIdsKey && { [sub.writeAction.deletedIdsKey]: ids }),
         }),
       );
       continue;

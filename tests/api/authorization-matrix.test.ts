@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { operationCatalog } from '../../shared/app/catalog';
 import { CAPABILITIES, type Capability } from '../../shared/authz/capabilities';
 import { api, demoUser, freshWorkspace, unreachableConnection, type ApiResponse } from '../support/api';
 import { eventually } from '../support/http';
@@ -63,6 +64,15 @@ beforeAll(async () => {
   scope = { workspaceId, tenantId, connectionId: connection.id, runId: started.body.run.id };
   tokens = { expired: await expiredToken(demoUser('alice')), forged: await forgedToken(demoUser('alice')) };
 });
+
+/**
+ * The start route checks each operation type's own capability (restore.execute needs more than
+ * restore.preview). Types that need input are started with none: a caller with the capability gets
+ * 400 for the input, never a run; one without it 403. Types that start with no input are left to the
+ * route's own row above and the operations tests (a call here would start real runs).
+ */
+const START_TYPES = operationCatalog.startable().filter((type) => !type.input.safeParse({}).success);
+const START_CALLERS = ['readonly', 'operator', 'manager', 'owner'] as const;
 
 function expected(access: string, caller: Caller): 'allowed' | 401 | 403 | 404 {
   if (access === 'public') return 'allowed';
@@ -132,6 +142,27 @@ describe('authorization matrix: every route × every kind of caller', () => {
     expect(failures).toEqual([]);
   });
 
+  it('answers each start type as the capability table says for that type', async () => {
+    expect(START_TYPES.map((type) => type.type)).toEqual(
+      expect.arrayContaining(['restore.preview', 'restore.execute']),
+    );
+    const failures: string[] = [];
+    for (const runType of START_TYPES)
+      for (const caller of START_CALLERS) {
+        const response = await api(
+          'POST',
+          `/workspaces/${scope.workspaceId}/tenants/${scope.tenantId}/operations`,
+          { as: USER_OF[caller], body: { type: runType.type } },
+        );
+        const want = expected(`capability:${runType.capability}`, caller) === 'allowed' ? 400 : 403;
+        if (response.status !== want || (want === 403 && response.body?.code !== 'forbidden'))
+          failures.push(
+            `${caller} start ${runType.type}: expected ${want}, got ${response.status} ${response.text.slice(0, 160)}`,
+          );
+      }
+    expect(failures).toEqual([]);
+  });
+
   it('audits every 403', async () => {
     const denied = await api(
       'GET',
@@ -141,9 +172,14 @@ describe('authorization matrix: every route × every kind of caller', () => {
       },
     );
     expect(denied.status).toBe(200);
-    const forbiddenCalls = CALLERS.flatMap((caller) =>
-      operations.filter((op) => expected(op.access, caller) === 403).map(() => caller),
-    );
+    const forbiddenCalls = [
+      ...CALLERS.flatMap((caller) =>
+        operations.filter((op) => expected(op.access, caller) === 403).map(() => caller),
+      ),
+      ...START_TYPES.flatMap((type) =>
+        START_CALLERS.filter((caller) => expected(`capability:${type.capability}`, caller) === 403),
+      ),
+    ];
     expect(denied.body.items.length).toBe(forbiddenCalls.length);
     expect(denied.body.items.every((e: { action: string }) => e.action === 'authorization.denied')).toBe(
       true,

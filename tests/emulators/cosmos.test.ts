@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Container, CosmosClient, type ItemDefinition } from '@azure/cosmos';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type ChangeFeedOptions,
   isLocalCosmosEndpoint,
@@ -218,6 +218,28 @@ describe('local Cosmos DB server', () => {
       .container('items')
       .items.create({ id: 'd6', pk: 'p' });
     expect(answered.map((d) => d._rid)).not.toContain(fresh?._rid);
+  });
+
+  it('stops quietly when its data folder was removed, and does not recreate it', async () => {
+    const parent = tempDataDir();
+    const dataDir = path.join(parent, 'cosmos');
+    const server = await startServer(dataDir);
+    const { items } = await containers(server.client);
+    await items.items.create({ id: 'd1', pk: 'p' });
+    await waitFor(() => existsSync(path.join(dataDir, 'cosmos.json')), 'a periodic snapshot');
+    const errors: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args));
+    cleanups.push(() => spy.mockRestore());
+
+    // What a benchmark does with its temporary folder while the server is still up.
+    rmSync(dataDir, { recursive: true, force: true });
+    await items.items.create({ id: 'd2', pk: 'p' });
+    await sleep(200); // several snapshot intervals with a changed state
+    await expect(server.cosmos.snapshot()).resolves.toBeUndefined();
+    await expect(server.stop()).resolves.toBeUndefined();
+
+    expect(errors).toEqual([]);
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('persists raw state across a restart: same _etag/_ts, working unique keys, fresh _rids', async () => {

@@ -147,7 +147,7 @@ describe('a full sync of contoso', () => {
 });
 
 describe('a second sync of unchanged contoso', () => {
-  it('writes no version, only last-seen stamps; the same start meanwhile is deduplicated, another is busy', async () => {
+  it('writes no version and rewrites no item; the same start meanwhile is deduplicated, another is busy', async () => {
     const before = await allItems(scope);
     const started = await startSync(scope);
     expect(started.status).toBe(202);

@@ -2,6 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyWriteStats } from '../../shared/inventory/store/batch-writer';
+import { ObservationStore, type ObservedEntry } from '../../shared/inventory/store/observations';
 import { VersionStore, type NewVersion } from '../../shared/inventory/store/versions';
 import { cloud } from '../support/http';
 
@@ -54,5 +55,45 @@ describe('policy versions too large for one Cosmos document', () => {
       .fetchAll();
     expect(resources.filter((doc) => doc.docType === 'versionChunk')).toHaveLength(big!.chunks);
     expect(await store.read(tenantId, 'unknown')).toBeUndefined();
+  });
+});
+
+describe('observations of types with more than 10,000 objects', () => {
+  it('take chunk documents, read back whole; a head never pairs with chunks of another run', async () => {
+    const tenantId = `observation-test-${randomUUID()}`;
+    const container = client.database(database).container('inventory');
+    const store = new ObservationStore(container);
+    const entries = (count: number, hash: string): ObservedEntry[] =>
+      Array.from({ length: count }, (_, n) => ({
+        g: `object-${n}`,
+        h: hash.repeat(64),
+        f: 'digest0123456789',
+      }));
+    const observation = (runId: string, list: ObservedEntry[]) => ({
+      runId,
+      observedAt: '2026-12-06T00:00:00.000Z',
+      complete: true,
+      removed: [],
+      entries: list,
+    });
+    const stats = emptyWriteStats();
+    await store.save(tenantId, 'deviceConfigurations', observation('run-1', entries(25_001, 'a')), stats);
+    expect(stats.documents).toBe(3);
+    const read = await store.get(tenantId, 'deviceConfigurations');
+    expect(read).toMatchObject({ runId: 'run-1', complete: true, savedTs: expect.any(Number) });
+    expect(read!.entries.size).toBe(25_001);
+    expect(read!.entries.get('object-25000')).toEqual({
+      g: 'object-25000',
+      h: 'a'.repeat(64),
+      f: 'digest0123456789',
+    });
+
+    // A later run's chunks are written, its head is not (the run died in between): no observation.
+    const chunk = await container.item('observed:deviceConfigurations:1', tenantId).read();
+    await container.items.upsert({ ...chunk.resource, runId: 'run-2' });
+    expect(await store.get(tenantId, 'deviceConfigurations')).toBeUndefined();
+    // A small observation afterwards is one document again and reads back alone.
+    await store.save(tenantId, 'deviceConfigurations', observation('run-3', entries(2, 'b')), stats);
+    expect((await store.get(tenantId, 'deviceConfigurations'))!.entries.size).toBe(2);
   });
 });

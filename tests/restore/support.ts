@@ -56,6 +56,8 @@ export async function planItems(cloud: OwnCloud, runId: string) {
 
 export interface PlanItemView {
   id: string;
+  phase: number;
+  skippedAssignments: number;
   policyType: string;
   displayName: string;
   sourceGraphId: string;
@@ -64,7 +66,7 @@ export interface PlanItemView {
   targetGraphId: string | null;
   diff: Array<{ path: string }>;
   references: Array<{ target: string; how: string; sourceId: string; targetId: string | null }>;
-  result: { outcome: string; reasonCode: string | null; targetGraphId: string | null } | null;
+  result: { outcome: string; reasonCode: string | null; message: string | null; targetGraphId: string | null } | null;
 }
 
 export async function execute(

@@ -27,6 +27,40 @@ export function handleAction(
   }
   if (call.method !== 'POST') return badRequest(deps, call, def, `${target.name} is an action; use POST.`);
   switch (target.name) {
+    case 'update': {
+      // policySet/update: items added, updated (by id) and deleted, and the assignments replaced.
+      if (!schema.navigation(node.type, 'items') || !schema.navigation(node.type, 'assignments'))
+        return badRequest(deps, call, def, `Resource not found for the segment 'update'.`);
+      const itemsNav = schema.navigation(node.type, 'items')!;
+      const itemType = itemsNav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
+      const items = node.navs.get('items') ?? new Map<string, EntityNode>();
+      for (const id of (body.deletedPolicySetItemIds as string[] | undefined) ?? []) items.delete(id);
+      for (const item of [
+        ...((body.addedPolicySetItems as Array<Record<string, unknown>>) ?? []),
+        ...((body.updatedPolicySetItems as Array<Record<string, unknown>>) ?? []),
+      ]) {
+        const { id, ...rest } = item;
+        const checked = checkWriteBody(deps.reference, schema, def.service, itemType, rest, 'create');
+        if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+        const child = createNode(schema, checked.type, checked.body, deps.graphBaseUrl);
+        if (typeof id === 'string') child.id = child.data.id = id;
+        items.set(child.id, child);
+      }
+      node.navs.set('items', items);
+      if (Array.isArray(body.assignments)) {
+        const replaced = assignments(
+          deps,
+          call,
+          def,
+          node,
+          body.assignments as Array<Record<string, unknown>>,
+        );
+        if ('status' in replaced) return replaced;
+      }
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return noContent();
+    }
     case 'assign': {
       const key =
         def.versions[call.version]?.assignBodyKey ??
@@ -42,20 +76,9 @@ export function handleAction(
           `The parameter '${key}' in the request payload is not a valid parameter for the operation 'assign'.`,
           'ModelValidationFailure',
         );
+      const map = assignments(deps, call, def, node, items as Array<Record<string, unknown>>);
+      if ('status' in map) return map;
       const elementType = nav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
-      const map = new Map<string, EntityNode>();
-      for (const item of items as Array<Record<string, unknown>>) {
-        const { id: _ignored, ...rest } = item;
-        const checked = checkWriteBody(deps.reference, schema, def.service, elementType, rest, 'create');
-        if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-        const child = createNode(schema, checked.type, checked.body, deps.graphBaseUrl);
-        const groupId = (rest.target as Record<string, unknown> | undefined)?.groupId;
-        child.id = typeof groupId === 'string' ? `${node.id}_${groupId}` : child.id;
-        child.data.id = child.id;
-        map.set(child.id, child);
-      }
-      node.navs.set('assignments', map);
-      if ('isAssigned' in node.data) node.data.isAssigned = map.size > 0;
       touch(schema, node.type, (node.data = { ...node.data }));
       audit(call, target.rootCollection, target.root, 'Assign');
       if (key !== 'assignments') return noContent();
@@ -112,4 +135,31 @@ export function handleAction(
     default:
       return badRequest(deps, call, def, `Resource not found for the segment '${target.name}'.`);
   }
+}
+
+/** Replaces the object's assignments (the `assign` action, and policySet `update`), checked like a create. */
+function assignments(
+  deps: GraphDeps,
+  call: GraphCall,
+  def: Target['def'],
+  node: EntityNode,
+  items: Array<Record<string, unknown>>,
+): Map<string, EntityNode> | SimResponse {
+  const schema = deps.schemas[call.version];
+  const nav = schema.navigation(node.type, 'assignments')!;
+  const elementType = nav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
+  const map = new Map<string, EntityNode>();
+  for (const item of items) {
+    const { id: _ignored, ...rest } = item;
+    const checked = checkWriteBody(deps.reference, schema, def.service, elementType, rest, 'create');
+    if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+    const child = createNode(schema, checked.type, checked.body, deps.graphBaseUrl);
+    const groupId = (rest.target as Record<string, unknown> | undefined)?.groupId;
+    child.id = typeof groupId === 'string' ? `${node.id}_${groupId}` : child.id;
+    child.data.id = child.id;
+    map.set(child.id, child);
+  }
+  node.navs.set('assignments', map);
+  if ('isAssigned' in node.data) node.data.isAssigned = map.size > 0;
+  return map;
 }

@@ -300,9 +300,53 @@ export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): 
     }
     case 'entity':
       return handleEntity(deps, call, target);
+    case 'parent':
+      return handleParent(deps, call, target);
     case 'action':
       return handleAction(deps, call, target);
   }
+}
+
+/**
+ * `PATCH /deviceManagement`: each member of the body is one of the root's singleton properties, checked
+ * and applied as a PATCH of that singleton; GET of the root itself is not simulated.
+ */
+function handleParent(
+  deps: GraphDeps,
+  call: GraphCall,
+  target: Extract<Target, { kind: 'parent' }>,
+): SimResponse {
+  const schema = deps.schemas[call.version];
+  const { def } = target;
+  if (call.method !== 'PATCH')
+    return badRequest(deps, call, def, `Only PATCH is simulated on this resource.`);
+  const body = (call.body ?? {}) as Record<string, unknown>;
+  const store = call.principal.tenant.store;
+  for (const [key, value] of Object.entries(body)) {
+    const child = target.children.get(key);
+    const node = child ? [...store.collection(child.path).values()][0] : undefined;
+    if (!child || !node)
+      return badRequest(
+        deps,
+        call,
+        def,
+        `The property '${key}' does not exist or cannot be set here.`,
+        'ModelValidationFailure',
+      );
+    const checked = checkWriteBody(
+      deps.reference,
+      schema,
+      def.service,
+      node.type,
+      value,
+      'update',
+      node.type,
+    );
+    if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+    const changes = patchNode(schema, node, checked.body);
+    audit(call, child.path, node, 'Patch', changes);
+  }
+  return noContent();
 }
 
 function handleEntity(

@@ -30,6 +30,11 @@ export type Target =
   | { kind: 'reference'; def: CollectionDef; parent: EntityNode; nav: string }
   /** The delta function on a top-level collection (`/groups/delta`). */
   | { kind: 'delta'; def: CollectionDef }
+  /**
+   * A root singleton whose complex-typed properties are singletons of their own path
+   * (`PATCH /deviceManagement` with `{settings: …}` changes `/deviceManagement/settings`).
+   */
+  | { kind: 'parent'; def: CollectionDef; children: Map<string, CollectionDef> }
   | {
       kind: 'action';
       def: CollectionDef;
@@ -105,6 +110,12 @@ function findTopLevel(deps: GraphDeps, tenant: TenantState, def: CollectionDef, 
 export function resolve(deps: GraphDeps, tenant: TenantState, version: ApiVersion, path: string): Resolution {
   const segments = splitSegments(path);
   const match = deps.catalogue.match(segments.filter((s) => !s.startsWith('(')));
+  const children =
+    !match && segments.length === 1 ? deps.catalogue.singletonsUnder(`/${segments[0]}`) : undefined;
+  if (children && children.size > 0) {
+    const [def] = children.values();
+    return { ok: true, target: { kind: 'parent', def: def!, children }, template: `/${segments[0]}` };
+  }
   if (!match || !match.def.versions[version]) return { ok: false, status: 400, segment: segments[0] ?? '' };
   const schema = deps.schemas[version];
   const { def } = match;

@@ -276,6 +276,15 @@ export class Catalogue {
   }
 
   /** The collection whose path is the longest prefix of the given segments, and how many segments it used. */
+  /** Singletons that are properties of the root `path`, by property name. */
+  singletonsUnder(path: string): Map<string, CollectionDef> {
+    const out = new Map<string, CollectionDef>();
+    for (const [defPath, def] of this.byPath)
+      if (def.singleton && defPath.startsWith(`${path}/`) && !defPath.slice(path.length + 1).includes('/'))
+        out.set(defPath.slice(path.length + 1), def);
+    return out;
+  }
+
   match(segments: string[]): { def: CollectionDef; used: number } | undefined {
     for (let used = Math.min(segments.length, 4); used >= 1; used--) {
       const def = this.byPath.get('/' + segments.slice(0, used).join('/'));

@@ -67,9 +67,11 @@ export interface SubResourceContract {
   /**
    * On restore, the action that writes the whole sub-resource collection of an existing object, where
    * Graph refuses it in a PATCH: `POST …/{id}/{action}` with `{ [bodyKey]: items }` (compliance
-   * `scheduleActionsForRules`), or with `{ added: items, deletedIds }` for `updateDefinitionValues`.
+   * `scheduleActionsForRules`); with `deletedIdsKey`, the ids of the items it replaces go under that key
+   * (`updateDefinitionValues` with `{added, deletedIds}`, policySet `update` with
+   * `{addedPolicySetItems, deletedPolicySetItemIds}`).
    */
-  writeAction?: { action: string; bodyKey: string; replaces?: 'deletedIds' };
+  writeAction?: { action: string; bodyKey: string; deletedIdsKey?: string };
   /**
    * Expanded single-valued navigations written back as `{nav}@odata.bind` references, by nav name: the
    * path below the version root, where `{id}` is the expanded object's id and `{parent.nav}` the id of

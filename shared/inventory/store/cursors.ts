@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import { readItem, withoutSystemFields } from '../../store/documents';
+import { observedEntrySchema } from './observations';
 
 /** Cursors and run state are working documents: they expire a week after a sync (container TTL). */
 export const WORKING_DOCUMENT_TTL_SECONDS = 7 * 24 * 3600;
@@ -56,6 +57,10 @@ const cursorSchema = z.object({
   nextLink: z.string(),
   /** What the earlier segments of the type did: the last one decides whether removals may be marked. */
   tally: typeTallySchema,
+  /** What the segment that saved this cursor saw (its objects' observation entries). */
+  entries: z.array(observedEntrySchema),
+  /** The cursor that segment continued from: the chain holds everything the type's segments saw. */
+  previous: z.string().nullable(),
   ttl: z.number().int(),
 });
 export type SyncCursor = z.infer<typeof cursorSchema>;

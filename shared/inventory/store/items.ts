@@ -29,14 +29,17 @@ export class ItemStore {
     );
   }
 
-  /** Items of the type present before this run that the run did not see: they are gone from Graph. */
-  async unseen(tenantId: string, policyType: string, runId: string): Promise<InventoryItem[]> {
+  /**
+   * The type's present (not removed) items written at or after a Cosmos timestamp (`_ts`, seconds; 0 =
+   * all of them): what a type's observation may not hold yet.
+   */
+  async presentWrittenSince(tenantId: string, policyType: string, ts: number): Promise<InventoryItem[]> {
     return this.query(
-      "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.docType = 'item' AND c.policyType = @type AND c.lastSeenRunId != @runId AND IS_NULL(c.removedAt)",
+      "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.docType = 'item' AND c.policyType = @type AND c._ts >= @ts AND IS_NULL(c.removedAt)",
       tenantId,
       [
         { name: '@type', value: policyType },
-        { name: '@runId', value: runId },
+        { name: '@ts', value: ts },
       ],
     );
   }
@@ -48,7 +51,7 @@ export class ItemStore {
   private async query(
     query: string,
     tenantId: string,
-    parameters: Array<{ name: string; value: string | string[] }>,
+    parameters: Array<{ name: string; value: string | number | string[] }>,
   ): Promise<InventoryItem[]> {
     const { resources } = await this.container.items
       .query<InventoryItem>(

@@ -97,7 +97,18 @@ export const appContracts = [
     elementType: 'policySet',
     platform: { from: 'fixed', platform: 'all' },
     assignments: { read: 'expand', write: { kind: 'action', action: 'update', bodyKey: 'assignments' } },
-    subResources: [{ name: 'items', read: 'expand', write: 'separate' }],
+    subResources: [
+      {
+        name: 'items',
+        read: 'expand',
+        write: 'separate',
+        writeAction: {
+          action: 'update',
+          bodyKey: 'addedPolicySetItems',
+          deletedIdsKey: 'deletedPolicySetItemIds',
+        },
+      },
+    ],
     restorable: true,
     restoreNote: 'Items reference other policies by id: restore those first and remap.',
     restore: { references: [{ path: 'items[].payloadId', target: '*' }] },

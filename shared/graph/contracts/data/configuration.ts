@@ -60,7 +60,7 @@ export const configurationContracts = [
         read: 'batch',
         expand: ['definition'],
         write: 'separate',
-        writeAction: { action: 'updateDefinitionValues', bodyKey: 'added', replaces: 'deletedIds' },
+        writeAction: { action: 'updateDefinitionValues', bodyKey: 'added', deletedIdsKey: 'deletedIds' },
         binds: { definition: "/deviceManagement/groupPolicyDefinitions('{id}')" },
         children: [
           {

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restoreExecute, restorePreview } from '../../orchestrations/restore/orchestrator';
+import { EventType } from '../../emulators/durable/history';
+import { expectDeterministic, instanceState } from '../support/replay';
+import { backUp, execute, graphOf, OwnCloud, preview, syncDirectory } from './support';
+
+/**
+ * Both restore orchestrations are deterministic: replayed after every event they received, they ask for
+ * exactly the work the run did, including an execute whose write activity failed once and was retried
+ * (a lost answer) and a preview that ended failed.
+ */
+let cloud: OwnCloud;
+
+beforeAll(async () => {
+  cloud = await OwnCloud.start({});
+}, 120_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+const COLLECTION = '/deviceManagement/deviceConfigurations';
+
+/** The instance once its orchestration has ended (the run's record can complete a moment before). */
+async function endedInstance(instanceId: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const state = await instanceState(cloud.instances(), instanceId);
+    if (state.status === 'Completed' || Date.now() > deadline) return state;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('restore orchestration replay', () => {
+  it('a preview and an execute with a retried write replay deterministically', async () => {
+    const tenant = await cloud.connectedTenant('Restore replay', 'fabrikam');
+    const before = await graphOf(cloud, 'fabrikam').list('deviceConfigurations');
+    await syncDirectory(cloud, tenant);
+    const setId = await backUp(cloud, tenant, ['deviceConfigurations']);
+    const [changed, deleted] = before;
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'update',
+      collection: COLLECTION,
+      id: changed!.id,
+      patch: { description: 'changed after the backup' },
+    });
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'delete',
+      collection: COLLECTION,
+      id: deleted!.id,
+    });
+
+    const planned = await preview(cloud, tenant, {
+      source: { tenantId: tenant.tenantId, backupSetId: setId },
+    });
+    expect(planned.run.result).toMatchObject({ create: 1, update: 1 });
+    const previewState = await endedInstance(planned.run.instanceId);
+    expect(await expectDeterministic(restorePreview, previewState)).toBeGreaterThan(3);
+
+    // The create's answer is lost once: its write activity fails and runs again.
+    await cloud.control('/tenants/fabrikam/realism', 'PATCH', {
+      faults: {
+        lostResponses: [
+          { method: 'POST', pathPattern: '^/(beta|v1\\.0)/deviceManagement/deviceConfigurations$', times: 1 },
+        ],
+      },
+    });
+    const executed = await execute(cloud, tenant, planned.run);
+    await cloud.control('/tenants/fabrikam/realism', 'PATCH', { faults: { lostResponses: [] } });
+    expect(executed.outcome, JSON.stringify(executed)).toBe('succeeded');
+    expect(executed.result).toMatchObject({ created: 1, updated: 1, failed: 0 });
+    const executeState = await endedInstance(executed.instanceId);
+    expect(executeState.history.some((event) => event.EventType === EventType.TaskFailed)).toBe(true);
+    expect(await expectDeterministic(restoreExecute, executeState)).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('a preview that fails (its source is gone) replays deterministically', async () => {
+    const tenant = await cloud.connectedTenant('Restore replay failed', 'fabrikam');
+    const started = await cloud.api('POST', `${tenant.base}/operations`, {
+      as: 'mike',
+      body: {
+        type: 'restore.preview',
+        source: { tenantId: tenant.tenantId, backupSetId: '00000000-0000-4000-8000-000000000000' },
+      },
+    });
+    expect(started.status, started.text).toBe(202);
+    const failed = await cloud.finished(started.body.run.id);
+    expect(failed.outcome).toBe('failed');
+    const state = await endedInstance(failed.instanceId);
+    expect(await expectDeterministic(restorePreview, state)).toBeGreaterThan(1);
+  }, 60_000);
+});
