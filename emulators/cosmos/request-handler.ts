@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Account, routeFor } from './vercel-internals';
+import { type Account, linearizeQueries, routeFor } from './vercel-internals';
 
 /** A POST the package routes as a query (a read), by the same headers as its router. */
 function isQuery(req: IncomingMessage): boolean {
@@ -38,8 +38,8 @@ export interface WriteHooks {
 
 /**
  * Same behaviour as the private request handler of `@vercel/cosmosdb-server` (lib/index.js), kept in step
- * with it on purpose so the SDK sees the same server. Additions: the write hooks, and 409 for every
- * unique-key conflict.
+ * with it on purpose so the SDK sees the same server. Additions: the write hooks, 409 for every
+ * unique-key conflict, and queries in one pass over a container (`linearizeQueries`).
  */
 export function createRequestHandler(account: Account, hooks: WriteHooks) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -73,6 +73,10 @@ async function respond(
     const write = isMutatingRequest(req);
     const documentWrite = write && isDocumentPath(req);
     if (documentWrite && params.dbId && params.collId) hooks.beforeDocumentWrite(params.dbId, params.collId);
+    if (params.dbId && params.collId) {
+      const collection = account.database(params.dbId).collection(params.collId);
+      if (collection.read()) linearizeQueries(collection.documents);
+    }
     try {
       body = (await handler(account, req, res, params)) as Record<string, unknown> | undefined;
       if (write && !documentWrite) await hooks.afterSchemaWrite();

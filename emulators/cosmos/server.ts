@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequestHandler } from './request-handler';
 import { CosmosJournal } from './journal';
 import { captureAccount, readSnapshotFile, restoreAccount, writeSnapshotFile } from './snapshot';
-import { Account } from './vercel-internals';
+import { Account, linearizeResults } from './vercel-internals';
 
 /** The official emulator's well-known key: tools and docs that assume the emulator work unchanged. */
 export const LOCAL_COSMOS_KEY =
@@ -56,6 +56,7 @@ export function isLocalCosmosEndpoint(endpoint: string): boolean {
 
 export async function startLocalCosmos(options: LocalCosmosOptions): Promise<LocalCosmos> {
   const host = options.host ?? '127.0.0.1';
+  linearizeResults();
   const snapshotFile = options.dataDir ? path.join(options.dataDir, SNAPSHOT_FILE) : undefined;
   const saved = snapshotFile ? await readSnapshotFile(snapshotFile) : undefined;
 

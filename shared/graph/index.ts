@@ -24,7 +24,7 @@ export {
   replaceRequest,
   objectActionRequest,
   subResourceCreateRequest,
-  byDisplayNameRequest,
+  childDeleteRequest,
   type GraphRequestSpec,
   type ListOptions,
   type GetOptions,

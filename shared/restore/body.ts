@@ -92,7 +92,8 @@ export function writeDocument(contract: GraphContract, version: VersionLike, roo
     (sub.write === 'inline' ? inline : separate)[sub.name] = subItems(contract, sub, items, root, sub.name);
     delete object[sub.name];
   }
-  const assignmentReadOnly = readOnlyPropertiesOfPart(contract, 'assignments');
+  // `source` / `sourceId` say which policy set an assignment came from: Graph sets them, never the caller.
+  const assignmentReadOnly = [...readOnlyPropertiesOfPart(contract, 'assignments'), 'source', 'sourceId'];
   return {
     object,
     inline,
@@ -101,15 +102,35 @@ export function writeDocument(contract: GraphContract, version: VersionLike, roo
   };
 }
 
-/** Without nulls and empty arrays of absent members: Graph treats null and absent alike on writes. */
+/**
+ * The form values are compared in: without nulls (Graph treats null and absent alike on writes) and
+ * without ids at any depth (nested items get new ids in every tenant and on every write).
+ */
 function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value && typeof value === 'object') {
     const out: Json = {};
-    for (const [key, inner] of Object.entries(value)) if (inner !== null) out[key] = comparable(inner);
+    for (const [key, inner] of Object.entries(value))
+      if (inner !== null && key !== 'id') out[key] = comparable(inner);
     return out;
   }
   return value;
+}
+
+/** A key under which two items (assignments, sub-resource items) compare equal when they would write the same. */
+export function itemKey(item: Json): string {
+  return stableStringify(comparable(item));
+}
+
+/** The write form of one item of a part read from Graph (an assignment, or a sub-resource item by name). */
+export function writeFormOfItem(contract: GraphContract, part: string, item: Json, root: BindRoot): Json {
+  const version = {
+    object: {},
+    subResources: part === 'assignments' ? {} : { [part]: [item] },
+    assignments: part === 'assignments' ? [item] : [],
+  };
+  const doc = writeDocument(contract, version, root);
+  return (part === 'assignments' ? doc.assignments : (doc.inline[part] ?? doc.separate[part] ?? []))[0] ?? {};
 }
 
 /** Arrays whose order Graph does not promise (assignments, sub-resource items) compared as sets. */

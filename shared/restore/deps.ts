@@ -21,7 +21,7 @@ export interface RestoreDeps {
   audit: AuditLog;
   clock: Clock;
   tokens: ConfirmationTokens;
-  /** Graph's root (`https://graph.microsoft.com`, or the local cloud's), for `@odata.bind` references. */
+  /** Graph's root (`GRAPH_BASE_URL`: the public cloud's, a sovereign cloud's or the local one), for `@odata.bind` references. */
   graphBaseUrl: string;
   /** How long a preview's confirmation token is valid. */
   confirmationMinutes: number;

@@ -191,12 +191,17 @@ async function planItem(scope: TypeScope, source: SourceItem): Promise<PlanItem>
   if (unmappedGroups.length > 0 && scope.input.options.unmappedAssignments === 'block') {
     return { ...withRefs, ...unmapped(unmappedGroups[0]!, 'group') };
   }
-  const desired = mappedDocument(contract, doc, references);
+  const current = target ? currentDocument(deps, contract, target) : undefined;
+  const desired = safeState(
+    contract,
+    mappedDocument(contract, doc, references),
+    scope.input.options,
+    current,
+  );
   const skippedAssignments = doc.assignments.length - desired.assignments.length;
-  if (!target) {
+  if (!target || !current) {
     return { ...withRefs, action: 'create', skippedAssignments };
   }
-  const current = currentDocument(deps, contract, target);
   const diff = differences(current, desired);
   return {
     ...withRefs,
@@ -299,4 +304,21 @@ export function mappedDocument(
     if (ref.how === 'missing' || ref.how === 'ambiguous') return rule.part === 'assignments' ? undefined : id;
     return ref.targetId ?? id;
   });
+}
+
+/**
+ * Conditional Access is never switched to enforcing by a restore unless the caller asked for the
+ * backed-up state: an enforcing policy is written report-only, unless the target already enforces it.
+ */
+export function safeState(
+  contract: GraphContract,
+  desired: WriteDocument,
+  options: PreviewInput['options'],
+  current: WriteDocument | undefined,
+): WriteDocument {
+  const rule = contract.restore?.reportOnlyState;
+  if (!rule || options.conditionalAccessState === 'asBackedUp') return desired;
+  if (desired.object[rule.property] !== rule.enforcing) return desired;
+  if (current?.object[rule.property] === rule.enforcing) return desired;
+  return { ...desired, object: { ...desired.object, [rule.property]: rule.value } };
 }

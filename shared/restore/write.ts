@@ -1,5 +1,6 @@
 import {
   assignmentWriteRequests,
+  childDeleteRequest,
   createRequest,
   getContract,
   objectActionRequest,
@@ -11,13 +12,20 @@ import {
   type GraphRequestSpec,
   GraphRequestError,
 } from '../graph';
-import { readPages, stableStringify, type RunGraph } from '../inventory';
+import { readPages, stableStringify, type ReadNow, type RunGraph } from '../inventory';
 import { toRunFailure, type Run } from '../operations/model';
-import { differences, documentHash, writeDocument, type WriteDocument } from './body';
+import {
+  differences,
+  documentHash,
+  itemKey,
+  writeDocument,
+  writeFormOfItem,
+  type WriteDocument,
+} from './body';
 import type { RestoreDeps } from './deps';
 import { nameOf } from './mapping';
 import type { ItemExecution, ItemOutcome, PlanItem, RestorePlan } from './model';
-import { bindRoot, currentDocument, mappedDocument } from './preview';
+import { bindRoot, currentDocument, mappedDocument, safeState } from './preview';
 
 export interface ExecuteContext {
   deps: RestoreDeps;
@@ -72,14 +80,16 @@ export async function writeItem(context: ExecuteContext, planned: PlanItem): Pro
       reasonCode: 'dependency_failed',
       message: `${unresolved.target} '${unresolved.sourceName ?? unresolved.sourceId}' was not restored.`,
     });
-  const desired = mappedDocument(
+  const mapped = mappedDocument(
     contract,
     writeDocument(contract, version.content, bindRoot(deps, contract)),
     item.references,
     (ref) => context.created.get(`${ref.target}:${ref.sourceId}`),
   );
   try {
-    if (item.action === 'update') return await update(context, contract, item, desired, finish);
+    const options = context.plan.options;
+    if (item.action === 'update') return await update(context, contract, item, mapped, finish);
+    const desired = safeState(contract, mapped, options, undefined);
     const saveIntent = async (execution: ItemExecution) => {
       const next = { ...item, execution };
       if (!(await deps.store.saveItem(next, etag)))
@@ -107,13 +117,9 @@ async function send(context: ExecuteContext, spec: GraphRequestSpec): Promise<un
   return graph.client.send(spec, { correlation: graph.correlation, signal: graph.signal });
 }
 
-/** What a create sends: the object with its inline sub-resources; Conditional Access report-only unless asked. */
-function createBody(context: ExecuteContext, contract: GraphContract, desired: WriteDocument): Json {
-  const body: Json = { ...desired.object, ...desired.inline };
-  const reportOnly = contract.restore?.reportOnlyState;
-  if (reportOnly && context.plan.options.conditionalAccessState === 'reportOnly')
-    body[reportOnly.property] = reportOnly.value;
-  return body;
+/** What a create sends: the object with its inline sub-resources. */
+function createBody(desired: WriteDocument): Json {
+  return { ...desired.object, ...desired.inline };
 }
 
 async function create(
@@ -125,14 +131,12 @@ async function create(
 ): Promise<string> {
   const now = () => context.deps.clock.now().toISOString();
   let targetId = item.execution?.targetGraphId ?? null;
-  if (!targetId && item.execution?.state === 'writing') targetId = await findCreated(context, contract, item);
+  if (!targetId && item.execution?.state === 'writing')
+    targetId = await findCreated(context, contract, item, item.execution.at);
   if (!targetId) {
     // The intent first: if the answer to the POST is lost, the retry knows to look before creating again.
     await saveIntent({ state: 'writing', at: now() });
-    const created = (await send(
-      context,
-      createRequest(contract, createBody(context, contract, desired)),
-    )) as Json;
+    const created = (await send(context, createRequest(contract, createBody(desired)))) as Json;
     targetId = String(created.id);
   }
   await saveIntent({ state: 'writing', targetGraphId: targetId, at: now() });
@@ -140,15 +144,31 @@ async function create(
   return targetId;
 }
 
-/** The object an earlier attempt created (its answer lost): the one object of that name in the target. */
+/** Graph's clock and ours may differ a little; an object created this long before the intent is not ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The object an earlier attempt created (its answer lost): among the target's objects of that name, the
+ * first one created since the intent was recorded. Where the family has no creation time, only a single
+ * object of that name counts (several: none is adopted, and the create is sent again).
+ */
 async function findCreated(
   context: ExecuteContext,
   contract: GraphContract,
   item: PlanItem,
+  intentAt: string,
 ): Promise<string | null> {
   const matches: GraphObject[] = [];
   for await (const page of readPages(context.graph.graph, contract))
     matches.push(...page.items.filter((object) => nameOf(object) === item.displayName));
+  const since = Date.parse(intentAt) - CLOCK_SKEW_MS;
+  const created = (object: GraphObject) =>
+    typeof object.createdDateTime === 'string' ? Date.parse(object.createdDateTime) : Number.NaN;
+  const timed = matches.filter((object) => !Number.isNaN(created(object)));
+  if (timed.length === matches.length && timed.length > 0) {
+    const ours = timed.filter((object) => created(object) >= since).sort((a, b) => created(a) - created(b));
+    return ours[0] ? String(ours[0].id) : null;
+  }
   return matches.length === 1 ? String(matches[0]!.id) : null;
 }
 
@@ -156,7 +176,7 @@ async function update(
   context: ExecuteContext,
   contract: GraphContract,
   item: PlanItem,
-  desired: WriteDocument,
+  mapped: WriteDocument,
   finish: (outcome: ItemOutcome, extra?: Partial<ItemExecution>) => Promise<ItemOutcome>,
 ): Promise<ItemOutcome> {
   const { deps, graph } = context;
@@ -172,6 +192,7 @@ async function update(
     });
   if (read.failure) return finish('failed', failureOf(read.failure));
   const current = currentDocument(deps, contract, read);
+  const desired = safeState(contract, mapped, context.plan.options, current);
   if (documentHash(current) !== item.targetHash) {
     // Our own earlier attempt may have written it already; anything else is someone's newer change.
     if (differences(current, desired).length === 0) return finish('updated');
@@ -181,12 +202,18 @@ async function update(
     });
   }
   if (contract.restore?.update === 'put') {
-    await send(context, replaceRequest(contract, id, { ...desired.object, ...desired.inline }));
+    // The whole policy with the sub-resources a PUT carries; those with their own action follow it.
+    const carried = Object.fromEntries(
+      Object.entries(desired.inline).filter(
+        ([name]) => !contract.subResources.find((sub) => sub.name === name)?.writeAction,
+      ),
+    );
+    await send(context, replaceRequest(contract, id, { ...desired.object, ...carried }));
   } else {
     await send(context, updateRequest(contract, id, desired.object));
-    await writeInlineByAction(context, contract, id, desired, current);
   }
-  await writeParts(context, contract, id, desired, current);
+  await writeInlineByAction(context, contract, id, desired, current);
+  await writeParts(context, contract, id, desired, read);
   return finish('updated');
 }
 
@@ -210,69 +237,91 @@ async function writeInlineByAction(
 }
 
 const sameItems = (a: Json[], b: Json[]) =>
-  stableStringify(a.map(stableStringify).sort()) === stableStringify(b.map(stableStringify).sort());
+  stableStringify(a.map(itemKey).sort()) === stableStringify(b.map(itemKey).sort());
 
 /**
- * Sub-resources created separately and the assignments. `current` is the target's state (an update), or
- * undefined after a create, when it is read again so a retried step adds only what is missing.
+ * Sub-resources created separately and the assignments, made equal to the backup's: by the family's
+ * replacing action where it has one, else by deleting what the backup does not hold and adding what is
+ * missing (so a retried step only does what is left). `raw` is the target as read before an update;
+ * after a create it is read again.
  */
 async function writeParts(
   context: ExecuteContext,
   contract: GraphContract,
   id: string,
   desired: WriteDocument,
-  current: WriteDocument | undefined,
+  raw: ReadNow | undefined,
 ) {
-  const { graph } = context.graph;
+  const { deps } = context;
+  const read = raw ?? (await deps.inventory.readByIds(context.graph.graph, contract, [id]))[0];
+  const root = bindRoot(deps, contract);
   for (const sub of contract.subResources) {
     const items = desired.separate[sub.name];
-    if (sub.write !== 'separate' || !items || items.length === 0) continue;
-    const existing = current?.separate[sub.name] ?? (await readSubResource(context, contract, id, sub.name));
-    if (sameItems(items, existing)) continue;
+    if (sub.write !== 'separate' || !items) continue;
+    const children = (read?.subResources[sub.name] ?? []) as Json[];
     if (sub.writeAction) {
-      const ids = (await rawSubResource(context, contract, id, sub.name)).map((child) => String(child.id));
+      const current = children.map((child) => writeFormOfItem(contract, sub.name, child, root));
+      if (items.length === 0 || sameItems(items, current)) continue;
       await send(
         context,
         objectActionRequest(contract, id, sub.writeAction.action, {
           [sub.writeAction.bodyKey]: items,
-          ...(sub.writeAction.deletedIdsKey && { [sub.writeAction.deletedIdsKey]: ids }),
+          ...(sub.writeAction.deletedIdsKey && {
+            [sub.writeAction.deletedIdsKey]: children.map((child) => String(child.id)),
+          }),
         }),
       );
       continue;
     }
-    const have = new Set(existing.map((child) => stableStringify(child)));
-    for (const child of items)
-      if (!have.has(stableStringify(child)))
-        await send(context, subResourceCreateRequest(contract, id, sub.name, child));
+    await reconcile(context, contract, id, sub.name, items, children, (child) =>
+      subResourceCreateRequest(contract, id, sub.name, child),
+    );
   }
   if (contract.assignments.write.kind === 'none' || contract.shape.kind === 'singleton') return;
-  const currentAssignments = current?.assignments ?? (await readAssignments(context, contract, id));
-  if (sameItems(desired.assignments, currentAssignments)) return;
-  const have = new Set(currentAssignments.map((a) => stableStringify(a)));
-  const toWrite =
-    contract.assignments.write.kind === 'post-assignments'
-      ? desired.assignments.filter((a) => !have.has(stableStringify(a)))
-      : desired.assignments;
-  for (const spec of assignmentWriteRequests(contract, id, toWrite)) {
-    await graph.budget.take(1, graph.signal);
-    await graph.client.send(spec, { correlation: graph.correlation, signal: graph.signal });
+  const assigned = (read?.assignments ?? []) as Json[];
+  const current = assigned.map((a) => writeFormOfItem(contract, 'assignments', a, root));
+  if (sameItems(desired.assignments, current)) return;
+  if (contract.assignments.write.kind === 'action') {
+    for (const spec of assignmentWriteRequests(contract, id, desired.assignments)) await send(context, spec);
+    return;
   }
+  await reconcile(
+    context,
+    contract,
+    id,
+    'assignments',
+    desired.assignments,
+    assigned,
+    (assignment) => assignmentWriteRequests(contract, id, [assignment])[0]!,
+  );
 }
 
-async function rawSubResource(context: ExecuteContext, contract: GraphContract, id: string, name: string) {
-  const [read] = await context.deps.inventory.readByIds(context.graph.graph, contract, [id]);
-  return (read?.subResources[name] ?? []) as GraphObject[];
-}
-
-async function readSubResource(context: ExecuteContext, contract: GraphContract, id: string, name: string) {
-  const [read] = await context.deps.inventory.readByIds(context.graph.graph, contract, [id]);
-  return read ? (currentDocument(context.deps, contract, read).separate[name] ?? []) : [];
-}
-
-async function readAssignments(context: ExecuteContext, contract: GraphContract, id: string) {
-  if (contract.assignments.read === 'none') return [];
-  const [read] = await context.deps.inventory.readByIds(context.graph.graph, contract, [id]);
-  return read ? currentDocument(context.deps, contract, read).assignments : [];
+/** Deletes the items the backup does not hold, then adds the ones the target lacks. */
+async function reconcile(
+  context: ExecuteContext,
+  contract: GraphContract,
+  id: string,
+  part: string,
+  desired: Json[],
+  existing: Json[],
+  add: (item: Json) => GraphRequestSpec,
+) {
+  const root = bindRoot(context.deps, contract);
+  const wanted = new Map<string, number>();
+  for (const item of desired) wanted.set(itemKey(item), (wanted.get(itemKey(item)) ?? 0) + 1);
+  for (const child of existing) {
+    const key = itemKey(writeFormOfItem(contract, part, child, root));
+    const left = wanted.get(key) ?? 0;
+    if (left > 0) wanted.set(key, left - 1);
+    else await send(context, childDeleteRequest(contract, id, part, String(child.id)));
+  }
+  for (const item of desired) {
+    const key = itemKey(item);
+    const left = wanted.get(key) ?? 0;
+    if (left === 0) continue;
+    wanted.set(key, left - 1);
+    await send(context, add(item));
+  }
 }
 
 async function auditWrite(

@@ -66,7 +66,12 @@ export interface PlanItemView {
   targetGraphId: string | null;
   diff: Array<{ path: string }>;
   references: Array<{ target: string; how: string; sourceId: string; targetId: string | null }>;
-  result: { outcome: string; reasonCode: string | null; message: string | null; targetGraphId: string | null } | null;
+  result: {
+    outcome: string;
+    reasonCode: string | null;
+    message: string | null;
+    targetGraphId: string | null;
+  } | null;
 }
 
 export async function execute(

@@ -117,6 +117,26 @@ export function handleAction(
       audit(call, target.rootCollection, target.root, 'Patch');
       return noContent();
     }
+    case 'setScheduledActions': {
+      const actions = body.scheduledActions;
+      if (!Array.isArray(actions) || !schema.navigation(node.type, 'scheduledActionsForRule'))
+        return badRequest(
+          deps,
+          call,
+          def,
+          "The parameter 'scheduledActions' is required.",
+          'ModelValidationFailure',
+        );
+      replaceChildren(schema, node, { scheduledActionsForRule: actions });
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return json(200, {
+        '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#Collection(microsoft.graph.deviceManagementComplianceScheduledActionForRule)`,
+        value: [...(node.navs.get('scheduledActionsForRule')?.values() ?? [])].map((n) =>
+          renderNode(deps.schemas, call.version, call.principal.tenant.store, n),
+        ),
+      });
+    }
     case 'scheduleActionsForRules': {
       const rules = body.deviceComplianceScheduledActionForRules;
       if (!Array.isArray(rules))

@@ -87,6 +87,10 @@ const ACTIONS = new Set([
   'updateDefinitionValues',
   'scheduleActionsForRules',
   'getOmaSettingPlainTextValue',
+  /** policySet/update (items and assignments). */
+  'update',
+  /** Settings-based compliance policies' scheduled actions. */
+  'setScheduledActions',
 ]);
 
 function findTopLevel(deps: GraphDeps, tenant: TenantState, def: CollectionDef, key: Record<string, string>) {

@@ -8,7 +8,7 @@ import type { TenantLimiter } from './tenant-limiter';
 
 /** A request the client sends: a contract's request, or the client's own `$batch` envelope. */
 export interface RawCall {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   apiVersion: GraphApiVersion;
   /** Below the version root, with query: `/deviceManagement/…?$top=5`. */
   url: string;

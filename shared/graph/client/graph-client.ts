@@ -188,7 +188,9 @@ export class GraphClient {
           ? sdkRequest.patch(request.body)
           : request.method === 'PUT'
             ? sdkRequest.put(request.body)
-            : sdkRequest.post(request.body))) as Response;
+            : request.method === 'DELETE'
+              ? sdkRequest.delete()
+              : sdkRequest.post(request.body))) as Response;
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       throw context.failure ?? graphTransportError(error);

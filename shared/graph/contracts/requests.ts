@@ -9,7 +9,7 @@ declare const fromContract: unique symbol;
 export interface GraphRequestSpec {
   readonly [fromContract]: true;
   readonly contractKey: string;
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   readonly apiVersion: GraphApiVersion;
   /** Path below the version root, with its encoded query: `/deviceManagement/…?$expand=assignments`. */
   readonly url: string;
@@ -217,12 +217,19 @@ export function subResourceCreateRequest(
   return spec(contract, 'POST', `${itemPath(contract, id)}/${segment(subResource)}`, [], body);
 }
 
-/** Objects of the collection with this display name (a retried create looks for what it made). */
-export function byDisplayNameRequest(contract: GraphContract, displayName: string): GraphRequestSpec {
-  return spec(contract, 'GET', contract.collectionPath, [
-    ['$filter', `displayName eq ${quoteODataString(displayName)}`],
-    ['$select', 'id,displayName'],
-  ]);
+/**
+ * `DELETE …/{id}/{part}/{childId}`: one assignment (`part` = `assignments`) or one item of a sub-resource
+ * Graph creates separately, where restore must remove what the backup does not hold.
+ */
+export function childDeleteRequest(
+  contract: GraphContract,
+  id: string,
+  part: string,
+  childId: string,
+): GraphRequestSpec {
+  if (part !== 'assignments' && !contract.subResources.some((sub) => sub.name === part))
+    throw new Error(`Contract '${contract.key}' has no sub-resource '${part}'.`);
+  return spec(contract, 'DELETE', `${itemPath(contract, id)}/${segment(part)}/${segment(childId)}`);
 }
 
 /**

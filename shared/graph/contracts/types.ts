@@ -102,8 +102,12 @@ export interface RestoreRecipe {
   builtInWhen?: ReadonlyArray<{ property: string; equals: unknown }>;
   /** Ids inside the object that point at other objects. */
   references?: readonly ReferenceRule[];
-  /** The property that must be set on create for Conditional Access safety: created report-only. */
-  reportOnlyState?: { property: string; value: string };
+  /**
+   * Conditional Access safety: a restore never switches enforcement on unless the caller opts in. An
+   * object whose `property` is `enforcing` in the backup is written with `value` (report-only), except
+   * where the target already enforces it.
+   */
+  reportOnlyState?: { property: string; enforcing: string; value: string };
 }
 
 /**

@@ -18,7 +18,11 @@ export const entraContracts = [
     restoreNote:
       'Named locations, groups and authentication strengths in conditions are remapped; create them first.',
     restore: {
-      reportOnlyState: { property: 'state', value: 'enabledForReportingButNotEnforced' },
+      reportOnlyState: {
+        property: 'state',
+        enforcing: 'enabled',
+        value: 'enabledForReportingButNotEnforced',
+      },
       references: [
         ...['includeGroups', 'excludeGroups'].map((list) => ({
           path: `conditions.users.${list}[]`,
