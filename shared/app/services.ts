@@ -17,6 +17,7 @@ import { createPageTokenCodec, type PageTokenCodec } from '../api/page-token';
 import type { OperationCatalog } from '../operations/catalog';
 import type { Dispatcher } from '../operations/dispatcher';
 import type { GateDeps } from '../operations/gate';
+import { combineStartChecks, inputReferenceChecks } from '../operations/input-references';
 import { RunLifecycle } from '../operations/lifecycle';
 import { RunStore } from '../operations/run-store';
 import { OperationsService } from '../operations/service';
@@ -27,6 +28,7 @@ import { ScheduleService } from '../schedules/schedule-service';
 import { ScheduleStore } from '../schedules/schedule-store';
 import type { SchedulerDeps } from '../schedules/scheduler';
 import { TenantStatuses } from '../schedules/tenant-status';
+import { NotFoundError } from '../errors';
 import { createConfirmationTokens, createRestore, RestoreStore, type Restore } from '../restore';
 import { KeyVaultSecretStore } from '../secrets/key-vault';
 import { LocalFileSecretStore } from '../secrets/local-file';
@@ -183,7 +185,27 @@ function buildServices(config: AppConfig): Services {
       workspaces,
       catalog,
       clock,
-      startChecks: restore.startChecks,
+      startChecks: combineStartChecks(
+        inputReferenceChecks(
+          {
+            connectionExists: async (workspaceId, tenantId, connectionId) => {
+              const tenant = await workspaces.getTenant(workspaceId, tenantId);
+              if (!tenant) return false;
+              return connections.get(tenant, connectionId).then(
+                () => true,
+                (error: unknown) => {
+                  if (error instanceof NotFoundError) return false;
+                  throw error;
+                },
+              );
+            },
+            scheduleExists: async (tenantId, scheduleId) =>
+              (await scheduleStore.get(tenantId, scheduleId)) !== undefined,
+          },
+          catalog,
+        ),
+        restore.startChecks,
+      ),
     }),
     gate,
     notifications,

@@ -9,6 +9,13 @@ export const INTUNE_APP_BUDGET = { requests: 1000, windowSeconds: 20 } as const;
 export const BUDGET_SHARE = 0.95;
 
 /**
+ * Intune throttles writes (POST, PATCH, PUT, DELETE) on a budget of their own, on top of the one above:
+ * 100 per 20 s for one app in one tenant (the simulated cloud's `writesApp`). Restore paces its writes by
+ * it, at the same share.
+ */
+export const INTUNE_APP_WRITE_BUDGET = { requests: 100, windowSeconds: 20 } as const;
+
+/**
  * A token bucket per (Entra tenant, app) in this process: `take(n)` resolves once `n` requests may be
  * sent. Takers are served in arrival order, so a large batch is not starved by single pages. Graph's
  * own 429s remain the safety net (the client pauses the tenant for their Retry-After).
@@ -70,16 +77,27 @@ export class GraphBudget {
 
 const budgets = new Map<string, GraphBudget>();
 
-/** The process-wide budget of one app registration in one tenant. */
-export function graphBudgetFor(entraTenantId: string, clientId: string): GraphBudget {
-  const key = `${entraTenantId.toLowerCase()}|${clientId.toLowerCase()}`;
+function budgetOf(
+  kind: string,
+  limit: { requests: number; windowSeconds: number },
+  tenant: string,
+  app: string,
+) {
+  const key = `${kind}|${tenant.toLowerCase()}|${app.toLowerCase()}`;
   let budget = budgets.get(key);
   if (!budget) {
-    budget = new GraphBudget(
-      Math.floor(INTUNE_APP_BUDGET.requests * BUDGET_SHARE),
-      INTUNE_APP_BUDGET.windowSeconds,
-    );
+    budget = new GraphBudget(Math.floor(limit.requests * BUDGET_SHARE), limit.windowSeconds);
     budgets.set(key, budget);
   }
   return budget;
+}
+
+/** The process-wide budget of one app registration in one tenant. */
+export function graphBudgetFor(entraTenantId: string, clientId: string): GraphBudget {
+  return budgetOf('all', INTUNE_APP_BUDGET, entraTenantId, clientId);
+}
+
+/** The process-wide write budget of one app registration in one tenant (writes take from both). */
+export function graphWriteBudgetFor(entraTenantId: string, clientId: string): GraphBudget {
+  return budgetOf('writes', INTUNE_APP_WRITE_BUDGET, entraTenantId, clientId);
 }

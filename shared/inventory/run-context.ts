@@ -2,7 +2,7 @@ import { InvariantError } from '../errors';
 import { findContract, type GraphContract } from '../graph';
 import type { Run } from '../operations/model';
 import { acquireBatchQueue, allowManyListeners } from './batch-queue';
-import { graphBudgetFor } from './graph-budget';
+import { graphBudgetFor, graphWriteBudgetFor, type GraphBudget } from './graph-budget';
 import type { GraphReadContext } from './reader';
 import type { InventoryDeps } from './deps';
 import { inventoryContracts } from './selection';
@@ -19,6 +19,8 @@ export function inventoryContract(policyType: string): GraphContract {
 
 export interface RunGraph {
   graph: GraphReadContext;
+  /** The tenant's write budget (restore): a write takes from it and from `graph.budget`. */
+  writes: GraphBudget;
   /** Marks the run alive (throttled); aborts the reads once the run has ended (cancelled, stale). */
   beat(): Promise<void>;
   /** Whether the reads stopped because the run had ended. */
@@ -40,6 +42,7 @@ export async function openRunGraph(deps: InventoryDeps, run: Run): Promise<RunGr
   let last = deps.clock.now().getTime();
   let ended = false;
   return {
+    writes: graphWriteBudgetFor(access.connection.entraTenantId, access.connection.clientId),
     graph: {
       client: access.client,
       budget,

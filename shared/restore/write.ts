@@ -112,7 +112,8 @@ export async function writeItem(context: ExecuteContext, planned: PlanItem): Pro
 }
 
 async function send(context: ExecuteContext, spec: GraphRequestSpec): Promise<unknown> {
-  const { graph } = context.graph;
+  const { graph, writes } = context.graph;
+  await writes.take(1, graph.signal);
   await graph.budget.take(1, graph.signal);
   return graph.client.send(spec, { correlation: graph.correlation, signal: graph.signal });
 }

@@ -3,6 +3,7 @@ import { issueCertificate } from '../../emulators/tls/local-ca';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloudProcess, type CloudProcess } from '../support/cloud-process';
 import type { ApiResponse, DemoUserName } from '../support/api';
+import { eventually } from '../support/http';
 import { rawRequest, StoreFingerprint } from './support';
 
 /**
@@ -358,5 +359,41 @@ describe('certificate credentials are parsed (item 4)', () => {
         expiresAt: new Date(ending.x509.validTo).toISOString(),
       }),
     ]);
+  });
+});
+
+describe('operation input is checked at the start (item 6)', () => {
+  it('answers 404 to a connection or schedule the tenant does not have, starting nothing', async () => {
+    const fabrikamConnection = contoso().tenants.find((t) => t.name === 'fabrikam')!.connectionId!;
+    const operations = `${tenantBase()}/operations`;
+    await expectRejectedWithoutWrites('not_found', 404, [
+      () =>
+        request('POST', operations, {
+          as: 'olga',
+          body: { type: 'provider.health_check', connectionId: fabrikamConnection },
+        }),
+      () =>
+        request('POST', operations, {
+          as: 'olga',
+          body: { type: 'backup.run', connectionId: 'no-such-connection' },
+        }),
+      () =>
+        request('POST', operations, {
+          as: 'olga',
+          body: { type: 'backup_schedule.run_now', scheduleId: 'no-such-schedule' },
+        }),
+    ]);
+    // The same start with the tenant's own connection is accepted.
+    const own = contoso().tenants.find((t) => t.name === 'contoso')!.connectionId!;
+    const started = await request('POST', operations, {
+      as: 'olga',
+      body: { type: 'provider.health_check', connectionId: own },
+    });
+    expect([200, 202]).toContain(started.status);
+    // Last in the file: that run's notifications arrive after it ends.
+    await eventually(async () => {
+      const run = await request('GET', `/operations/${started.body.run.id}`, { as: 'olga' });
+      return run.body.status === 'completed' ? true : undefined;
+    }, 60_000);
   });
 });

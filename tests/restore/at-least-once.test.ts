@@ -1,8 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getContract, readOnlyProperties, type GraphObject } from '../../shared/graph';
 import { stableStringify } from '../../shared/inventory';
 import { graphWrites, requestLog, requestSeq } from './request-log';
-import { backUp, execute, graphOf, OwnCloud, planItems, preview, syncDirectory } from './support';
+import {
+  backUp,
+  execute,
+  graphOf,
+  planItems,
+  preview,
+  syncDirectory,
+  ownCloudForFile,
+  type OwnCloud,
+} from './support';
 
 type Tenant = Awaited<ReturnType<OwnCloud['connectedTenant']>>;
 
@@ -12,15 +21,7 @@ type Tenant = Awaited<ReturnType<OwnCloud['connectedTenant']>>;
  * during the preview and the execute leave the target exactly as a restore without faults does. And an
  * execute never clobbers a change made in the target after the preview.
  */
-let cloud: OwnCloud;
-
-beforeAll(async () => {
-  cloud = await OwnCloud.start({});
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const cloud = ownCloudForFile();
 
 const COLLECTION = '/deviceManagement/deviceConfigurations';
 /** Lost-response rules match the request path (version included); log entries name the endpoint. */

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backUp,
   execute,
   graphOf,
-  OwnCloud,
+  ownCloudForFile,
   planItems,
   preview,
   syncDirectory,
@@ -15,15 +15,7 @@ import {
  * groups across tenants (ids differ), what the target lacks is created first and referenced by its new
  * id, and what cannot be mapped is blocked, never written without its reference.
  */
-let cloud: OwnCloud;
-
-beforeAll(async () => {
-  cloud = await OwnCloud.start({});
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const cloud = ownCloudForFile();
 
 const TYPES = [
   'assignmentFilters',

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getContract, graphContracts } from '../../shared/graph';
 import { bodyDifferences, restoreBody } from '../microsoft/real-payloads-support';
-import { execute, graphOf, OwnCloud, planItems, preview, syncDirectory } from './support';
+import { execute, graphOf, planItems, preview, syncDirectory, ownCloudForFile } from './support';
 
 /**
  * Every restorable family of the registry, restored from one full backup of Contoso into Fabrikam: each
  * ends created, updated or unchanged (blocked only for the reasons the registry names), nothing fails,
  * and a second preview of the same backup finds nothing left to write.
  */
-let cloud: OwnCloud;
-
-beforeAll(async () => {
-  cloud = await OwnCloud.start({});
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
+const cloud = ownCloudForFile();
 
 /** Why a family may have no object written in this pair of tenants. */
 const ALLOWED_BLOCKS = new Set(['built_in', 'not_restorable', 'target_ambiguous', 'group_missing']);

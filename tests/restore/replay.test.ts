@@ -1,25 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restoreExecute, restorePreview } from '../../orchestrations/restore/orchestrator';
 import { EventType } from '../../emulators/durable/history';
 import { expectDeterministic, instanceState } from '../support/replay';
-import { backUp, execute, graphOf, OwnCloud, preview, syncDirectory } from './support';
+import {
+  backUp,
+  execute,
+  graphOf,
+  preview,
+  syncDirectory,
+  ownCloudForFile,
+  changeOneDeleteOne,
+} from './support';
 
 /**
  * Both restore orchestrations are deterministic: replayed after every event they received, they ask for
  * exactly the work the run did, including an execute whose write activity failed once and was retried
  * (a lost answer) and a preview that ended failed.
  */
-let cloud: OwnCloud;
-
-beforeAll(async () => {
-  cloud = await OwnCloud.start({});
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
-
-const COLLECTION = '/deviceManagement/deviceConfigurations';
+const cloud = ownCloudForFile();
 
 /** The instance once its orchestration has ended (the run's record can complete a moment before). */
 async function endedInstance(instanceId: string) {
@@ -38,17 +36,7 @@ describe('restore orchestration replay', () => {
     await syncDirectory(cloud, tenant);
     const setId = await backUp(cloud, tenant, ['deviceConfigurations']);
     const [changed, deleted] = before;
-    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
-      action: 'update',
-      collection: COLLECTION,
-      id: changed!.id,
-      patch: { description: 'changed after the backup' },
-    });
-    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
-      action: 'delete',
-      collection: COLLECTION,
-      id: deleted!.id,
-    });
+    await changeOneDeleteOne(cloud, 'fabrikam', changed!, deleted!);
 
     const planned = await preview(cloud, tenant, {
       source: { tenantId: tenant.tenantId, backupSetId: setId },

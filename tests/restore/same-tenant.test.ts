@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backUp, execute, graphOf, OwnCloud, preview, syncDirectory } from './support';
+import { describe, expect, it } from 'vitest';
+import {
+  backUp,
+  execute,
+  graphOf,
+  preview,
+  syncDirectory,
+  ownCloudForFile,
+  changeOneDeleteOne,
+} from './support';
 
 /**
  * Restore into the tenant the backup came from: what changed since is updated back, what was deleted is
  * created again, the rest is left alone; undo puts the changed object back as it was before the restore.
  */
-let cloud: OwnCloud;
-
-beforeAll(async () => {
-  cloud = await OwnCloud.start({});
-}, 120_000);
-
-afterAll(async () => {
-  await cloud?.stop();
-});
-
-const COLLECTION = '/deviceManagement/deviceConfigurations';
+const cloud = ownCloudForFile();
 
 describe('restore into the same tenant', () => {
   it('a changed object is updated back and a deleted one created again; an independent read equals the backup; undo reverts the update', async () => {
@@ -28,17 +26,7 @@ describe('restore into the same tenant', () => {
 
     const [changed, deleted] = before.filter((o) => Array.isArray(o.assignments) && o.assignments.length > 0);
     expect(changed && deleted).toBeTruthy();
-    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
-      action: 'update',
-      collection: COLLECTION,
-      id: changed!.id,
-      patch: { description: 'changed after the backup' },
-    });
-    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
-      action: 'delete',
-      collection: COLLECTION,
-      id: deleted!.id,
-    });
+    await changeOneDeleteOne(cloud, 'fabrikam', changed!, deleted!);
 
     const planned = await preview(cloud, tenant, {
       source: { tenantId: tenant.tenantId, backupSetId: setId },

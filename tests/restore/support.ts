@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createGraphClientFactory,
+  createRequest,
   getContract,
   graphSettingsSchema,
+  subResourceRequest,
   type GraphObject,
 } from '../../shared/graph';
 import type { DemoUserName } from '../support/api';
@@ -119,6 +121,20 @@ export function graphOf(cloud: OwnCloud, microsoftName: string) {
       return out;
     },
     get: (policyType: string, id: string) => client.getById(getContract(policyType), id),
+    create: (policyType: string, body: Record<string, unknown>) =>
+      client.send<GraphObject>(createRequest(getContract(policyType), body)),
+    /** The object with the sub-resources a create sends inline, as Graph answers them. */
+    async getWithInline(policyType: string, id: string): Promise<GraphObject> {
+      const contract = getContract(policyType);
+      const object = await client.getById(contract, id);
+      for (const sub of contract.subResources.filter((s) => s.write === 'inline' && s.read === 'batch')) {
+        const items: GraphObject[] = [];
+        for await (const page of client.pages(subResourceRequest(contract, id, sub.name)))
+          items.push(...page.items);
+        object[sub.name] = items;
+      }
+      return object;
+    },
   };
 }
 
@@ -131,4 +147,47 @@ export async function syncDirectory(cloud: OwnCloud, tenant: Tenant) {
   expect(started.status, started.text).toBe(202);
   const run = await cloud.finished(started.body.run.id);
   expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
+}
+
+/**
+ * The test file's own local cloud, started before its tests and stopped after them; the returned object
+ * stands for it (calls go to the running instance).
+ */
+export function ownCloudForFile(env: Record<string, string> = {}): OwnCloud {
+  let current: OwnCloud | undefined;
+  beforeAll(async () => {
+    current = await OwnCloud.start(env);
+  }, 120_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return new Proxy({} as OwnCloud, {
+    get(_, property) {
+      if (!current) throw new Error('The cloud starts in beforeAll.');
+      const value = Reflect.get(current, property, current) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+}
+
+const CONFIGURATIONS = '/deviceManagement/deviceConfigurations';
+
+/** After the backup: an administrator changes one device configuration and deletes another. */
+export async function changeOneDeleteOne(
+  cloud: OwnCloud,
+  microsoftName: string,
+  changed: GraphObject,
+  deleted: GraphObject,
+) {
+  await cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', {
+    action: 'update',
+    collection: CONFIGURATIONS,
+    id: changed.id,
+    patch: { description: 'changed after the backup' },
+  });
+  await cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', {
+    action: 'delete',
+    collection: CONFIGURATIONS,
+    id: deleted.id,
+  });
 }
