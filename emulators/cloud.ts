@@ -50,14 +50,15 @@ const DURABLE_DATABASE = 'durabletask-local';
 export const API_APP_ID = stableGuid('api-app');
 /**
  * The simulated Microsoft tenants: the demo's two, a small generated one that only the inventory tests
- * change (admin changes, faults), and one whose groups only the directory tests change, so tests reading
- * contoso are never disturbed.
+ * change (admin changes, faults), one whose groups only the directory tests change, and one only the
+ * change watch tests change, so tests reading contoso are never disturbed.
  */
 const MICROSOFT_TENANTS: TenantSpec[] = [
   { name: 'contoso' },
   { name: 'fabrikam' },
   { name: 'tailspin', generated: { objects: 200, seed: 61 } },
   { name: 'wingtip', generated: { objects: 60, seed: 71, groups: 320 } },
+  { name: 'adatum', generated: { objects: 40, seed: 81 } },
 ];
 /** Demo tokens in cloud.json are minted at each start and last a working day. */
 const DEMO_TOKEN_LIFETIME_SECONDS = 12 * 3600;

@@ -5,6 +5,9 @@ import { backupRunOrchestrator, backupScheduledOrchestrator } from './backup/orc
 import { INVENTORY } from './inventory-sync/contract';
 import { createInventoryActivities } from './inventory-sync/activities';
 import { inventorySync, inventorySyncLane } from './inventory-sync/orchestrator';
+import { WATCH } from './inventory-watch/contract';
+import { createWatchActivities } from './inventory-watch/activities';
+import { inventoryWatch } from './inventory-watch/orchestrator';
 import { HEALTH_CHECK } from './provider-health-check/contract';
 import { createHealthCheckActivities, type ProviderActivityDeps } from './provider-health-check/activities';
 import { providerHealthCheck } from './provider-health-check/orchestrator';
@@ -24,13 +27,19 @@ import { TENANT_PURGE } from './tenant-purge/contract';
 import { createTenantPurgeActivities, type TenantPurgeActivityDeps } from './tenant-purge/activities';
 import { tenantPurge } from './tenant-purge/orchestrator';
 import type { Inventory } from '../shared/inventory';
+import type { Watch } from '../shared/watch';
 import type { RunLifecycle } from '../shared/operations/lifecycle';
 
 /** What every activity of the app needs, taken from the composition root when the first one runs. */
 export type OrchestrationDeps = ProviderActivityDeps &
   BackupActivityDeps &
   TenantPurgeActivityDeps &
-  RestoreActivityDeps & { lifecycle: RunLifecycle; inventory: Inventory; directory: Directory };
+  RestoreActivityDeps & {
+    lifecycle: RunLifecycle;
+    inventory: Inventory;
+    directory: Directory;
+    watch: Watch;
+  };
 
 /**
  * Every orchestration and activity of the app, registered with the Durable extension. A new operation
@@ -48,6 +57,7 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   df.app.orchestration(TENANT_PURGE.orchestrator, tenantPurge);
   df.app.orchestration(RESTORE.preview, restorePreview);
   df.app.orchestration(RESTORE.execute, restoreExecute);
+  df.app.orchestration(WATCH.orchestrator, inventoryWatch);
 
   registerActivities(createRunActivities(deps));
   registerActivities(createHealthCheckActivities(deps));
@@ -57,4 +67,5 @@ export function registerOrchestrations(deps: () => OrchestrationDeps): void {
   registerActivities(createDirectoryActivities(deps));
   registerActivities(createTenantPurgeActivities(deps));
   registerActivities(createRestoreActivities(deps));
+  registerActivities(createWatchActivities(deps));
 }

@@ -65,6 +65,10 @@ const appSettingsShape = {
    * objects are assigned to from the directory cache instead of Graph; 0 = always read Graph.
    */
   DIRECTORY_CACHE_MAX_AGE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** Default interval of a tenant's change watch (its per-tenant setting starts at this); docs/watch.md. */
+  WATCH_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /** How far each watch reads back before its watermark: audit records arrive late (Intune, Entra). */
+  WATCH_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   /** Days a deleted workspace's data is kept (hidden) before it is purged; 0 = at the next purge timer. */
   WORKSPACE_PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   ...graphSettingsSchema.shape,

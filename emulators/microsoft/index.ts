@@ -23,7 +23,10 @@ export interface MicrosoftCloudOptions {
   seed?: number;
   /** Realism applied to every tenant at start (latency, rate limits, faults); the control API changes it later. */
   realism?: RealismPatch;
-  /** Keeps the token signing key and app certificates here so they survive restarts (e.g. `.local/microsoft`). */
+  /**
+   * Keeps the token signing key, app certificates and the tenants' journal (every acknowledged write to a
+   * tenant's objects) here so they survive restarts (e.g. `.local/microsoft`).
+   */
   stateDir?: string;
 }
 
@@ -92,7 +95,10 @@ export async function startMicrosoftCloud(options: MicrosoftCloudOptions): Promi
     describe: () => runtime.describe(),
     stop: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          runtime.close();
+          resolve();
+        });
         for (const socket of sockets) socket.destroy();
       }),
   };

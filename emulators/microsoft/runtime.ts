@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { EntraDirectory } from './entra/directory';
 import { SigningKey } from './entra/keys';
 import { DEFAULT_GRANTED_PERMISSIONS } from './entra/permissions';
@@ -14,6 +15,7 @@ import { Catalogue } from './reference/catalogue';
 import { loadGraphReference } from './reference/load';
 import { schemasOf } from './reference/schema';
 import { buildTenant, CONTOSO_PLAN, FABRIKAM_PLAN, generatedPlan } from './tenants/build';
+import { TenantJournal } from './tenants/journal';
 import { appServicePrincipal } from './tenants/families/entra';
 
 export type TenantSpec =
@@ -53,12 +55,25 @@ export class Runtime implements GraphDeps {
   readonly log = new RequestLog();
   readonly limiter = new RateLimiter();
   readonly graphBaseUrl: string;
+  /** Only with `stateDir`: the simulated tenants' writes, replayed on the seed at the next start. */
+  private readonly journal: TenantJournal | undefined;
 
   constructor(readonly options: RuntimeOptions) {
     this.graphBaseUrl = options.graphBaseUrl;
     this.directory = new EntraDirectory(options.seed, options.stateDir);
     this.signingKey = SigningKey.load(options.stateDir);
     for (const spec of options.tenants) this.addTenant(spec);
+    // Each tenant is its seed plus every acknowledged write since (docs/decisions/0061-simulated-tenant-journal.md).
+    if (options.stateDir) {
+      this.journal = TenantJournal.open(path.join(options.stateDir, 'tenants'), [
+        ...this.tenants.values(),
+      ]).journal;
+    }
+  }
+
+  /** Closes the tenants' journal (the server stopped). */
+  close(): void {
+    this.journal?.close();
   }
 
   private addTenant(spec: TenantSpec): void {
@@ -101,6 +116,7 @@ export class Runtime implements GraphDeps {
 
   resetTenant(tenant: TenantState): void {
     tenant.store.restore(tenant.initial);
+    this.journal?.forget(tenant.name);
     const principals = tenant.store.collection('/servicePrincipals');
     for (const app of tenant.entra.apps.values()) {
       if (!principals.has(app.servicePrincipalId))

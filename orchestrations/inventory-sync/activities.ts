@@ -1,4 +1,5 @@
 import type { Inventory } from '../../shared/inventory';
+import type { Watch } from '../../shared/watch';
 import { SEGMENT_MAX_MS, SEGMENT_MAX_OBJECTS } from '../../shared/inventory/sync-run';
 import type { RunInput, WorkResult } from '../runs/contract';
 import type { Activities } from '../runs/register';
@@ -12,7 +13,7 @@ import {
   type SegmentOutcome,
 } from './contract';
 
-export function createInventoryActivities(deps: () => { inventory: Inventory }): Activities {
+export function createInventoryActivities(deps: () => { inventory: Inventory; watch?: Watch }): Activities {
   return {
     [INVENTORY.plan]: ({ runId }: RunInput): Promise<PlanResult> => deps().inventory.sync.plan(runId),
 
@@ -44,7 +45,12 @@ export function createInventoryActivities(deps: () => { inventory: Inventory }):
       return { referenced: result.referenced, stored: result.stored, failed: Boolean(result.failure) };
     },
 
-    [INVENTORY.summarize]: ({ runId }: RunInput): Promise<WorkResult> =>
-      deps().inventory.sync.summarize(runId),
+    /** The summary; a tenant's first completed sync also starts its change watch (docs/watch.md). */
+    [INVENTORY.summarize]: async ({ runId }: RunInput): Promise<WorkResult> => {
+      const { inventory, watch } = deps();
+      const completion = await inventory.sync.summarize(runId);
+      if (watch && completion.outcome !== 'failed') await watch.ensureState(await inventory.sync.run(runId));
+      return completion;
+    },
   };
 }

@@ -4,6 +4,7 @@ import { inventoryRunTypes } from '../inventory/run-types';
 import { OperationCatalog } from '../operations/catalog';
 import { providerRunTypes } from '../providers/run-types';
 import { restoreRunTypes } from '../restore/run-types';
+import { watchRunTypes } from '../watch/run-types';
 import { workspaceRunTypes } from '../workspaces/run-types';
 
 /**
@@ -14,6 +15,7 @@ import { workspaceRunTypes } from '../workspaces/run-types';
 export const operationCatalog = new OperationCatalog([
   ...providerRunTypes,
   ...inventoryRunTypes,
+  ...watchRunTypes,
   ...backupRunTypes,
   ...directoryRunTypes,
   ...workspaceRunTypes,

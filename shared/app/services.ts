@@ -9,6 +9,8 @@ import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { createInventory, type Inventory } from '../inventory';
+import { createWatch, type Watch, type WatchTickDeps } from '../watch';
+import { fanOutChanges } from '../watch/change-fan-out';
 import { createLive } from '../live/compose';
 import type { RunFanOut } from '../live/fan-out';
 import type { LiveService } from '../live/live-service';
@@ -67,6 +69,12 @@ export interface Services {
   runFanOut: RunFanOut;
   pageTokens: PageTokenCodec;
   inventory: Inventory;
+  /** The change watch: its run steps, the tenants' watch state, the change feed (docs/watch.md). */
+  watch: Watch;
+  /** New change records → live pushes and `inventory.changed` events (the inventory change feed). */
+  changeFanOut(documents: unknown[]): ReturnType<typeof fanOutChanges>;
+  /** What one watch tick needs; the dispatcher is the invocation's Durable client. */
+  watchTick(dispatcher: Dispatcher, log: (message: string) => void): WatchTickDeps;
   /** The directory cache: its syncs, its queries and the `GroupDirectory` restore reads. */
   directory: Directory;
   backups: BackupService;
@@ -135,6 +143,17 @@ function buildServices(config: AppConfig): Services {
     directoryGroups: directory.graphGroupsIfFresh,
   });
   const gate = { runs, lifecycle, audit, catalog, clock };
+  const watch = createWatch({
+    inventory,
+    container: container('inventory'),
+    runs,
+    graphForRun,
+    clock,
+    settings: {
+      intervalMinutes: config.WATCH_INTERVAL_MINUTES,
+      overlapMs: config.WATCH_OVERLAP_SECONDS * 1000,
+    },
+  });
   const scheduleStore = new ScheduleStore(container('backups'));
   const backupStore = new BackupStore(container('backups'));
   const tenantStatuses = new TenantStatuses(container('tenants'));
@@ -210,7 +229,15 @@ function buildServices(config: AppConfig): Services {
     gate,
     notifications,
     pageTokens: createPageTokenCodec(config.CONTINUATION_TOKEN_KEY),
-    ...live,
+    live: live.live,
+    runFanOut: live.runFanOut,
+    changeFanOut: (documents) =>
+      fanOutChanges(
+        documents,
+        live.eventMessages && {
+          publishChanges: (events) => live.eventMessages!.publishMessages(events),
+        },
+      ),
     workspaceDeletion: new WorkspaceDeletion({
       workspaces,
       containers: {
@@ -233,6 +260,14 @@ function buildServices(config: AppConfig): Services {
       tenants: container('tenants'),
     },
     inventory,
+    watch,
+    watchTick: (dispatcher, log) => ({
+      container: container('inventory'),
+      gate: { ...gate, dispatcher },
+      tenants: new TenantStatuses(container('tenants')),
+      clock,
+      log,
+    }),
     directory,
     backups: new BackupService({ store: backupStore, audit, runs }),
     restore,

@@ -43,8 +43,13 @@ export { normalizeObject, contentHash, stableStringify } from './normalize';
 export { diffJson, type JsonChange } from './diff';
 export type { DependencyResult } from './dependencies';
 export type { TypeTally } from './store/cursors';
+export type { RefreshTarget, RefreshOutcome, RefreshResult, RefreshChange } from './refresh';
 export {
   itemIdOf,
+  changedBySchema,
+  attributionSchema,
+  type ChangedBy,
+  type Attribution,
   type InventoryItem,
   type PolicyVersion,
   type VersionContent,
@@ -66,6 +71,7 @@ import { ObservationStore } from './store/observations';
 import { VersionStore } from './store/versions';
 import { claimNext, planSync, recordDependencies, summarizeSync } from './sync-run';
 import { syncPolicyType as syncPolicyTypeOf, type SyncTypeRequest } from './sync-type';
+import { refreshObjects } from './refresh';
 import * as catalog from './version-catalog';
 
 export type Inventory = ReturnType<typeof createInventory>;
@@ -96,6 +102,11 @@ export function createInventory(
     syncPolicyType: (request: SyncTypeRequest) => syncPolicyTypeOf(full, request),
     syncDependencies: (request: Parameters<typeof syncDependenciesOf>[1]) =>
       syncDependenciesOf(full, request),
+    /** Re-reads named objects by id and records them as a sync would (the change watch). */
+    refreshObjects: (request: Parameters<typeof refreshObjects>[1]) => refreshObjects(full, request),
+    /** Items of the tenant with these Graph ids, of any type (what an audit record names). */
+    itemsWithGraphIds: (tenantId: string, graphIds: readonly string[]) =>
+      items.anyByGraphIds(tenantId, graphIds),
     /** The inventory.sync run's steps (its activities call these). */
     sync: {
       plan: (runId: string) => planSync(full, runId),
@@ -103,6 +114,8 @@ export function createInventory(
       recordDependencies: (runId: string, result: Parameters<typeof recordDependencies>[2]) =>
         recordDependencies(full, runId, result),
       summarize: (runId: string) => summarizeSync(full, runId),
+      /** The run document (its tenant, workspace and start time). */
+      run: (runId: string) => deps.runs.require(runId),
     },
     queries: new InventoryQueries(items, versions, observations),
     /** A stored version with its content; undefined when the tenant has no such version. */

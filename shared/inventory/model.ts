@@ -19,11 +19,32 @@ export const assignmentTargetSchema = z.object({
 });
 export type AssignmentTarget = z.infer<typeof assignmentTargetSchema>;
 
+/**
+ * Who made a change, from the tenant's audit logs (docs/watch.md): an administrator, an app, or unknown
+ * when no audit record matched (`reason` says why, e.g. the change was found by a full sync).
+ */
+export const changedBySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userPrincipalName: z.string(), displayName: z.string() }),
+  z.object({ kind: z.literal('app'), appId: z.string(), displayName: z.string() }),
+  z.object({ kind: z.literal('unknown'), reason: z.string() }),
+]);
+export type ChangedBy = z.infer<typeof changedBySchema>;
+
+/** The attribution of one change: who, the audit activity (`Patch DeviceConfiguration`) and its time. */
+export const attributionSchema = z.object({
+  changedBy: changedBySchema,
+  activity: z.string().nullable(),
+  activityAt: z.string().nullable(),
+});
+export type Attribution = z.infer<typeof attributionSchema>;
+
 export const historyEntrySchema = z.object({
   versionId: z.string(),
   observedAt: z.string(),
   runId: z.string(),
   change: z.enum(['created', 'changed', 'restored']),
+  /** Set by the change watch; a full sync leaves it out (the change was not attributed). */
+  attribution: attributionSchema.optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -95,6 +116,8 @@ export const policyVersionSchema = z.object({
   size: z.number().int(),
   /** JSON pointers of values never stored (encrypted OMA-URI values). */
   redactedPaths: z.array(z.string()),
+  /** Who made the change that first produced this content, when the change watch saw it. */
+  attribution: attributionSchema.optional(),
 });
 export type PolicyVersion = z.infer<typeof policyVersionSchema>;
 

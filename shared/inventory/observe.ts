@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { derivePlatform, readOnlyProperties, type GraphContract } from '../graph';
-import { itemIdOf, type HistoryEntry, type InventoryItem } from './model';
+import { itemIdOf, type Attribution, type HistoryEntry, type InventoryItem } from './model';
 import { contentHash, normalizeObject } from './normalize';
 import type { ObservedEntry } from './store/observations';
 import type { NewVersion } from './store/versions';
@@ -30,6 +30,8 @@ export interface ObserveContext {
   now: string;
   /** Position of the type in the registry: the first part of the items' sort key. */
   typeOrder: number;
+  /** Who made the change, kept on a new version and history entry (the watch knows; a sync does not). */
+  attribution?: Attribution;
 }
 
 /** The object's own name; a singleton has none, and is named by its contract (one per tenant). */
@@ -157,6 +159,7 @@ export function observe(context: ObserveContext, read: Described, existing?: Inv
     observedAt: now,
     runId,
     change: change === 'new' ? 'created' : existing?.removedAt ? 'restored' : 'changed',
+    ...(context.attribution && { attribution: context.attribution }),
   };
   const history = [...(existing?.history ?? []), entry].slice(-HISTORY_LIMIT);
   const item: InventoryItem = {
@@ -195,6 +198,7 @@ export function observe(context: ObserveContext, read: Described, existing?: Inv
           contentHash: hash,
           content,
           redactedPaths,
+          ...(context.attribution && { attribution: context.attribution }),
         },
       }),
   };

@@ -80,6 +80,7 @@ export class InventoryQueries {
       redactedPaths: version.redactedPaths,
       size: version.size,
       chunked: version.chunks > 0,
+      ...(version.attribution && { attribution: version.attribution }),
     };
   }
 

@@ -1,14 +1,15 @@
-import {
-  getByIdRequest,
-  graphContracts,
-  isGraphNotFound,
-  type GraphContract,
-  type GraphObject,
-} from '../graph';
+import { graphContracts, type GraphContract, type GraphObject } from '../graph';
 import type { Run } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { describe, observe } from './observe';
-import { listInBatch, readDetails, readPages, type GraphReadContext, type ObjectRead } from './reader';
+import {
+  listInBatch,
+  readDetails,
+  readObjectsByIds,
+  readPages,
+  type GraphReadContext,
+  type ObjectRead,
+} from './reader';
 import { inventoryContract } from './run-context';
 import type { NewVersion } from './store/versions';
 import { emptyWriteStats } from './store/batch-writer';
@@ -27,24 +28,7 @@ export async function readByIds(
   ids: readonly string[],
 ): Promise<ReadNow[]> {
   if (contract.shape.kind === 'singleton') return readCollection(graph, contract);
-  const answers = await Promise.all(ids.map((id) => graph.batches.read(getByIdRequest(contract, id))));
-  const found: GraphObject[] = [];
-  const gone: ReadNow[] = [];
-  answers.forEach((answer, index) => {
-    if (answer.ok) found.push(answer.body as GraphObject);
-    else if (isGraphNotFound(answer.error))
-      gone.push({ object: { id: ids[index] }, subResources: {}, assignments: [], gone: true });
-    else
-      gone.push({
-        object: { id: ids[index] },
-        subResources: {},
-        assignments: [],
-        gone: false,
-        failure: answer.error,
-      });
-  });
-  // The GET by id answered the whole object: only assignments and sub-resources are left to read.
-  return [...(await readDetails(graph, contract, found, 'byId')), ...gone];
+  return readObjectsByIds(graph, contract, ids);
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   assignmentsRequest,
+  type BatchResult,
   getByIdRequest,
   GraphRequestError,
   listRequest,
@@ -126,12 +127,12 @@ export async function readDetails(
   context: GraphReadContext,
   contract: GraphContract,
   objects: readonly GraphObject[],
-  /** `byId`: the objects were read by id already (complete), not listed: no second read by id. */
-  from: 'list' | 'byId' = 'list',
+  /** `byId`: the objects come from a GET by id already (the change watch), not from a list page. */
+  source: 'list' | 'byId' = 'list',
 ): Promise<ObjectRead[]> {
   const reads = objects.map((object) => initialRead(contract, object));
   const firstRound: PendingRead[] = reads.flatMap((read) =>
-    firstRoundReads(context, contract, read, from === 'list' && contract.detailRead === 'getById'),
+    firstRoundReads(context, contract, read, source === 'byId'),
   );
   await runReads(context, firstRound);
   const secondRound: PendingRead[] = reads.flatMap((read) => childReads(context, contract, read));
@@ -160,11 +161,11 @@ function firstRoundReads(
   context: GraphReadContext,
   contract: GraphContract,
   read: ObjectRead,
-  byId: boolean,
+  readById: boolean,
 ): PendingRead[] {
   const id = String(read.object.id);
   const pending: PendingRead[] = [];
-  if (byId) {
+  if (contract.detailRead === 'getById' && !readById) {
     pending.push({
       read,
       spec: getByIdRequest(contract, id),
@@ -261,4 +262,52 @@ function fail(read: ObjectRead, error: unknown): void {
     error instanceof GraphRequestError
       ? error
       : new GraphRequestError({ reasonCode: 'graph_error', message: 'A Graph read failed', cause: error });
+}
+
+/**
+ * Objects of one contract read by id (the change watch: only what the audit logs named), each completed
+ * like a listed one. Reads go through the run's batch queue; a 404 marks the object gone (deleted), any
+ * other failure marks only its object.
+ */
+export async function readObjectsByIds(
+  context: GraphReadContext,
+  contract: GraphContract,
+  ids: readonly string[],
+): Promise<ObjectRead[]> {
+  context.stats.subRequests += ids.length;
+  const answers: BatchResult[] = await Promise.all(
+    ids.map((id) =>
+      context.batches.read(getByIdRequest(contract, id)).catch(
+        (error: unknown): BatchResult =>
+          ({
+            ok: false,
+            error:
+              error instanceof GraphRequestError
+                ? error
+                : new GraphRequestError({
+                    reasonCode: 'graph_error',
+                    message: 'A Graph read failed',
+                    cause: error,
+                  }),
+          }) as BatchResult,
+      ),
+    ),
+  );
+  const found: GraphObject[] = [];
+  const foundIds: string[] = [];
+  const out = new Map<string, ObjectRead>();
+  for (const [index, id] of ids.entries()) {
+    const answer = answers[index]!;
+    if (answer.ok) {
+      found.push(answer.body as GraphObject);
+      foundIds.push(id);
+      continue;
+    }
+    const read: ObjectRead = { object: { id }, subResources: {}, assignments: [], gone: false };
+    fail(read, answer.error);
+    out.set(id, read);
+  }
+  const reads = await readDetails(context, contract, found, 'byId');
+  reads.forEach((read, index) => out.set(foundIds[index]!, read));
+  return ids.map((id) => out.get(id)!);
 }

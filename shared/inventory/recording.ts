@@ -134,8 +134,16 @@ export async function concludeType(
   if (input.complete) {
     const candidates = new Set(recorded.keys());
     if (again) for (const id of previous.removed) candidates.add(id);
-    removed = [...candidates].filter((graphId) => !current.has(graphId)).sort();
-    const gone = (await deps.items.byGraphIds(tenantId, policyType, removed))
+    const missing = [...candidates].filter((graphId) => !current.has(graphId)).sort();
+    const items = await deps.items.byGraphIds(tenantId, policyType, missing);
+    const itemOf = new Map(items.map((item) => [item.graphId, item]));
+    // An item already marked removed before this run (the change watch saw the delete first) is not
+    // this run's removal; one this run marked (a retried segment) still is.
+    removed = missing.filter((graphId) => {
+      const removedAt = itemOf.get(graphId)?.removedAt;
+      return !removedAt || (again && removedAt === previous.observedAt);
+    });
+    const gone = items
       .filter((item) => !item.removedAt)
       .map((item) => markRemoved(item, now, previous.observedAt));
     await deps.items.upsert(tenantId, gone, writes);

@@ -198,6 +198,13 @@ export async function summarizeSync(deps: InventoryDeps, runId: string): Promise
         ? 'partially_succeeded'
         : 'succeeded';
   const totals = outcomes.reduce((sum, [, o]) => addTallies(sum, o.tally), emptyTally());
+  // After an earlier sync, whatever this one found changed is what no change watch had seen (the watch
+  // stores exactly what a sync would): 0 while the watch keeps up (docs/watch.md).
+  const earlier = await readItem(deps.items.container, 'summary', run.tenantId);
+  const changesNotSeenByWatch =
+    earlier && (earlier as { lastRunId?: string }).lastRunId !== runId
+      ? totals.new + totals.changed + totals.restored + totals.removed
+      : null;
   const now = deps.clock.now().toISOString();
   await deps.items.container.items.upsert({
     id: 'summary',
@@ -219,6 +226,7 @@ export async function summarizeSync(deps: InventoryDeps, runId: string): Promise
         }),
       ),
       totals,
+      changesNotSeenByWatch,
       dependencies: state.dependencies,
       // Plus the summary document written above; the run's completion is the lifecycle's.
       bookkeepingWrites: state.bookkeepingWrites + 1,

@@ -10,6 +10,9 @@ import { emptyWriteStats, type WriteStats } from './store/batch-writer';
 import { addTallies, emptyTally, type SyncCursor, type TypeTally } from './store/cursors';
 import type { ObservedEntry } from './store/observations';
 
+/** Who changed what a full sync finds changed: no audit record was matched to it. */
+const FOUND_BY_SYNC = { kind: 'unknown', reason: 'found_by_full_sync' } as const;
+
 /** Pages of one type read ahead while earlier pages are completed and stored. */
 const PIPELINE_DEPTH = 2;
 
@@ -94,6 +97,8 @@ export async function syncPolicyType(deps: InventoryDeps, request: SyncTypeReque
     tenantId: run.tenantId,
     runId: run.id,
     typeOrder: graphContracts.indexOf(contract),
+    // A sync sees a change without its author: the change watch attributes what it sees first.
+    attribution: { changedBy: FOUND_BY_SYNC, activity: null, activityAt: null },
   };
   let firstFailure: RunFailure | undefined;
   const previous = await previousObservation(deps, run.tenantId, contract.key);

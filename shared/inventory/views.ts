@@ -5,6 +5,7 @@ import {
   inventoryItemSchema,
   versionContentSchema,
   historyEntrySchema,
+  attributionSchema,
 } from './model';
 
 /** Query of the inventory list: every filter optional, combined with AND. */
@@ -56,6 +57,8 @@ export const versionView = z.object({
   size: z.number().int(),
   /** Stored in several documents (too large for one); reassembled here. */
   chunked: z.boolean(),
+  /** Who made the change that first produced this content (docs/watch.md), when known. */
+  attribution: attributionSchema.optional(),
 });
 
 export const itemWithVersionView = inventoryItemView.extend({ currentVersion: versionView });

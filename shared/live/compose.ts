@@ -45,13 +45,19 @@ export function createLive(deps: {
     return hub;
   }
   const serviceBus = deps.connections.serviceBus;
+  const publisher = serviceBus && new ServiceBusRunEventPublisher(serviceBus, OPERATION_EVENTS_TOPIC);
   return {
+    /** The same topic's sender for other events (`inventory.changed`); undefined without Service Bus. */
+    eventMessages: publisher && {
+      publishMessages: (messages: Parameters<ServiceBusRunEventPublisher['publishMessages']>[0]) =>
+        publisher.publishMessages(messages),
+    },
     live: new LiveService({ hub: lazyHub, workspaces: deps.workspaces, clock: deps.clock }),
     runFanOut: new RunFanOut({
       notifications: deps.notifications,
       describe: deps.describe,
       now: () => deps.clock.now().getTime(),
-      ...(serviceBus && { publisher: new ServiceBusRunEventPublisher(serviceBus, OPERATION_EVENTS_TOPIC) }),
+      ...(publisher && { publisher }),
     }),
   };
 }

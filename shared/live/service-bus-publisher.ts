@@ -32,6 +32,26 @@ export class ServiceBusRunEventPublisher implements RunEventPublisher {
     if (batch.count > 0) await this.sender.sendMessages(batch);
   }
 
+  /** Other events on the same topic (`inventory.changed`), each with its own id, subject and properties. */
+  async publishMessages(
+    messages: Array<{
+      messageId: string;
+      subject: string;
+      body: unknown;
+      applicationProperties: Record<string, string>;
+    }>,
+  ): Promise<void> {
+    let batch = await this.sender.createMessageBatch();
+    for (const message of messages) {
+      const outgoing: ServiceBusMessage = { ...message, contentType: 'application/json' };
+      if (batch.tryAddMessage(outgoing)) continue;
+      await this.sender.sendMessages(batch);
+      batch = await this.sender.createMessageBatch();
+      if (!batch.tryAddMessage(outgoing)) throw new Error(`Event ${message.messageId} is too large to send.`);
+    }
+    if (batch.count > 0) await this.sender.sendMessages(batch);
+  }
+
   async close(): Promise<void> {
     await this.sender.close();
     await this.client.close();

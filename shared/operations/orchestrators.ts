@@ -7,6 +7,8 @@ export const ORCHESTRATORS = {
   providerHealthCheck: 'providerHealthCheck',
   providerVerification: 'providerVerification',
   inventorySync: 'inventorySync',
+  /** inventory.watch: the audit logs since the watermark, and the objects they name. */
+  inventoryWatch: 'inventoryWatch',
   /** backup.run, backup_schedule.run_now and backup_schedule.retry. */
   backupRun: 'backupRun',
   /** backup_schedule.scheduled: waits for the tenant's scope first. */

@@ -89,6 +89,10 @@ export const GRAPH_PERMISSIONS = {
     satisfiedBy: ['Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
     neededFor: "The connection's own service principal and its app role assignments (what was granted)",
   },
+  'AuditLog.Read.All': {
+    satisfiedBy: [],
+    neededFor: 'Entra audit log: who changed Conditional Access and the other Entra policies (change watch)',
+  },
 } as const satisfies Record<string, GraphPermissionInfo>;
 
 export type GraphPermission = keyof typeof GRAPH_PERMISSIONS;
@@ -140,6 +144,11 @@ export const GRAPH_FEATURES = {
     permissions: ['Group.Read.All', 'RoleManagement.Read.Directory', 'DeviceManagementRBAC.Read.All'],
   },
   verification: { title: 'Provider verification', permissions: ['Application.Read.All'] },
+  // The `read` permissions of the audit contracts (shared/graph/contracts/data/audit.ts).
+  watch: {
+    title: 'Change watch (audit logs)',
+    permissions: ['DeviceManagementApps.Read.All', 'AuditLog.Read.All'],
+  },
 } as const satisfies Record<string, GraphFeature>;
 
 export type GraphFeatureId = keyof typeof GRAPH_FEATURES;

@@ -128,6 +128,7 @@ describe('operation runs: health check and verification', () => {
         restore: ['Policy.Read.All', 'CloudPC.ReadWrite.All'],
         directory: [],
         verification: [],
+        watch: [],
       });
     } finally {
       await control(`${app}`, 'POST', { permission: 'Policy.Read.All' });

@@ -131,7 +131,7 @@ describe('contract registry vs the Graph reference (CSDL, paths, actions)', () =
             ? [contract.platform.property]
             : []),
           ...Object.values(contract.namedFilters ?? {})
-            .map((filter) => /^(\w+) eq/.exec(filter)?.[1] ?? filter)
+            .flatMap((filter) => [...filter.matchAll(/(\w+) (?:eq|ne|ge|le|gt|lt) /g)].map((m) => m[1]!))
             .filter((property) => !model.hasProperty(contract.elementType, property)),
         ];
         expect(undeclared).toEqual([]);

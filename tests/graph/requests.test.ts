@@ -45,6 +45,17 @@ describe('requests built from contracts', () => {
     expect(() => listRequest(principals, { namedFilter: { name: 'nope', params: {} } })).toThrow(/no filter/);
   });
 
+  it('writes date-time parameters bare, and only real UTC date-times', () => {
+    const audit = getContract('intuneAuditEvents');
+    const window = (from: string) =>
+      listRequest(audit, { namedFilter: { name: 'window', params: { from, to: '2026-12-06T10:05:00Z' } } });
+    expect(decoded(window('2026-12-06T10:00:00.123Z').url)).toContain(
+      "$filter=activityDateTime ge 2026-12-06T10:00:00.123Z and activityDateTime le 2026-12-06T10:05:00Z and activityOperationType ne 'Get'",
+    );
+    expect(() => window('2026-12-06T10:00:00Z or true')).toThrow(/UTC date-time/);
+    expect(() => window('yesterday')).toThrow(/UTC date-time/);
+  });
+
   it('encodes ids as one path segment', () => {
     expect(getByIdRequest(getContract('mobileApps'), 'a/../b?c').url).toBe(
       '/deviceAppManagement/mobileApps/a%2F..%2Fb%3Fc?$expand=assignments',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GRAPH_APP_ROLES } from '../../emulators/microsoft/entra/permissions';
 import { PERMISSIONS_END, PERMISSIONS_START } from '../../scripts/generate-infra';
 import { DIRECTORY_CONTRACT_KEYS } from '../../shared/directory';
+import { AUDIT_CONTRACT_KEYS } from '../../shared/graph/contracts/data/audit';
 import { getContract, graphContracts } from '../../shared/graph/contracts/registry';
 import {
   GRAPH_FEATURES,
@@ -80,9 +81,17 @@ describe('Graph permissions: the features ask for what the contract registry use
     expect([...needs('restore')].sort()).toEqual(sorted([...writes, 'Policy.Read.All']));
   });
 
-  it('directory sync reads the contracts its runs read; verification the internal ones', () => {
+  it('directory sync reads the contracts its runs read; verification the internal ones, watch the audit logs', () => {
+    const audit = new Set<string>(Object.values(AUDIT_CONTRACT_KEYS));
     const reads = (roles: string[]) =>
-      sorted(graphContracts.filter((c) => roles.includes(c.role)).map((c) => c.permissions.read));
+      sorted(
+        graphContracts
+          .filter((c) => roles.includes(c.role) && !audit.has(c.key))
+          .map((c) => c.permissions.read),
+      );
+    expect([...needs('watch')].sort()).toEqual(
+      sorted([...audit].map((key) => getContract(key).permissions.read)),
+    );
     expect([...needs('directory')].sort()).toEqual(
       sorted(DIRECTORY_CONTRACT_KEYS.map((key) => getContract(key).permissions.read)),
     );

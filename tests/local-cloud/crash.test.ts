@@ -109,4 +109,77 @@ describe('a crash of the local cloud mid-run (SIGKILL, then a start on the same 
     expect(inventory.status).toBe(200);
     expect([...(await versionsByItem(cloud)).values()].every((count) => count === 1)).toBe(true);
   }, 400_000);
+
+  it("keeps the simulated tenant's acknowledged writes: an administrator's change and the app's Graph write", async () => {
+    const DC = '/beta/deviceManagement/deviceConfigurations';
+    await cloud.control('/tenants/contoso/realism', 'PATCH', { latency: { fixedMs: 0, jitterMs: 0 } });
+    const [changed] = (
+      await cloud.control('/tenants/contoso/admin-changes', 'POST', {
+        action: 'update',
+        collection: '/deviceManagement/deviceConfigurations',
+        patch: { description: 'changed by an administrator before the crash' },
+        seed: 11,
+      })
+    ).changes as Array<{ id: string }>;
+    const created = await graphAsApp(cloud, 'POST', DC, {
+      '@odata.type': '#microsoft.graph.windowsUpdateForBusinessConfiguration',
+      displayName: 'WIN - Update Ring - Written before the crash',
+      qualityUpdatesDeferralPeriodInDays: 3,
+    });
+    expect(created.status).toBe(201);
+
+    cloud = await cloud.crashAndRestart();
+    const adminChange = await graphAsApp(cloud, 'GET', `${DC}/${changed!.id}`);
+    expect(adminChange.body.description).toBe('changed by an administrator before the crash');
+    const written = await graphAsApp(cloud, 'GET', `${DC}/${created.body.id}`);
+    expect(written.status).toBe(200);
+    expect(written.body).toEqual({ ...created.body, '@odata.context': written.body['@odata.context'] });
+    const events = await graphAsApp(
+      cloud,
+      'GET',
+      `/beta/deviceManagement/auditEvents?$filter=${encodeURIComponent(`activityDateTime gt ${new Date(Date.now() - 600_000).toISOString()}`)}`,
+    );
+    const about = (id: string) =>
+      events.body.value.filter(
+        (e: { resources: Array<{ resourceId: string }> }) => e.resources[0]!.resourceId === id,
+      );
+    expect(
+      about(changed!.id).map((e: { activityOperationType: string }) => e.activityOperationType),
+    ).toContain('Patch');
+    expect(
+      about(created.body.id).map((e: { activityOperationType: string }) => e.activityOperationType),
+    ).toEqual(['Create']);
+  }, 200_000);
 });
+
+/** A call to the simulated Graph of contoso with the app's own credentials (client secret). */
+async function graphAsApp(target: OwnCloud, method: string, path: string, body?: unknown) {
+  const microsoft = target.description.microsoft as {
+    authorityHost: string;
+    graphBaseUrl: string;
+    tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
+  };
+  const tenant = microsoft.tenants.find((t) => t.name === 'contoso')!;
+  const tokenResponse = await fetch(`${microsoft.authorityHost}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: tenant.clientId,
+      client_secret: tenant.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const response = await fetch(`${microsoft.graphBaseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Graph JSON, read as any client would.
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
+}

@@ -19,16 +19,6 @@ import {
  */
 const cloud = ownCloudForFile();
 
-/** The instance once its orchestration has ended (the run's record can complete a moment before). */
-async function endedInstance(instanceId: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const state = await instanceState(cloud.instances(), instanceId);
-    if (state.status === 'Completed' || Date.now() > deadline) return state;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('restore orchestration replay', () => {
   it('a preview and an execute with a retried write replay deterministically', async () => {
     const tenant = await cloud.connectedTenant('Restore replay', 'fabrikam');
@@ -42,7 +32,7 @@ describe('restore orchestration replay', () => {
       source: { tenantId: tenant.tenantId, backupSetId: setId },
     });
     expect(planned.run.result).toMatchObject({ create: 1, update: 1 });
-    const previewState = await endedInstance(planned.run.instanceId);
+    const previewState = await instanceState(cloud.instances(), planned.run.instanceId);
     expect(await expectDeterministic(restorePreview, previewState)).toBeGreaterThan(3);
 
     // The create's answer is lost once: its write activity fails and runs again.
@@ -57,7 +47,7 @@ describe('restore orchestration replay', () => {
     await cloud.control('/tenants/fabrikam/realism', 'PATCH', { faults: { lostResponses: [] } });
     expect(executed.outcome, JSON.stringify(executed)).toBe('succeeded');
     expect(executed.result).toMatchObject({ created: 1, updated: 1, failed: 0 });
-    const executeState = await endedInstance(executed.instanceId);
+    const executeState = await instanceState(cloud.instances(), executed.instanceId);
     expect(executeState.history.some((event) => event.EventType === EventType.TaskFailed)).toBe(true);
     expect(await expectDeterministic(restoreExecute, executeState)).toBeGreaterThan(5);
   }, 120_000);
@@ -74,7 +64,7 @@ describe('restore orchestration replay', () => {
     expect(started.status, started.text).toBe(202);
     const failed = await cloud.finished(started.body.run.id);
     expect(failed.outcome).toBe('failed');
-    const state = await endedInstance(failed.instanceId);
+    const state = await instanceState(cloud.instances(), failed.instanceId);
     expect(await expectDeterministic(restorePreview, state)).toBeGreaterThan(1);
   }, 60_000);
 });

@@ -20,10 +20,19 @@ interface Answer {
 }
 
 /** The local Durable engine's record of an instance (one document per instance). */
+/**
+ * An instance from a Durable store, once it has ended: a run's document completes a moment before its
+ * orchestration records its own end, and a replay needs the whole history (30 s at most).
+ */
 export async function instanceState(instances: Container, id: string): Promise<InstanceState> {
-  const { resource } = await instances.item(id, id).read<InstanceState>();
-  if (!resource) throw new Error(`instance ${id} not found`);
-  return resource;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { resource } = await instances.item(id, id).read<InstanceState>();
+    if (!resource) throw new Error(`instance ${id} not found`);
+    if (['Completed', 'Failed', 'Terminated'].includes(String(resource.status)) || Date.now() > deadline)
+      return resource;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** An instance of the test run's shared local cloud, read from its Durable store. */

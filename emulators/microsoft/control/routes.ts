@@ -18,11 +18,13 @@ const problem = (status: number, detail: string) =>
   reply(status, { status, title: status === 404 ? 'Not Found' : 'Bad Request', detail });
 
 const adminChangeSchema = z.object({
-  action: z.enum(['update', 'create', 'delete']),
+  action: z.enum(['update', 'create', 'delete', 'assign']),
   collection: z.string().startsWith('/').optional(),
   id: z.string().optional(),
   count: z.number().int().positive().max(10_000).optional(),
   actor: z.string().optional(),
+  actorDisplayName: z.string().optional(),
+  assignments: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
   patch: z.record(z.string(), z.unknown()).optional(),
   seed: z.number().int().optional(),
 });

@@ -60,6 +60,7 @@ export const DEFAULT_GRANTED_PERMISSIONS: string[] = [
   'Group.Read.All',
   'RoleManagement.Read.Directory',
   'Application.Read.All',
+  'AuditLog.Read.All',
   'Agreement.ReadWrite.All',
   'CloudPC.ReadWrite.All',
 ];
@@ -91,6 +92,7 @@ export const FAMILY_PERMISSIONS: Record<PermissionFamily, FamilyPermissions> = {
     ],
     write: [],
   },
+  'entra-audit': { read: ['AuditLog.Read.All'], write: [] },
   'entra-ca': {
     read: ['Policy.Read.All', 'Policy.Read.ConditionalAccess', 'Policy.ReadWrite.ConditionalAccess'],
     write: ['Policy.ReadWrite.ConditionalAccess'],

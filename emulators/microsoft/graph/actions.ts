@@ -33,7 +33,8 @@ export function handleAction(
         return badRequest(deps, call, def, `Resource not found for the segment 'update'.`);
       const itemsNav = schema.navigation(node.type, 'items')!;
       const itemType = itemsNav.type.replace(/^Collection\(microsoft\.graph\.(.*)\)$/, '$1');
-      const items = node.navs.get('items') ?? new Map<string, EntityNode>();
+      // Checked in full before anything changes: a refused body leaves the policy set as it was.
+      const items = new Map(node.navs.get('items') ?? new Map<string, EntityNode>());
       for (const id of (body.deletedPolicySetItemIds as string[] | undefined) ?? []) items.delete(id);
       for (const item of [
         ...((body.addedPolicySetItems as Array<Record<string, unknown>>) ?? []),
@@ -46,7 +47,6 @@ export function handleAction(
         if (typeof id === 'string') child.id = child.data.id = id;
         items.set(child.id, child);
       }
-      node.navs.set('items', items);
       if (Array.isArray(body.assignments)) {
         const replaced = assignments(
           deps,
@@ -57,6 +57,7 @@ export function handleAction(
         );
         if ('status' in replaced) return replaced;
       }
+      node.navs.set('items', items);
       touch(schema, node.type, (node.data = { ...node.data }));
       audit(call, target.rootCollection, target.root, 'Patch');
       return noContent();

@@ -3,6 +3,7 @@ import { GRAPH_APP_ROLES } from '../entra/permissions';
 import type { CollectionDef } from '../reference/catalogue';
 import { shortTypeName } from '../reference/schema';
 import { newNode, type EntityNode } from '../tenants/store';
+import { AUDIT_COLLECTION, AUDIT_COLLECTIONS, auditVisible } from '../tenants/audit';
 import { graphError, serviceErrors, type SimResponse } from './errors';
 import { FilterError, parseFilter } from './odata-filter';
 import type { Target } from './resolve';
@@ -117,6 +118,12 @@ function list(
   const select = checkSelect(deps, call, def, cast ?? elementType);
   if (select && !Array.isArray(select)) return select;
   let items = nodes.filter((n) => nodeData(deps.schemas, call.version, n) !== null);
+  if (AUDIT_COLLECTIONS.includes(def.path)) {
+    const now = Date.now();
+    const audit = call.principal.tenant.realism.audit;
+    const days = def.path === AUDIT_COLLECTION ? audit.intuneRetentionDays : audit.entraRetentionDays;
+    items = items.filter((n) => auditVisible(def.path, n, now, days));
+  }
   if (cast) items = items.filter((n) => schema.isDerivedFrom(n.type, cast));
   const filterText = call.query.get('$filter');
   if (filterText) {
@@ -322,6 +329,8 @@ function handleParent(
     return badRequest(deps, call, def, `Only PATCH is simulated on this resource.`);
   const body = (call.body ?? {}) as Record<string, unknown>;
   const store = call.principal.tenant.store;
+  // All members are checked before any is applied: a refused body changes nothing.
+  const patches: Array<{ path: string; node: EntityNode; body: Record<string, unknown> }> = [];
   for (const [key, value] of Object.entries(body)) {
     const child = target.children.get(key);
     const node = child ? [...store.collection(child.path).values()][0] : undefined;
@@ -343,9 +352,10 @@ function handleParent(
       node.type,
     );
     if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-    const changes = patchNode(schema, node, checked.body);
-    audit(call, child.path, node, 'Patch', changes);
+    patches.push({ path: child.path, node, body: checked.body });
   }
+  for (const { path, node, body: patch } of patches)
+    audit(call, path, node, 'Patch', patchNode(schema, node, patch));
   return noContent();
 }
 

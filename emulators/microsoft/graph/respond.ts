@@ -1,5 +1,5 @@
 import type { CollectionDef } from '../reference/catalogue';
-import { isAudited, recordAudit } from '../tenants/audit';
+import { recordChange } from '../tenants/audit';
 import type { EntityNode } from '../tenants/store';
 import { serviceErrors, type SimResponse } from './errors';
 import type { GraphCall, GraphDeps } from './types';
@@ -39,7 +39,11 @@ export function badRequest(
   return serviceErrors.badRequest(def.service, message, call.ids, call.url, code);
 }
 
-/** An Intune change made through Graph is audited with the calling app as the actor. */
+/**
+ * Every write through Graph reports its changed top-level object here, before its answer is sent: the
+ * store's listener (the journal) is told, and an Intune or Entra change is audited with the calling app as
+ * the actor. `Delete` means `root` itself was deleted.
+ */
 export function audit(
   call: GraphCall,
   rootCollection: string,
@@ -47,9 +51,12 @@ export function audit(
   operation: 'Create' | 'Patch' | 'Delete' | 'Assign' | 'Action',
   modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
 ): void {
-  if (!isAudited(rootCollection)) return;
+  // Every Graph write ends here, audited or not: the changed object goes to the journal first.
+  const store = call.principal.tenant.store;
+  if (operation === 'Delete') store.removed(rootCollection, root.id);
+  else store.written(rootCollection, root);
   const app = call.principal.app;
-  recordAudit(
+  recordChange(
     call.principal.tenant.store,
     {
       kind: 'application',
@@ -65,5 +72,6 @@ export function audit(
       resourceType: root.type,
       modified,
     },
+    { delayMs: call.principal.tenant.realism.audit.delaySeconds * 1000 },
   );
 }

@@ -56,6 +56,15 @@ export const realismSchema = z.object({
     /** Writes applied whose answer is lost (see lostResponseSchema); a PATCH replaces the list. */
     lostResponses: z.array(lostResponseSchema),
   }),
+  /**
+   * Audit logs: how late records arrive, and how long each log keeps them (Intune: a year, Entra: 30 days
+   * on P1/P2, 7 on Free); 0 keeps everything, the default, since the seeded history is years old.
+   */
+  audit: z.object({
+    delaySeconds: z.number().min(0),
+    intuneRetentionDays: z.number().int().min(0),
+    entraRetentionDays: z.number().int().min(0),
+  }),
   /** `live`: Graph checks the app registration's current grants; `token`: only the roles in the token. */
   permissionCheck: z.enum(['live', 'token']),
 });
@@ -74,6 +83,7 @@ export const realismPatchSchema = z.object({
     })
     .optional(),
   faults: realismSchema.shape.faults.partial().optional(),
+  audit: realismSchema.shape.audit.partial().optional(),
   permissionCheck: realismSchema.shape.permissionCheck.optional(),
 });
 export type RealismPatch = z.infer<typeof realismPatchSchema>;
@@ -103,6 +113,7 @@ export function defaultRealism(seed: number): RealismSettings {
       seed,
       lostResponses: [],
     },
+    audit: { delaySeconds: 0, intuneRetentionDays: 0, entraRetentionDays: 0 },
     permissionCheck: 'live',
   };
 }
@@ -113,6 +124,7 @@ export function applyRealismPatch(current: RealismSettings, patch: RealismPatch)
     latency: { ...current.latency, ...parsed.latency },
     rateLimit: { ...current.rateLimit, ...parsed.rateLimit },
     faults: { ...current.faults, ...parsed.faults },
+    audit: { ...current.audit, ...parsed.audit },
     permissionCheck: parsed.permissionCheck ?? current.permissionCheck,
   });
 }

@@ -15,6 +15,7 @@ export type PermissionFamily =
   | 'intune-rbac'
   | 'intune-devices'
   | 'intune-audit'
+  | 'entra-audit'
   | 'entra-ca'
   | 'entra-authstrength'
   | 'entra-groups'
@@ -89,6 +90,7 @@ const ANCHOR_EXTRAS: Array<{ path: string; type: string; versions: ApiVersion[];
   },
   { path: '/identityGovernance/termsOfUse/agreements', type: 'agreement', versions: ['v1.0', 'beta'] },
   { path: '/servicePrincipals', type: 'servicePrincipal', versions: ['v1.0', 'beta'] },
+  { path: '/auditLogs/directoryAudits', type: 'directoryAudit', versions: ['v1.0', 'beta'] },
 ];
 
 const SUB_RESOURCES: Record<string, string[]> = {
@@ -116,6 +118,7 @@ export const NESTED_SUB_RESOURCES: Record<string, string[]> = {
 function familyOf(path: string): PermissionFamily {
   const last = path.split('/').pop() ?? '';
   if (path === '/deviceManagement/auditEvents') return 'intune-audit';
+  if (path === '/auditLogs/directoryAudits') return 'entra-audit';
   if (path.startsWith('/deviceManagement/virtualEndpoint')) return 'cloudpc';
   if (path.startsWith('/deviceAppManagement')) return 'intune-apps';
   if (['roleDefinitions', 'roleAssignments', 'roleScopeTags', 'resourceOperations'].includes(last)) {
@@ -164,7 +167,7 @@ function familyOf(path: string): PermissionFamily {
 }
 
 function serviceOf(family: PermissionFamily): ServiceKind {
-  if (family === 'entra-groups' || family === 'entra-roles' || family === 'entra-apps') return 'directory';
+  if (['entra-groups', 'entra-roles', 'entra-apps', 'entra-audit'].includes(family)) return 'directory';
   if (family.startsWith('intune') || family === 'cloudpc') return 'intune';
   return 'policy';
 }
@@ -184,6 +187,7 @@ function pagingOf(path: string): CollectionDef['paging'] {
   }
   if (path === '/groups' || path === '/servicePrincipals') return { defaultSize: 100, maxSize: 999 };
   if (path === '/deviceManagement/auditEvents') return { defaultSize: 50, maxSize: 999 };
+  if (path === '/auditLogs/directoryAudits') return { defaultSize: 100, maxSize: 999 };
   return { defaultSize: 1000, maxSize: 1000 };
 }
 
@@ -244,7 +248,11 @@ export class Catalogue {
       view.versions.beta!.assignBodyKey = 'assignments';
       if (view.versions['v1.0']) view.versions['v1.0'].assignBodyKey = 'assignments';
     }
-    for (const p of ['/deviceManagement/auditEvents', '/deviceManagement/groupPolicyDefinitions']) {
+    for (const p of [
+      '/deviceManagement/auditEvents',
+      '/auditLogs/directoryAudits',
+      '/deviceManagement/groupPolicyDefinitions',
+    ]) {
       const def = defs.get(p);
       if (def) def.readOnly = true;
     }

@@ -4,10 +4,28 @@ import type { CsdlMember, CsdlType } from './load';
  * Types the simulator serves that are outside the Intune CSDL extract in graph-reference/
  * (the extract lists them under `externalReferences` only). Declared here in the same shape, with the
  * members documented for v1.0 and beta (Graph docs resource pages: agreement, termsExpiration,
- * authenticationContextClassReference, servicePrincipal, appRole, appRoleAssignment). Only the members
+ * authenticationContextClassReference, servicePrincipal, appRole, appRoleAssignment, directoryAudit). Only the members
  * the simulator serves are listed; validation reports these types as `supplemental`.
  */
 export const SUPPLEMENTAL_ENTITY_TYPES: Record<string, CsdlType> = {
+  /** Entra's audit log entry (directoryAudit resource page); `additionalDetails` is left out. */
+  directoryAudit: {
+    baseType: 'microsoft.graph.entity',
+    abstract: false,
+    properties: {
+      activityDateTime: { type: 'Edm.DateTimeOffset', nullable: false },
+      activityDisplayName: { type: 'Edm.String', nullable: false },
+      category: { type: 'Edm.String', nullable: false },
+      correlationId: { type: 'Edm.String', nullable: true },
+      initiatedBy: { type: 'microsoft.graph.auditActivityInitiator', nullable: false },
+      loggedByService: { type: 'Edm.String', nullable: true },
+      operationType: { type: 'Edm.String', nullable: true },
+      result: { type: 'Edm.String', nullable: true },
+      resultReason: { type: 'Edm.String', nullable: true },
+      targetResources: { type: 'Collection(microsoft.graph.targetResource)', nullable: false },
+    },
+    navigationProperties: {},
+  },
   agreement: {
     baseType: 'microsoft.graph.entity',
     abstract: false,
@@ -67,6 +85,45 @@ export const SUPPLEMENTAL_ENTITY_TYPES: Record<string, CsdlType> = {
 };
 
 export const SUPPLEMENTAL_COMPLEX_TYPES: Record<string, CsdlType> = {
+  auditActivityInitiator: {
+    properties: {
+      user: { type: 'microsoft.graph.auditUserIdentity', nullable: true },
+      app: { type: 'microsoft.graph.appIdentity', nullable: true },
+    },
+  },
+  auditUserIdentity: {
+    properties: {
+      id: { type: 'Edm.String', nullable: true },
+      displayName: { type: 'Edm.String', nullable: true },
+      userPrincipalName: { type: 'Edm.String', nullable: true },
+      ipAddress: { type: 'Edm.String', nullable: true },
+    },
+  },
+  appIdentity: {
+    properties: {
+      appId: { type: 'Edm.String', nullable: true },
+      displayName: { type: 'Edm.String', nullable: true },
+      servicePrincipalId: { type: 'Edm.String', nullable: true },
+      servicePrincipalName: { type: 'Edm.String', nullable: true },
+    },
+  },
+  targetResource: {
+    properties: {
+      id: { type: 'Edm.String', nullable: true },
+      displayName: { type: 'Edm.String', nullable: true },
+      type: { type: 'Edm.String', nullable: true },
+      userPrincipalName: { type: 'Edm.String', nullable: true },
+      groupType: { type: 'Edm.String', nullable: true },
+      modifiedProperties: { type: 'Collection(microsoft.graph.modifiedProperty)', nullable: false },
+    },
+  },
+  modifiedProperty: {
+    properties: {
+      displayName: { type: 'Edm.String', nullable: true },
+      oldValue: { type: 'Edm.String', nullable: true },
+      newValue: { type: 'Edm.String', nullable: true },
+    },
+  },
   termsExpiration: {
     properties: {
       frequency: { type: 'Edm.Duration', nullable: true },

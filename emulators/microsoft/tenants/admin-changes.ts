@@ -1,22 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantState } from '../graph/types';
 import { touch } from '../graph/writes';
-import type { Schema } from '../reference/schema';
+import { parseTypeRef, type Schema } from '../reference/schema';
 import { stableGuid } from '../ids';
 import { Prng } from '../prng';
-import { isAudited, recordAudit } from './audit';
-import { cloneNode } from './store';
+import { displayNameOfUpn, recordChange } from './audit';
+import { cloneNode, newNode } from './store';
 
 export interface AdminChangeRequest {
-  action: 'update' | 'create' | 'delete';
+  /** `assign`: replaces the object's assignments (with `assignments`, default: none) and nothing else. */
+  action: 'update' | 'create' | 'delete' | 'assign';
   /** Collection path; default: a random Intune policy collection that has objects. */
   collection?: string;
   id?: string;
   count?: number;
   /** UPN of the administrator (default: an admin of the tenant's domain). */
   actor?: string;
+  /** Display name of the administrator (default: from the UPN, `adele.vance@…` → `Adele Vance`). */
+  actorDisplayName?: string;
   /** Members to set on update (default: a changed description). */
   patch?: Record<string, unknown>;
+  /** Assignment objects for `assign` (each needs `target`); ids are assigned. */
+  assignments?: Array<Record<string, unknown>>;
   seed?: number;
 }
 
@@ -37,8 +42,10 @@ const DEFAULT_COLLECTIONS = [
 ];
 
 /**
- * Simulates an administrator working in the portal: objects are changed, copied or deleted and each change
- * writes an auditEvents entry naming the actor (for Intune collections).
+ * Simulates an administrator working in the portal: objects are changed, copied, deleted or assigned and
+ * each change writes an audit record naming the actor: Intune's auditEvents for Intune collections,
+ * Entra's directoryAudits for conditional access and the other Entra policies (after the tenant's audit
+ * delay, like the real logs).
  */
 export function applyAdminChanges(
   schema: Schema,
@@ -52,7 +59,9 @@ export function applyAdminChanges(
     kind: 'user' as const,
     userPrincipalName: actorUpn,
     userId: stableGuid('admin', tenant.entra.tenantId, actorUpn),
+    displayName: request.actorDisplayName ?? displayNameOfUpn(actorUpn),
   };
+  const timing = { delayMs: tenant.realism.audit.delaySeconds * 1000 };
   const out: AdminChange[] = [];
   for (let i = 0; i < (request.count ?? 1); i++) {
     const candidates = request.collection
@@ -66,19 +75,23 @@ export function applyAdminChanges(
     if (!node) throw new Error(`no object ${request.id ?? ''} in ${collection}`);
     const nameKey = 'displayName' in node.data ? 'displayName' : 'name';
     const audit = (
-      operation: 'Create' | 'Patch' | 'Delete',
+      operation: 'Create' | 'Patch' | 'Delete' | 'Assign',
       target = node,
       modified: Array<{ displayName: string; oldValue: unknown; newValue: unknown }> = [],
     ) =>
-      isAudited(collection) &&
-      recordAudit(store, actor, {
-        operation,
-        collection,
-        resourceId: target.id,
-        resourceDisplayName: String(target.data[nameKey] ?? ''),
-        resourceType: target.type,
-        modified,
-      });
+      recordChange(
+        store,
+        actor,
+        {
+          operation,
+          collection,
+          resourceId: target.id,
+          resourceDisplayName: String(target.data[nameKey] ?? ''),
+          resourceType: target.type,
+          modified,
+        },
+        timing,
+      );
     if (request.action === 'update') {
       const patch = request.patch ?? { description: `Changed by ${actorUpn} at ${new Date().toISOString()}` };
       const data = { ...node.data };
@@ -90,6 +103,7 @@ export function applyAdminChanges(
       Object.assign(data, patch);
       touch(schema, node.type, data);
       node.data = data;
+      store.written(collection, node);
       audit('Patch', node, modified);
       out.push({ action: 'update', collection, id: node.id, displayName: String(data[nameKey] ?? '') });
     } else if (request.action === 'create') {
@@ -116,10 +130,26 @@ export function applyAdminChanges(
         );
       }
       map.set(copy.id, copy);
+      store.written(collection, copy);
       audit('Create', copy);
       out.push({ action: 'create', collection, id: copy.id, displayName: String(copy.data[nameKey] ?? '') });
+    } else if (request.action === 'assign') {
+      const nav = schema.navigation(node.type, 'assignments');
+      if (!nav) throw new Error(`${collection} has no assignments`);
+      const assignmentType = parseTypeRef(nav.type).type;
+      const children = new Map(
+        (request.assignments ?? []).map((assignment, index) => {
+          const id = `${node.id}_${prng.int(1_000_000)}_${index}`;
+          return [id, newNode(assignmentType, { ...assignment, id })] as const;
+        }),
+      );
+      node.navs.set('assignments', children);
+      store.written(collection, node);
+      audit('Assign', node);
+      out.push({ action: 'assign', collection, id: node.id, displayName: String(node.data[nameKey] ?? '') });
     } else {
       map.delete(node.id);
+      store.removed(collection, node.id);
       audit('Delete');
       out.push({ action: 'delete', collection, id: node.id, displayName: String(node.data[nameKey] ?? '') });
     }

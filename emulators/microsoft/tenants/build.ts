@@ -1,7 +1,8 @@
 import type { EntraTenant } from '../entra/directory';
 import type { GraphReference } from '../reference/load';
 import type { Schema } from '../reference/schema';
-import { recordAudit } from './audit';
+import { stableGuid } from '../ids';
+import { recordAudit, recordDirectoryAudit } from './audit';
 import { BuildContext } from './context';
 import * as apps from './families/apps';
 import * as cs from './families/compliance-scripts';
@@ -336,4 +337,26 @@ function seedAuditHistory(ctx: BuildContext, count: number): void {
     });
   }
   for (const e of events.sort((a, b) => a.at.localeCompare(b.at))) e.run(e.at);
+  // Entra's log: the conditional access policies' creation, by the first admin (no random draws, so
+  // everything built after keeps its ids).
+  const admin = ADMINS[0]!;
+  for (const node of ctx.store.collection('/identity/conditionalAccess/policies').values()) {
+    const at = String(node.data.createdDateTime ?? '2024-01-02T08:00:00Z');
+    recordDirectoryAudit(
+      ctx.store,
+      {
+        kind: 'user',
+        userPrincipalName: `${admin}@${ctx.profile.domain}`,
+        userId: stableGuid(ctx.profile.tenantId, `admin-${admin}`),
+      },
+      {
+        operation: 'Create',
+        collection: '/identity/conditionalAccess/policies',
+        resourceId: node.id,
+        resourceDisplayName: String(node.data.displayName ?? ''),
+        resourceType: node.type,
+        at,
+      },
+    );
+  }
 }

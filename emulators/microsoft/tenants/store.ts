@@ -15,6 +15,8 @@ export interface EntityNode {
   data: Record<string, unknown>;
   navs: Map<string, Map<string, EntityNode>>;
   refs: Map<string, EntityRef>;
+  /** Epoch ms before which a list does not show the node (audit records that arrive late). */
+  visibleFrom?: number;
 }
 
 export function newNode(type: string, data: Record<string, unknown>): EntityNode {
@@ -87,9 +89,68 @@ export function cloneNode(node: EntityNode): EntityNode {
   };
 }
 
+/** A stored node as plain JSON, exactly as held (the journal's form; `nodeFromStored` reads it back). */
+export interface StoredNode {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  navs?: Record<string, StoredNode[]>;
+  refs?: Record<string, EntityRef>;
+  visibleFrom?: number;
+}
+
+export function nodeToStored(node: EntityNode): StoredNode {
+  const out: StoredNode = { id: node.id, type: node.type, data: node.data };
+  if (node.navs.size > 0)
+    out.navs = Object.fromEntries([...node.navs].map(([nav, m]) => [nav, [...m.values()].map(nodeToStored)]));
+  if (node.refs.size > 0) out.refs = Object.fromEntries(node.refs);
+  if (node.visibleFrom !== undefined) out.visibleFrom = node.visibleFrom;
+  return out;
+}
+
+export function nodeFromStored(stored: StoredNode): EntityNode {
+  return {
+    id: stored.id,
+    type: stored.type,
+    data: stored.data,
+    navs: new Map(
+      Object.entries(stored.navs ?? {}).map(([nav, items]) => [
+        nav,
+        new Map(items.map((item) => [item.id, nodeFromStored(item)])),
+      ]),
+    ),
+    refs: new Map(Object.entries(stored.refs ?? {})),
+    ...(stored.visibleFrom !== undefined && { visibleFrom: stored.visibleFrom }),
+  };
+}
+
+/**
+ * Told of every acknowledged write to a tenant's top-level objects (the journal, when the cloud has a
+ * state folder): `written` after an object was created or changed in place, `removed` after a delete.
+ */
+export interface StoreListener {
+  written(collection: string, node: EntityNode): void;
+  removed(collection: string, id: string): void;
+}
+
 /** The Graph objects of one simulated tenant, by collection path (insertion order is the listing order). */
 export class TenantStore {
   readonly collections = new Map<string, Map<string, EntityNode>>();
+  /** Set once the tenant is built (and its journal replayed): seed objects are not reported. */
+  listener: StoreListener | undefined;
+
+  /**
+   * A write path reports the top-level object it created or changed (contained children included), before
+   * its answer is sent. `add` does not report: seeding uses it.
+   */
+  written(collection: string, node: EntityNode): void {
+    this.listener?.written(collection, node);
+  }
+
+  /** A write path reports the top-level object it deleted, before its answer is sent. */
+  removed(collection: string, id: string): void {
+    this.listener?.removed(collection, id);
+  }
 
   collection(path: string): Map<string, EntityNode> {
     let map = this.collections.get(path);

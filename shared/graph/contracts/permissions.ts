@@ -22,4 +22,5 @@ export const GraphPermissions = {
   groupRead: 'Group.Read.All',
   roleManagementRead: 'RoleManagement.Read.Directory',
   applicationRead: 'Application.Read.All',
+  auditLogRead: 'AuditLog.Read.All',
 } as const;

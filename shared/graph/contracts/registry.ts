@@ -1,4 +1,5 @@
 import { appContracts } from './data/apps';
+import { auditContracts } from './data/audit';
 import { complianceContracts } from './data/compliance';
 import { configurationContracts } from './data/configuration';
 import { directoryContracts } from './data/directory';
@@ -24,6 +25,7 @@ export const graphContracts: readonly GraphContract[] = Object.freeze([
   ...windows365Contracts,
   ...directoryContracts,
   ...tenantContracts,
+  ...auditContracts,
 ]);
 
 const byKey = new Map(graphContracts.map((contract) => [contract.key, contract]));

@@ -87,14 +87,29 @@ function readQuery(contract: GraphContract, options: GetOptions): Array<[string,
 
 const quoteODataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
+/** An OData DateTimeOffset literal: written bare (`activityDateTime ge 2026-01-01T00:00:00Z`), never quoted. */
+const DATE_TIME_LITERAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/;
+
+/**
+ * Fills a named filter: `'{name}'` with the OData-quoted string, `{name:datetime}` with a bare UTC
+ * date-time literal (anything else throws, so a parameter can never add to the expression).
+ */
 function namedFilter(contract: GraphContract, filter: NonNullable<ListOptions['namedFilter']>): string {
   const template = contract.namedFilters?.[filter.name];
   if (!template) throw new Error(`Contract '${contract.key}' has no filter '${filter.name}'.`);
-  return template.replace(/'\{(\w+)\}'/g, (_, param: string) => {
-    const value = filter.params[param];
-    if (value === undefined) throw new Error(`Filter '${filter.name}' needs the parameter '${param}'.`);
-    return quoteODataString(value);
-  });
+  const param = (name: string) => {
+    const value = filter.params[name];
+    if (value === undefined) throw new Error(`Filter '${filter.name}' needs the parameter '${name}'.`);
+    return value;
+  };
+  return template
+    .replace(/'\{(\w+)\}'/g, (_, name: string) => quoteODataString(param(name)))
+    .replace(/\{(\w+):datetime\}/g, (_, name: string) => {
+      const value = param(name);
+      if (!DATE_TIME_LITERAL.test(value))
+        throw new Error(`Filter '${filter.name}': '${name}' must be a UTC date-time.`);
+      return value;
+    });
 }
 
 /** The first page of the contract's collection; for a singleton, the GET of its one object. */

@@ -29,6 +29,16 @@ export class ItemStore {
     );
   }
 
+  /** The items of these Graph ids whatever their type (one Graph id can only be one object). */
+  async anyByGraphIds(tenantId: string, graphIds: readonly string[]): Promise<InventoryItem[]> {
+    if (graphIds.length === 0) return [];
+    return this.query(
+      "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.docType = 'item' AND ARRAY_CONTAINS(@ids, c.graphId)",
+      tenantId,
+      [{ name: '@ids', value: [...graphIds] }],
+    );
+  }
+
   /**
    * The type's present (not removed) items written at or after a Cosmos timestamp (`_ts`, seconds; 0 =
    * all of them): what a type's observation may not hold yet.

@@ -73,4 +73,6 @@ export const SUPPORTING_CONTRACTS: readonly string[] = [
   'groups',
   'directoryRoleDefinitions',
   'servicePrincipals',
+  'intuneAuditEvents',
+  'directoryAudits',
 ];
