@@ -80,7 +80,12 @@ export type JsonClient = ReturnType<typeof jsonClient>;
  * A fresh workspace whose managed tenant is connected to the simulated tenant `name`, with its latency
  * and Intune's rate limit set: the API client (as alice), the control API and the tenant's route base.
  */
-export async function connectBenchTenant(cloud: LocalCloud, name: string, latencyMs: number) {
+export async function connectBenchTenant(
+  cloud: LocalCloud,
+  name: string,
+  latencyMs: number,
+  options: { workspaceId?: string } = {},
+) {
   const { description } = cloud;
   const microsoft = description.microsoft as {
     controlUrl: string;
@@ -94,8 +99,9 @@ export async function connectBenchTenant(cloud: LocalCloud, name: string, latenc
     latency: { fixedMs: latencyMs, jitterMs: 0 },
     rateLimit: INTUNE_RATE_LIMIT,
   });
-  const workspace = await api('POST', '/workspaces', { name: `Benchmark ${name}` });
-  const base = `/workspaces/${String(workspace.id)}/tenants`;
+  const workspaceId =
+    options.workspaceId ?? String((await api('POST', '/workspaces', { name: `Benchmark ${name}` })).id);
+  const base = `/workspaces/${workspaceId}/tenants`;
   const tenant = await api('POST', base, { name, displayName: `Bench ${name}` });
   const tenantBase = `${base}/${String(tenant.id)}`;
   await api('POST', `${tenantBase}/provider-connections`, {
@@ -104,21 +110,25 @@ export async function connectBenchTenant(cloud: LocalCloud, name: string, latenc
     clientId: target.clientId,
     credential: { authType: 'client_secret', clientSecret: target.clientSecret },
   });
-  return { api, control, tenantBase, tenant: name };
+  return { api, control, tenantBase, tenant: name, workspaceId, tenantId: String(tenant.id) };
 }
 
-/** Starts an operation and waits for its end: the run, wall time, the tenant's request log, peak heap. */
+/**
+ * Starts an operation (with its input besides `type`) and waits for its end: the run, wall time, the
+ * tenant's request log, peak heap.
+ */
 export async function measureRun<Run extends { status: string }>(
   bench: Awaited<ReturnType<typeof connectBenchTenant>>,
   type: string,
   pollMs = 100,
+  input: Record<string, unknown> = {},
 ): Promise<{ run: Run; seconds: number; log: unknown[]; peakHeap: number }> {
   const { api, control, tenantBase } = bench;
   const since = Number((await control('GET', '/requests?since=999999999')).lastSeq);
   let peakHeap = 0;
   const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 100);
   const started = performance.now();
-  const start = await api('POST', `${tenantBase}/operations`, { type });
+  const start = await api('POST', `${tenantBase}/operations`, { ...input, type });
   const runId = String((start.run as { id: string }).id);
   let run: Run;
   for (;;) {

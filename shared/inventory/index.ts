@@ -1,5 +1,5 @@
 import type { Run } from '../operations/model';
-import { readByIds, readCollection, recordReads, type ReadNow } from './read-now';
+import { readByIds, readCollection, readListed, recordReads, type ReadNow } from './read-now';
 import { openRunGraph } from './run-context';
 /**
  * The inventory: every Intune / Entra configuration object of a managed tenant, read from Graph through
@@ -38,7 +38,7 @@ export {
 } from './sync-type';
 export type { ReadNow, RecordedRead } from './read-now';
 export type { RunGraph } from './run-context';
-export { readPages } from './reader';
+export { listInBatch, readPages } from './reader';
 export { normalizeObject, contentHash, stableStringify } from './normalize';
 export { diffJson, type JsonChange } from './diff';
 export type { DependencyResult } from './dependencies';
@@ -131,6 +131,7 @@ export function createInventory(
     itemsByGraphIds: (tenantId: string, policyType: string, graphIds: readonly string[]) =>
       items.byGraphIds(tenantId, policyType, graphIds),
     readCollection,
+    readListed,
     /** Stores objects just read as a sync would (versions and items). */
     recordReads: (run: Run, policyType: string, reads: readonly ReadNow[]) =>
       recordReads(full, run, policyType, reads),

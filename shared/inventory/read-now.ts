@@ -1,8 +1,15 @@
-import { graphContracts, type GraphContract } from '../graph';
+import { graphContracts, type GraphContract, type GraphObject } from '../graph';
 import type { Run } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { describe, observe } from './observe';
-import { readDetails, readObjectsByIds, readPages, type GraphReadContext, type ObjectRead } from './reader';
+import {
+  listInBatch,
+  readDetails,
+  readObjectsByIds,
+  readPages,
+  type GraphReadContext,
+  type ObjectRead,
+} from './reader';
 import { inventoryContract } from './run-context';
 import type { NewVersion } from './store/versions';
 import { emptyWriteStats } from './store/batch-writer';
@@ -22,6 +29,20 @@ export async function readByIds(
 ): Promise<ReadNow[]> {
   if (contract.shape.kind === 'singleton') return readCollection(graph, contract);
   return readObjectsByIds(graph, contract, ids);
+}
+
+/**
+ * The objects of a type as its list shows them (first page through the run's `$batch` queue), read
+ * completely only where `wanted` says so: a restore matches by id or name, then needs the details of
+ * the matches only. A singleton is read by its one GET.
+ */
+export async function readListed(
+  graph: GraphReadContext,
+  contract: GraphContract,
+  wanted: (object: GraphObject) => boolean,
+): Promise<ReadNow[]> {
+  if (contract.shape.kind === 'singleton') return readCollection(graph, contract);
+  return readDetails(graph, contract, (await listInBatch(graph, contract)).filter(wanted));
 }
 
 /** Every object of the contract's collection, read completely (used where names, not ids, match). */

@@ -3,6 +3,7 @@ import {
   type BatchResult,
   getByIdRequest,
   GraphRequestError,
+  listRequest,
   isGraphNotFound,
   shortOdataType,
   subResourceRequest,
@@ -87,6 +88,24 @@ export async function* readPages(
   } finally {
     await pages.return(undefined);
   }
+}
+
+/**
+ * The contract's whole collection as its list shows it (no details), the first page sent through the
+ * run's `$batch` queue, so many small collections share a request; further pages by `@odata.nextLink`.
+ * Only for collections (a singleton's list is its one object).
+ */
+export async function listInBatch(
+  context: GraphReadContext,
+  contract: GraphContract,
+): Promise<GraphObject[]> {
+  const top = PAGE_SIZE_HINTS[contract.key];
+  context.stats.subRequests++;
+  const answer = await context.batches.read(listRequest(contract, top !== undefined ? { top } : {}));
+  if (!answer.ok) throw answer.error;
+  const excluded = new Set(contract.excludedTypes ?? []);
+  const items = await collection(context, contract, answer.body);
+  return excluded.size === 0 ? items : items.filter((item) => !excluded.has(typeOf(item)));
 }
 
 function typeOf(item: GraphObject): string {

@@ -1,5 +1,5 @@
 import { getContract, type GraphObject } from '../graph';
-import { readPages, type RunGraph } from '../inventory';
+import { listInBatch, readPages, type RunGraph } from '../inventory';
 import type { RestoreDeps } from './deps';
 import type { PlanItem, ReferenceMapping } from './model';
 
@@ -79,6 +79,8 @@ export class ReferenceResolver {
     if (!list) {
       list = (async () => {
         const contract = getContract(key);
+        // Collections' first pages share `$batch`es with the preview's other reads.
+        if (contract.shape.kind === 'collection') return listInBatch(this.graph.graph, contract);
         const objects: GraphObject[] = [];
         for await (const page of readPages(this.graph.graph, contract)) objects.push(...page.items);
         return objects;

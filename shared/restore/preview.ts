@@ -69,7 +69,7 @@ export async function previewType(deps: RestoreDeps, run: Run, policyType: strin
   }
   const graph = await deps.inventory.openRunGraph(run);
   try {
-    const targets = await readTargets(deps, graph, contract, sameTenant, mine);
+    const targets = await readTargets(deps, graph, contract, sameTenant, mine, !input.items);
     const live = targets.filter((read) => !read.gone && !read.failure);
     const byName = new Map<string, ReadNow[]>();
     for (const read of live) {
@@ -105,21 +105,29 @@ function writable(contract: GraphContract): boolean {
   return contract.restorable && (contract.shape.kind === 'collection' || contract.shape.patch !== null);
 }
 
+/**
+ * The target's objects the plan compares with, read completely. In another tenant: the list (names),
+ * then details of the objects named as a source object only. In the same tenant: a whole backed-up
+ * type is listed too (a list page holds up to 1000 objects, a `$batch` 20 reads by id), the objects
+ * the list gives in part (script bodies) and chosen versions are read by id.
+ */
 async function readTargets(
   deps: RestoreDeps,
   graph: RunGraph,
   contract: GraphContract,
   sameTenant: boolean,
   mine: SourceItem[],
+  wholeSet: boolean,
 ): Promise<ReadNow[]> {
   if (!writable(contract)) return [];
-  if (sameTenant && contract.shape.kind === 'collection')
-    return deps.inventory.readByIds(
-      graph.graph,
-      contract,
-      mine.map((item) => item.graphId),
-    );
-  return deps.inventory.readCollection(graph.graph, contract);
+  if (sameTenant && contract.shape.kind === 'collection') {
+    const ids = new Set(mine.map((item) => item.graphId));
+    if (!wholeSet || contract.detailRead === 'getById')
+      return deps.inventory.readByIds(graph.graph, contract, [...ids]);
+    return deps.inventory.readListed(graph.graph, contract, (object) => ids.has(String(object.id)));
+  }
+  const names = new Set(mine.map((item) => item.displayName));
+  return deps.inventory.readListed(graph.graph, contract, (object) => names.has(nameOf(object) ?? ''));
 }
 
 export function bindRoot(deps: RestoreDeps, contract: GraphContract) {
