@@ -25,6 +25,7 @@ export {
   objectActionRequest,
   subResourceCreateRequest,
   childDeleteRequest,
+  createViaRequest,
   type GraphRequestSpec,
   type ListOptions,
   type GetOptions,

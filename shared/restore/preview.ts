@@ -48,6 +48,8 @@ interface TypeScope {
   resolver: ReferenceResolver;
   byId: Map<string, ReadNow>;
   byName: Map<string, ReadNow[]>;
+  /** The source's ids of this type: in the same tenant, an object under one of them is that object's. */
+  sourceIds: ReadonlySet<string>;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function previewType(deps: RestoreDeps, run: Run, policyType: strin
       ),
       byId: new Map(live.map((read) => [String(read.object.id), read])),
       byName,
+      sourceIds: new Set(mine.map((item) => item.graphId)),
     };
     const items: PlanItem[] = [];
     for (const source of mine) items.push(await planItem(scope, source));
@@ -120,13 +123,18 @@ async function readTargets(
   wholeSet: boolean,
 ): Promise<ReadNow[]> {
   if (!writable(contract)) return [];
+  const names = new Set(mine.map((item) => item.displayName));
   if (sameTenant && contract.shape.kind === 'collection') {
     const ids = new Set(mine.map((item) => item.graphId));
     if (!wholeSet || contract.detailRead === 'getById')
       return deps.inventory.readByIds(graph.graph, contract, [...ids]);
-    return deps.inventory.readListed(graph.graph, contract, (object) => ids.has(String(object.id)));
+    // By id, and by name for what an earlier restore may have created again under a new id.
+    return deps.inventory.readListed(
+      graph.graph,
+      contract,
+      (object) => ids.has(String(object.id)) || names.has(nameOf(object) ?? ''),
+    );
   }
-  const names = new Set(mine.map((item) => item.displayName));
   return deps.inventory.readListed(graph.graph, contract, (object) => names.has(nameOf(object) ?? ''));
 }
 
@@ -236,8 +244,13 @@ function unmapped(
 
 function matchTarget(scope: TypeScope, source: SourceItem): ReadNow | 'ambiguous' | undefined {
   if (scope.contract.shape.kind === 'singleton') return [...scope.byId.values()][0];
-  if (scope.sameTenant) return scope.byId.get(source.graphId);
-  const matches = scope.byName.get(source.displayName) ?? [];
+  const byId = scope.sameTenant ? scope.byId.get(source.graphId) : undefined;
+  if (byId) return byId;
+  // By name: in another tenant always; in the same tenant for an object deleted since (an earlier
+  // restore may have created it again under a new id), never taking another backed-up object's place.
+  const matches = (scope.byName.get(source.displayName) ?? []).filter(
+    (read) => !scope.sameTenant || !scope.sourceIds.has(String(read.object.id)),
+  );
   return matches.length > 1 ? 'ambiguous' : matches[0];
 }
 

@@ -1,6 +1,7 @@
 import {
   assignmentWriteRequests,
   childDeleteRequest,
+  createViaRequest,
   createRequest,
   getContract,
   objectActionRequest,
@@ -98,7 +99,7 @@ export async function writeItem(context: ExecuteContext, planned: PlanItem): Pro
       item = again!.item;
       etag = again!.etag;
     };
-    const targetId = await create(context, contract, item, desired, saveIntent);
+    const targetId = await create(context, contract, item, desired, saveIntent, version.content.object);
     context.created.set(`${item.policyType}:${item.sourceGraphId}`, targetId);
     return await finish('created', { targetGraphId: targetId });
   } catch (error) {
@@ -129,6 +130,8 @@ async function create(
   item: PlanItem,
   desired: WriteDocument,
   saveIntent: (execution: ItemExecution) => Promise<void>,
+  /** The backed-up object as stored (a `createVia` path names members a write body leaves out). */
+  stored: Json,
 ): Promise<string> {
   const now = () => context.deps.clock.now().toISOString();
   let targetId = item.execution?.targetGraphId ?? null;
@@ -137,7 +140,10 @@ async function create(
   if (!targetId) {
     // The intent first: if the answer to the POST is lost, the retry knows to look before creating again.
     await saveIntent({ state: 'writing', at: now() });
-    const created = (await send(context, createRequest(contract, createBody(desired)))) as Json;
+    const request = contract.restore?.createVia
+      ? createViaRequest(contract, { ...stored, ...desired.object }, desired.inline)
+      : createRequest(contract, createBody(desired));
+    const created = (await send(context, request)) as Json;
     targetId = String(created.id);
   }
   await saveIntent({ state: 'writing', targetGraphId: targetId, at: now() });

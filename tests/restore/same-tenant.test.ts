@@ -81,3 +81,39 @@ describe('restore into the same tenant', () => {
     );
   }, 300_000);
 });
+
+describe('a family Graph creates through an action', () => {
+  it('an intent deleted since the backup is created again from its template (createInstance), its settings as backed up', async () => {
+    const tenant = await cloud.connectedTenant('Restore intents', 'fabrikam');
+    const graph = graphOf(cloud, 'fabrikam');
+    const [intent] = await graph.list('intents');
+    expect(intent).toBeDefined();
+    const before = await graph.getWithInline('intents', String(intent!.id));
+    await syncDirectory(cloud, tenant);
+    const setId = await backUp(cloud, tenant, ['intents']);
+    await cloud.control('/tenants/fabrikam/admin-changes', 'POST', {
+      action: 'delete',
+      collection: '/deviceManagement/intents',
+      id: intent!.id,
+    });
+    const planned = await preview(cloud, tenant, {
+      source: { tenantId: tenant.tenantId, backupSetId: setId },
+    });
+    expect(planned.items.find((i) => i.sourceGraphId === intent!.id)).toMatchObject({ action: 'create' });
+    const executed = await execute(cloud, tenant, planned.run);
+    expect(executed.outcome, JSON.stringify(executed.failures)).toBe('succeeded');
+    const recreated = (await graph.list('intents')).filter((i) => i.displayName === intent!.displayName);
+    expect(recreated).toHaveLength(1);
+    const after = await graph.getWithInline('intents', String(recreated[0]!.id));
+    expect(after.templateId).toBe(before.templateId);
+    const settings = (object: Record<string, unknown>) =>
+      (object.settings as Array<{ definitionId: string; valueJson: string }>)
+        .map((s) => `${s.definitionId}=${s.valueJson}`)
+        .sort();
+    expect(settings(after)).toEqual(settings(before));
+    const again = await preview(cloud, tenant, { source: { tenantId: tenant.tenantId, backupSetId: setId } });
+    expect(again.items.filter((i) => i.action !== 'unchanged').map((i) => [i.displayName, i.diff])).toEqual(
+      [],
+    );
+  }, 300_000);
+});

@@ -4,6 +4,8 @@ import type { Target } from './resolve';
 import { audit, badRequest, json, noContent } from './respond';
 import { renderNode } from './serialize';
 import type { GraphCall, GraphDeps } from './types';
+
+const INTENTS = '/deviceManagement/intents';
 import { checkWriteBody, createNode, replaceChildren, touch } from './writes';
 
 /** Actions and functions bound to an object: assign, setPriority, updateDefinitionValues, scheduleActionsForRules, getOmaSettingPlainTextValue. */
@@ -114,6 +116,84 @@ export function handleAction(
         values.set(child.id, child);
       }
       node.navs.set('definitionValues', values);
+      touch(schema, node.type, (node.data = { ...node.data }));
+      audit(call, target.rootCollection, target.root, 'Patch');
+      return noContent();
+    }
+    case 'createInstance': {
+      // templates/{id}/createInstance: a new intent of this template, its settings from settingsDelta.
+      if (
+        node.type !== 'securityBaselineTemplate' &&
+        !schema.isDerivedFrom(node.type, 'deviceManagementTemplate')
+      )
+        return badRequest(deps, call, def, `Resource not found for the segment 'createInstance'.`);
+      const { settingsDelta, ...members } = body;
+      const checked = checkWriteBody(
+        deps.reference,
+        schema,
+        def.service,
+        'deviceManagementIntent',
+        members,
+        'create',
+      );
+      if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
+      if (settingsDelta !== undefined && !Array.isArray(settingsDelta))
+        return badRequest(
+          deps,
+          call,
+          def,
+          "The parameter 'settingsDelta' must be a collection.",
+          'ModelValidationFailure',
+        );
+      for (const setting of (settingsDelta as Array<Record<string, unknown>> | undefined) ?? []) {
+        const { id: _id, ...rest } = setting;
+        const each = checkWriteBody(
+          deps.reference,
+          schema,
+          def.service,
+          'deviceManagementSettingInstance',
+          rest,
+          'create',
+        );
+        if ('code' in each) return badRequest(deps, call, def, each.message, each.code);
+      }
+      const intent = createNode(
+        schema,
+        'deviceManagementIntent',
+        { ...checked.body, templateId: node.id },
+        deps.graphBaseUrl,
+      );
+      intent.data = {
+        ...intent.data,
+        templateId: node.id,
+        isAssigned: false,
+        isMigratingToConfigurationPolicy: false,
+      };
+      replaceChildren(schema, intent, { settings: (settingsDelta as unknown[] | undefined) ?? [] });
+      const store = call.principal.tenant.store;
+      store.add(INTENTS, intent);
+      audit(call, INTENTS, intent, 'Create');
+      return json(201, {
+        '@odata.context': `${deps.graphBaseUrl}/${call.version}/$metadata#deviceManagement/intents/$entity`,
+        ...renderNode(deps.schemas, call.version, store, intent),
+      });
+    }
+    case 'updateSettings': {
+      const settings = body.settings;
+      if (
+        !Array.isArray(settings) ||
+        !schema.navigation(node.type, 'settings') ||
+        node.type !== 'deviceManagementIntent'
+      )
+        return badRequest(deps, call, def, "The parameter 'settings' is required.", 'ModelValidationFailure');
+      // Settings named by definitionId replace the intent's setting of that definition; others are added.
+      const current = [...(node.navs.get('settings')?.values() ?? [])].map((n) => n.data);
+      const incoming = new Map((settings as Array<Record<string, unknown>>).map((s) => [s.definitionId, s]));
+      const merged = [
+        ...current.filter((s) => !incoming.has(s.definitionId)),
+        ...(settings as Array<Record<string, unknown>>),
+      ];
+      replaceChildren(schema, node, { settings: merged });
       touch(schema, node.type, (node.data = { ...node.data }));
       audit(call, target.rootCollection, target.root, 'Patch');
       return noContent();

@@ -91,6 +91,9 @@ const ACTIONS = new Set([
   'update',
   /** Settings-based compliance policies' scheduled actions. */
   'setScheduledActions',
+  /** A security baseline template's new intent, and an intent's settings. */
+  'createInstance',
+  'updateSettings',
 ]);
 
 function findTopLevel(deps: GraphDeps, tenant: TenantState, def: CollectionDef, key: Record<string, string>) {

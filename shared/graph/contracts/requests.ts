@@ -201,6 +201,24 @@ export function updateRequest(
   return spec(contract, 'PATCH', itemPath(contract, id), [], body);
 }
 
+/**
+ * The create of a family Graph creates through an action (`restore.createVia`): the object's members the
+ * recipe names, its inline sub-resources under their action keys, sent to the recipe's path.
+ */
+export function createViaRequest(
+  contract: GraphContract,
+  object: Record<string, unknown>,
+  inline: Record<string, unknown>,
+): GraphRequestSpec {
+  const via = contract.restore?.createVia;
+  if (!via) throw new Error(`'${contract.key}' is created by POST to its collection.`);
+  const path = via.path.replace(/\{(\w+)\}/g, (_, member: string) => segment(String(object[member] ?? '')));
+  const body: Record<string, unknown> = {};
+  for (const member of via.members) if (member in object) body[member] = object[member];
+  for (const [name, key] of Object.entries(via.inline)) if (name in inline) body[key] = inline[name];
+  return spec(contract, 'POST', path, [], body);
+}
+
 /** PUT of one whole object with its inline sub-resources (the settings catalog's update). */
 export function replaceRequest(
   contract: GraphContract,

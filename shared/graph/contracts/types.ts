@@ -98,6 +98,13 @@ export interface ReferenceRule {
 export interface RestoreRecipe {
   /** `put`: an update replaces the whole object with its inline sub-resources (settings catalog). */
   update?: 'patch' | 'put';
+  /**
+   * Created through an action instead of a POST to the collection (intents:
+   * `templates/{templateId}/createInstance`): `path` below the version root, `{member}` filled from the
+   * object; the body holds `members` of the object and each inline sub-resource under the key `inline`
+   * names (`settings` → `settingsDelta`).
+   */
+  createVia?: { path: string; members: readonly string[]; inline: Readonly<Record<string, string>> };
   /** Objects with one of these property values are built in: never created, never written. */
   builtInWhen?: ReadonlyArray<{ property: string; equals: unknown }>;
   /** Ids inside the object that point at other objects. */

@@ -90,9 +90,23 @@ export const configurationContracts = [
     elementType: 'deviceManagementIntent',
     platform: { from: 'fixed', platform: 'windows' },
     assignments: { read: 'subresource', write: assignAction('assignments') },
-    subResources: [{ name: 'settings', read: 'batch', write: 'inline' }],
+    subResources: [
+      {
+        name: 'settings',
+        read: 'batch',
+        write: 'inline',
+        writeAction: { action: 'updateSettings', bodyKey: 'settings' },
+      },
+    ],
     restorable: true,
     restoreNote: 'Created through templates/{templateId}/createInstance with settingsDelta, not by POST.',
+    restore: {
+      createVia: {
+        path: '/deviceManagement/templates/{templateId}/createInstance',
+        members: ['displayName', 'description', 'roleScopeTagIds'],
+        inline: { settings: 'settingsDelta' },
+      },
+    },
     permissions: configuration,
   }),
 ];
