@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
-import { getByIdRequest, getContract, graphContracts, isGraphNotFound, type GraphObject } from '../graph';
+import { getByIdRequest, getContract, isGraphNotFound, type GraphObject } from '../graph';
 import { toRunFailure, type Run, type RunFailure } from '../operations/model';
-import { describe } from './observe';
+import { describe, observeContextOf } from './observe';
 import { readPages, type GraphReadContext } from './reader';
 import type { InventoryDeps } from './deps';
 import { openRunGraph, type RunGraph } from './run-context';
@@ -149,14 +149,7 @@ async function storeGroups(
 ): Promise<void> {
   const contract = getContract('groups');
   const now = deps.clock.now().toISOString();
-  const context = {
-    contract,
-    workspaceId: run.workspaceId,
-    tenantId: run.tenantId,
-    runId: run.id,
-    now,
-    typeOrder: graphContracts.indexOf(contract),
-  };
+  const context = observeContextOf(run, contract, now);
   const previous = await previousObservation(deps, run.tenantId, contract.key);
   const entries: ObservedEntry[] = [];
   for (let start = 0; start < found.length; start += WRITE_CHUNK) {

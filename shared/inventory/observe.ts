@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { derivePlatform, readOnlyProperties, type GraphContract } from '../graph';
+import { derivePlatform, graphContracts, readOnlyProperties, type GraphContract } from '../graph';
 import { itemIdOf, type Attribution, type HistoryEntry, type InventoryItem } from './model';
 import { contentHash, normalizeObject } from './normalize';
 import type { ObservedEntry } from './store/observations';
@@ -32,6 +32,24 @@ export interface ObserveContext {
   typeOrder: number;
   /** Who made the change, kept on a new version and history entry (the watch knows; a sync does not). */
   attribution?: Attribution;
+}
+
+/** The context a run's reads of one type are observed in (every path that stores reads builds it here). */
+export function observeContextOf(
+  run: { id: string; workspaceId: string; tenantId: string },
+  contract: GraphContract,
+  now: string,
+  attribution?: Attribution,
+): ObserveContext {
+  return {
+    contract,
+    workspaceId: run.workspaceId,
+    tenantId: run.tenantId,
+    runId: run.id,
+    now,
+    typeOrder: graphContracts.indexOf(contract),
+    ...(attribution && { attribution }),
+  };
 }
 
 /** The object's own name; a singleton has none, and is named by its contract (one per tenant). */

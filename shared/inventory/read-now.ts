@@ -1,7 +1,7 @@
-import { graphContracts, type GraphContract, type GraphObject } from '../graph';
+import { type GraphContract, type GraphObject } from '../graph';
 import type { Run } from '../operations/model';
 import type { InventoryDeps } from './deps';
-import { describe, observe } from './observe';
+import { describe, observe, observeContextOf } from './observe';
 import {
   listInBatch,
   readDetails,
@@ -83,14 +83,7 @@ export async function recordReads(
   );
   const byGraphId = new Map(existing.map((item) => [item.graphId, item]));
   const now = deps.clock.now().toISOString();
-  const context = {
-    contract,
-    workspaceId: run.workspaceId,
-    tenantId: run.tenantId,
-    runId: run.id,
-    typeOrder: graphContracts.indexOf(contract),
-    now,
-  };
+  const context = observeContextOf(run, contract, now);
   const described = complete.map((read) => describe(context, read));
   const observations = described.map((read) => observe(context, read, byGraphId.get(read.graphId)));
   const writes = emptyWriteStats();

@@ -1,8 +1,8 @@
-import { graphContracts, shortOdataType, type GraphContract, type GraphObject } from '../graph';
+import { shortOdataType, type GraphContract, type GraphObject } from '../graph';
 import { toRunFailure, type RunFailure } from '../operations/model';
 import type { InventoryDeps } from './deps';
 import { itemIdOf, type Attribution, type InventoryItem } from './model';
-import { describe, markRemoved, observe } from './observe';
+import { describe, markRemoved, observe, observeContextOf } from './observe';
 import { readObjectsByIds } from './reader';
 import { inventoryContract, openRunGraph } from './run-context';
 import { emptyWriteStats } from './store/batch-writer';
@@ -88,14 +88,7 @@ export async function refreshObjects(
         ]);
         const previousOf = new Map(existing.map((item) => [item.graphId, item]));
         const now = deps.clock.now().toISOString();
-        const context = {
-          contract,
-          workspaceId: run.workspaceId,
-          tenantId: run.tenantId,
-          runId: run.id,
-          typeOrder: graphContracts.indexOf(contract),
-          now,
-        };
+        const context = observeContextOf(run, contract, now);
         reads.forEach((read, index) => {
           const target = targets[index]!;
           const previous = previousOf.get(target.graphId);
