@@ -5,6 +5,7 @@ import { RunFailureError, type Run } from '../operations/model';
 import type { RestoreDeps } from './deps';
 import { type ItemOutcome, type PlanItem, type RestorePlan, ITEM_OUTCOMES } from './model';
 import { executeInputSchema } from './plan';
+import { planItemId } from './preview';
 import { writeItem, type ExecuteContext } from './write';
 
 const executeContextSchema = executeInputSchema;
@@ -120,14 +121,15 @@ export async function writeChunk(
   chunk: z.infer<typeof writeChunkSchema>,
 ): Promise<Record<ItemOutcome, number>> {
   const plan = await planOf(deps, run);
-  const all = await deps.store.items(run.tenantId, plan.id);
-  const mine = all
-    .filter((item) => item.phase === chunk.phase)
-    .slice(chunk.offset, chunk.offset + chunk.limit);
+  const mine = (await deps.store.items(run.tenantId, plan.id, { phase: chunk.phase })).slice(
+    chunk.offset,
+    chunk.offset + chunk.limit,
+  );
   const tally = Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as Record<ItemOutcome, number>;
   const graph = await deps.inventory.openRunGraph(run);
   try {
-    const context: ExecuteContext = { deps, run, plan, graph, created: createdIds(all) };
+    const created = await createdIds(deps, run.tenantId, plan.id, mine);
+    const context: ExecuteContext = { deps, run, plan, graph, created };
     for (const item of mine) {
       const outcome = await writeItem(context, item);
       tally[outcome]++;
@@ -139,12 +141,30 @@ export async function writeChunk(
   return tally;
 }
 
-/** Target ids of objects this plan created so far, by `policyType:sourceGraphId`. */
-function createdIds(items: readonly PlanItem[]): Map<string, string> {
+/**
+ * The new ids of the objects these items reference and this plan created (in earlier phases), by
+ * `policyType:sourceGraphId`: one point read per referenced item (plan item ids are derived from
+ * plan, type and source id), not the whole plan per chunk.
+ */
+async function createdIds(
+  deps: RestoreDeps,
+  tenantId: string,
+  planId: string,
+  items: readonly PlanItem[],
+): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const item of items) {
-    const id = item.execution?.targetGraphId ?? (item.action !== 'create' ? item.targetGraphId : null);
-    if (id) ids.set(`${item.policyType}:${item.sourceGraphId}`, id);
+  const wanted = new Set(
+    items.flatMap((item) =>
+      item.references
+        .filter((ref) => ref.how === 'created_by_restore')
+        .map((ref) => `${ref.target}:${ref.sourceId}`),
+    ),
+  );
+  for (const key of wanted) {
+    const at = key.indexOf(':');
+    const found = await deps.store.item(tenantId, planItemId(planId, key.slice(0, at), key.slice(at + 1)));
+    const id = found?.item.execution?.targetGraphId;
+    if (id) ids.set(key, id);
   }
   return ids;
 }

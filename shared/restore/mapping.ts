@@ -16,6 +16,7 @@ export function nameOf(object: GraphObject): string | null {
  */
 export class ReferenceResolver {
   private readonly targetLists = new Map<string, Promise<GraphObject[]>>();
+  private synced: Promise<boolean> | undefined;
 
   constructor(
     private readonly deps: RestoreDeps,
@@ -29,11 +30,11 @@ export class ReferenceResolver {
     const { groups } = this.deps;
     const { sourceTenantId, targetTenantId } = this.scope;
     const base = { target: 'groups', sourceId: id };
-    const [synced, sourceSynced] = await Promise.all([
-      groups.lastSync(targetTenantId),
-      groups.lastSync(sourceTenantId),
-    ]);
-    if (!synced || !sourceSynced)
+    // Whether both caches were ever synced: asked once per resolver, not once per group.
+    this.synced ??= Promise.all([groups.lastSync(targetTenantId), groups.lastSync(sourceTenantId)]).then(
+      ([target, source]) => target !== undefined && source !== undefined,
+    );
+    if (!(await this.synced))
       return { ...base, sourceName: null, how: 'missing', targetId: null, reason: 'directory_not_synced' };
     const inTarget = await groups.groupsById(targetTenantId, [id]);
     const same = inTarget.get(id);

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { isConflict } from '../store/documents';
-import type { PlanItem, RestorePlan } from './model';
+import { byPhase, type PlanItem, type RestorePlan } from './model';
 
 /**
  * Restore plans and their items, in the `backups` container (partition = the target tenant, `kind`
@@ -92,7 +92,7 @@ export class RestoreStore {
         { partitionKey: tenantId },
       )
       .fetchAll();
-    return resources.sort((a, b) => a.phase - b.phase || a.id.localeCompare(b.id));
+    return resources.sort(byPhase);
   }
 
   /** One page of the plan's items for the plan route. */
