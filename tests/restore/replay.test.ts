@@ -10,6 +10,7 @@ import {
   syncDirectory,
   ownCloudForFile,
   changeOneDeleteOne,
+  failedPreview,
 } from './support';
 
 /**
@@ -54,16 +55,7 @@ describe('restore orchestration replay', () => {
 
   it('a preview that fails (its source is gone) replays deterministically', async () => {
     const tenant = await cloud.connectedTenant('Restore replay failed', 'fabrikam');
-    const started = await cloud.api('POST', `${tenant.base}/operations`, {
-      as: 'mike',
-      body: {
-        type: 'restore.preview',
-        source: { tenantId: tenant.tenantId, backupSetId: '00000000-0000-4000-8000-000000000000' },
-      },
-    });
-    expect(started.status, started.text).toBe(202);
-    const failed = await cloud.finished(started.body.run.id);
-    expect(failed.outcome).toBe('failed');
+    const failed = await failedPreview(cloud, tenant);
     const state = await instanceState(cloud.instances(), failed.instanceId);
     expect(await expectDeterministic(restorePreview, state)).toBeGreaterThan(1);
   }, 60_000);

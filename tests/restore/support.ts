@@ -191,3 +191,18 @@ export async function changeOneDeleteOne(
     id: deleted.id,
   });
 }
+
+/** A preview of a backup set that does not exist: the run ends failed (`restore_source_missing`). */
+export async function failedPreview(cloud: OwnCloud, target: Tenant) {
+  const started = await cloud.api('POST', `${target.base}/operations`, {
+    as: 'mike',
+    body: {
+      type: 'restore.preview',
+      source: { tenantId: target.tenantId, backupSetId: '00000000-0000-4000-8000-000000000000' },
+    },
+  });
+  expect(started.status, started.text).toBe(202);
+  const failed = await cloud.finished(started.body.run.id);
+  expect(failed.outcome).toBe('failed');
+  return failed;
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfirmationTokens } from '../../shared/restore';
 import type { DemoUserName } from '../support/api';
 import { graphWrites, requestLog, requestSeq } from './request-log';
-import { backUp, execute, graphOf, OwnCloud, preview, syncDirectory } from './support';
+import { backUp, execute, graphOf, OwnCloud, preview, syncDirectory, failedPreview } from './support';
 
 /**
  * An execute is refused before anything is written unless its confirmation token is the one the preview
@@ -214,16 +214,7 @@ describe('restore confirmation tokens', () => {
   });
 
   it('a preview that failed has no plan to execute: 409 restore_plan_stale, nothing written', async () => {
-    const started = await cloud.api('POST', `${tenant.base}/operations`, {
-      as: 'mike',
-      body: {
-        type: 'restore.preview',
-        source: { tenantId: tenant.tenantId, backupSetId: '00000000-0000-4000-8000-000000000000' },
-      },
-    });
-    expect(started.status, started.text).toBe(202);
-    const failed = await cloud.finished(started.body.run.id);
-    expect(failed.outcome).toBe('failed');
+    const failed = await failedPreview(cloud, tenant);
     expect(failed.failures[0].reasonCode).toBe('restore_source_missing');
     await refusedExecute(
       { previewRunId: failed.id, confirmationToken: planned.run.result.confirmationToken },
