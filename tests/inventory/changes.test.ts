@@ -466,7 +466,12 @@ describe('throttling and outages', () => {
 
 describe('cancelling a sync', () => {
   it('ends the run and its lanes; nothing keeps reading Graph', async () => {
-    const scope = await connectedScope('Inventory cancel', TENANT);
+    // Its own app registration: other scopes' watches read the same simulated tenant meanwhile, and
+    // only this sync's requests must stop.
+    const app = await control<{ clientId: string; clientSecret: string }>('POST', `/tenants/${TENANT}/apps`, {
+      displayName: 'Inventory cancel',
+    });
+    const scope = await connectedScope('Inventory cancel', TENANT, app);
     await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 150, jitterMs: 0 } });
     try {
       const started = await startSync(scope);
@@ -489,11 +494,11 @@ describe('cancelling a sync', () => {
       }
       const { lastSeq } = await control<{ lastSeq: number }>('GET', '/requests?since=999999999');
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const later = await control<{ entries: unknown[] }>(
+      const later = await control<{ entries: Array<{ appId?: string }> }>(
         'GET',
         `/requests?tenant=${TENANT}&since=${lastSeq}`,
       );
-      expect(later.entries).toEqual([]);
+      expect(later.entries.filter((entry) => entry.appId === app.clientId)).toEqual([]);
     } finally {
       await control('PATCH', `/tenants/${TENANT}/realism`, { latency: { fixedMs: 0, jitterMs: 0 } });
     }
