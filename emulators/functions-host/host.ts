@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import { HttpResponse, type HttpResponseInit } from '@azure/functions';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import {
   type HostKeys,
   type HttpFunctionRoute,
 } from './http-server';
+import { countRoundTrips, formatRoundTrips, ROUND_TRIPS_HEADER } from './round-trips';
 import { invokeFunction, unsupportedBindings, type BindingProviders } from './invoke';
 import { loadApp } from './load-app';
 import { FunctionRegistry, triggerOf, type RegisteredFunction } from './registry';
@@ -247,7 +249,11 @@ export class FunctionsHost {
     const headers = Object.fromEntries(request.headers.entries());
     const query = Object.fromEntries(request.query.entries());
     try {
-      return (await this.invoke(fn, request, { headers, query, params, ...params })).httpResponse;
+      // What the request cost the store, on a local-only header (bench:start reads it per response).
+      const { result, roundTrips } = await countRoundTrips(this.options.env.COSMOS_ENDPOINT, () =>
+        this.invoke(fn, request, { headers, query, params, ...params }),
+      );
+      return withHeader(result.httpResponse, ROUND_TRIPS_HEADER, formatRoundTrips(roundTrips));
     } catch (error) {
       this.options.log(`[${fn.name}] failed: ${error instanceof Error ? error.stack : String(error)}`);
       return { status: 500 };
@@ -312,7 +318,10 @@ export class FunctionsHost {
       return json(res, 400, { message: 'The body must be JSON: {"input": ...}.' });
     }
     const value = type === 'timerTrigger' ? this.timers.manualInfo(fn) : parseMaybeJson(input);
-    void this.invokeLogged(fn, value);
+    // A run through the admin API logs what it cost the store (bench:scheduler reads it).
+    void countRoundTrips(this.options.env.COSMOS_ENDPOINT, () => this.invokeLogged(fn, value)).then(
+      ({ roundTrips }) => this.options.log(`[${fn.name}] Cosmos round trips ${JSON.stringify(roundTrips)}`),
+    );
     res.writeHead(202).end();
     return true;
   }
@@ -355,4 +364,17 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     server.once('listening', onListening);
     server.listen(port, host);
   });
+}
+
+/** The HTTP output with one more header, whichever shape the handler returned it in. */
+function withHeader(response: unknown, name: string, value: string): unknown {
+  if (response instanceof HttpResponse) {
+    response.headers.set(name, value);
+    return response;
+  }
+  if (!response || typeof response !== 'object') return response;
+  const init = response as HttpResponseInit;
+  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+  headers.set(name, value);
+  return { ...init, headers: Object.fromEntries(headers.entries()) };
 }

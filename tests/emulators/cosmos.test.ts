@@ -11,6 +11,7 @@ import {
   startLocalCosmos,
 } from '../../emulators/cosmos';
 import { LeaseStore } from '../../emulators/cosmos/lease-store';
+import { countRoundTrips, noRoundTrips } from '../../emulators/functions-host/round-trips';
 import { localCaDir } from '../../emulators/paths';
 import { ensureLocalCa } from '../../emulators/tls/local-ca';
 
@@ -233,6 +234,22 @@ describe('local Cosmos DB server', () => {
 
     const [counted] = (await query<number>("SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = 't1'")).resources;
     expect(counted).toBe(count);
+  });
+
+  it('is read once by an SDK with endpoint discovery on (the default, as the app runs), not before every request', async () => {
+    const cosmos = await startLocalCosmos({ port: 0, tls });
+    const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
+    cleanups.push(async () => {
+      client.dispose();
+      await cosmos.stop();
+    });
+    const { items } = await containers(client);
+    await items.items.create({ id: 'a', pk: 'a' });
+    const { roundTrips } = await countRoundTrips(cosmos.endpoint, async () => {
+      for (let i = 0; i < 5; i++) await items.item('a', 'a').read();
+      await items.items.create({ id: 'b', pk: 'b' });
+    });
+    expect(roundTrips).toEqual({ ...noRoundTrips(), pointReads: 5, creates: 1 });
   });
 
   it('rejects a port that is already in use', async () => {
