@@ -1,4 +1,7 @@
 import { rmSync } from 'node:fs';
+import { CosmosClient } from '@azure/cosmos';
+import { randomUUID } from 'node:crypto';
+import { ROUND_TRIPS_HEADER } from '../emulators/functions-host/round-trips';
 import { startCloudProcess } from '../tests/support/cloud-process';
 
 /**
@@ -15,11 +18,19 @@ interface Result {
   status: number;
   ms: number;
   runId?: string;
+  /** The local host's count of this request's Cosmos round trips, by kind. */
+  roundTrips: Record<string, number>;
 }
 
 async function main(): Promise<void> {
   console.log('Starting a local cloud for the benchmark…');
-  const cloud = await startCloudProcess({ env: { LOCAL_EXTRA_ENTRY_FILES: '' } });
+  // `--cpu-prof DIR`: the local cloud writes a V8 CPU profile there when it stops (open it in DevTools).
+  const profileAt = process.argv.indexOf('--cpu-prof');
+  const profileDir = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
+  const cloud = await startCloudProcess({
+    env: { LOCAL_EXTRA_ENTRY_FILES: '' },
+    ...(profileDir && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+  });
   try {
     const { apiBaseUrl } = cloud.description.functions;
     const token = cloud.description.demo!.users.find((u) => u.name === 'alice')!.token;
@@ -38,6 +49,7 @@ async function main(): Promise<void> {
       return {
         status: response.status,
         body: text ? (JSON.parse(text) as Record<string, never>) : undefined,
+        roundTrips: parseRoundTrips(response.headers.get(ROUND_TRIPS_HEADER)),
       };
     };
 
@@ -78,7 +90,12 @@ async function main(): Promise<void> {
           { type: 'provider.health_check' },
         );
         const run = (response.body as { run?: { id: string } } | undefined)?.run;
-        return { status: response.status, ms: performance.now() - t0, ...(run && { runId: run.id }) };
+        return {
+          status: response.status,
+          ms: performance.now() - t0,
+          roundTrips: response.roundTrips,
+          ...(run && { runId: run.id }),
+        };
       }),
     );
     const wallMs = performance.now() - began;
@@ -94,7 +111,9 @@ async function main(): Promise<void> {
       });
       if (response.status === 202) sequential.push(performance.now() - t0);
     }
+    const capacity = await measureStoreCapacity(cloud.description.cosmos);
     report(results, wallMs, started.length, completed, sequential);
+    reportWhy(results, wallMs, capacity);
     if (results.some((r) => r.status >= 500)) process.exitCode = 1;
   } finally {
     await cloud.stop();
@@ -163,6 +182,108 @@ function report(
       `Started runs, queued → completed: p50 ${percentile(completed, 50)} ms, p95 ${percentile(completed, 95)} ms ` +
         `(${completed.length}/${started} finished)`,
     );
+}
+
+function parseRoundTrips(header: string | null): Record<string, number> {
+  return Object.fromEntries(
+    (header ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => {
+        const [kind, n] = pair.split('=');
+        return [kind!, Number(n)];
+      }),
+  );
+}
+
+interface StoreCapacity {
+  pointReadsPerSecond: number;
+  writesPerSecond: number;
+}
+
+/**
+ * What the local store itself allows on this machine, now: single-document creates and point reads of
+ * small documents from a client of its own (32 in flight), in a scratch container of the same database.
+ */
+async function measureStoreCapacity(cosmos: {
+  endpoint: string;
+  key: string;
+  database: string;
+}): Promise<StoreCapacity> {
+  const client = new CosmosClient({
+    endpoint: cosmos.endpoint,
+    key: cosmos.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  try {
+    const { container } = await client
+      .database(cosmos.database)
+      .containers.createIfNotExists({ id: 'bench-capacity', partitionKey: { paths: ['/id'] } });
+    const ids = Array.from({ length: 1000 }, () => randomUUID());
+    const rate = async (work: (id: string) => Promise<unknown>) => {
+      const began = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < ids.length) await work(ids[next++]!);
+        }),
+      );
+      return (ids.length / (performance.now() - began)) * 1000;
+    };
+    const writesPerSecond = await rate((id) =>
+      container.items.create({ id, kind: 'capacity-probe', at: new Date().toISOString() }),
+    );
+    const pointReadsPerSecond = await rate((id) => container.item(id, id).read());
+    await container.delete();
+    return { pointReadsPerSecond, writesPerSecond };
+  } finally {
+    client.dispose();
+  }
+}
+
+const OUTCOMES: Record<number, string> = { 202: 'started', 200: 'deduplicated', 409: 'scope busy' };
+
+/**
+ * Why the figures are what they are: each outcome's Cosmos round trips (the local host counts them per
+ * request), and the burst's load as a share of what the store allows on this machine in the same run.
+ */
+function reportWhy(results: Result[], wallMs: number, capacity: StoreCapacity): void {
+  console.log(
+    `\nStore capacity (same run, its own client, 32 in flight): ` +
+      `${capacity.pointReadsPerSecond.toFixed(0)} point reads/s, ` +
+      `${capacity.writesPerSecond.toFixed(0)} single-document writes/s`,
+  );
+  console.log('Cosmos round trips per start, by outcome (mean per request):');
+  let reads = 0;
+  let writes = 0;
+  for (const [status, label] of Object.entries(OUTCOMES)) {
+    const group = results.filter((r) => r.status === Number(status));
+    if (group.length === 0) continue;
+    const kinds = new Map<string, number>();
+    for (const r of group)
+      for (const [kind, n] of Object.entries(r.roundTrips)) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
+    const mean = (kind: string) => (kinds.get(kind) ?? 0) / group.length;
+    const total = [...kinds.values()].reduce((sum, n) => sum + n, 0) - (kinds.get('durable') ?? 0);
+    console.log(
+      `  ${label.padEnd(13)} n=${String(group.length).padStart(3)}  ${(total / group.length).toFixed(1)} round trips: ` +
+        [...kinds.keys()].map((kind) => `${kind} ${mean(kind).toFixed(1)}`).join(', '),
+    );
+    reads += (kinds.get('pointReads') ?? 0) + (kinds.get('queries') ?? 0) + (kinds.get('metadata') ?? 0);
+    writes +=
+      total - (kinds.get('pointReads') ?? 0) - (kinds.get('queries') ?? 0) - (kinds.get('metadata') ?? 0);
+  }
+  const seconds = wallMs / 1000;
+  const share = reads / seconds / capacity.pointReadsPerSecond + writes / seconds / capacity.writesPerSecond;
+  console.log(
+    `The burst: ${(reads / seconds).toFixed(0)} reads/s and ${(writes / seconds).toFixed(0)} writes/s to Cosmos = ` +
+      `${(share * 100).toFixed(0)} % of what the store alone allows (reads and writes each as a share of its own capacity).`,
+  );
+  const perStart = (reads + writes) / results.length;
+  console.log(
+    `At ${perStart.toFixed(1)} round trips per answered start, the store alone allows about ` +
+      `${(1 / (perStart / 2 / capacity.pointReadsPerSecond + perStart / 2 / capacity.writesPerSecond)).toFixed(0)} ` +
+      `starts/s if they were half reads, half writes; measured ${((results.length / wallMs) * 1000).toFixed(0)}/s.`,
+  );
 }
 
 main().catch((error: unknown) => {

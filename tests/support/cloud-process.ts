@@ -22,27 +22,31 @@ export const TEST_FUNCTIONS = 'dist/tests/fixtures/functions/*.js';
  * data folder, and waits for it to describe itself in cloud.json.
  */
 export async function startCloudProcess(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
+  options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<CloudProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tenantatlas-cloud-'));
   const cloudJson = path.join(dataDir, 'cloud.json');
   rmSync(cloudJson, { force: true });
   const logFile = path.join(dataDir, `cloud-${Date.now()}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(repoRoot(), 'dist/emulators/cli/start.js')], {
-    cwd: repoRoot(),
-    stdio: ['ignore', out, out],
-    env: {
-      ...process.env,
-      LOCAL_CLOUD_DIR: dataDir,
-      LOCAL_FUNCTIONS_PORT: '0',
-      LOCAL_COSMOS_PORT: '0',
-      LOCAL_SIGNALR_PORT: '0',
-      LOCAL_MICROSOFT_PORT: '0',
-      LOCAL_EXTRA_ENTRY_FILES: TEST_FUNCTIONS,
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), path.join(repoRoot(), 'dist/emulators/cli/start.js')],
+    {
+      cwd: repoRoot(),
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env,
+        LOCAL_CLOUD_DIR: dataDir,
+        LOCAL_FUNCTIONS_PORT: '0',
+        LOCAL_COSMOS_PORT: '0',
+        LOCAL_SIGNALR_PORT: '0',
+        LOCAL_MICROSOFT_PORT: '0',
+        LOCAL_EXTRA_ENTRY_FILES: TEST_FUNCTIONS,
+        ...options.env,
+      },
     },
-  });
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const description = await waitForDescription(cloudJson, child, logFile);
   return {
