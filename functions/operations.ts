@@ -23,14 +23,15 @@ defineRoute(
     path: '/workspaces/{workspaceId}/tenants/{tenantId}/operations',
     summary: 'Start an operation: 202 started, 200 the same one already running, 409 the tenant is busy',
     tag,
-    access: { kind: 'workspace', capability: 'operations.start', scope: 'tenant' },
+    // The tenant is read by the gate, only when it starts a run (see TenantOfPath).
+    access: { kind: 'workspace', capability: 'operations.start', scope: 'path' },
     params: tenantParams,
     body: startOperationBody,
     exampleBody: { type: 'provider.health_check' },
     responses: startResponses('The same operation is already active (deduplicated)'),
   },
-  async ({ principal, membership, body, invocation, tenant }) => {
-    return startOperation({ principal, membership, invocation }, tenant, body);
+  async ({ principal, membership, body, invocation, params }) => {
+    return startOperation({ principal, membership, invocation }, params, body);
   },
   durableClient,
 );

@@ -100,7 +100,7 @@ export function defineRoute<
         const body = (spec.body ? parse(spec.body, json, 'body') : undefined) as Infer<B>;
         const tenant =
           spec.access.kind === 'workspace' && spec.access.scope === 'tenant'
-            ? await requireTenant(services!, params)
+            ? await requireTenant(services!, params as { workspaceId: string; tenantId: string })
             : undefined;
         // The access kind decides which of these are set; RouteContext states it for the handler.
         const resolved = { membership, tenant, run } as Pick<
@@ -123,8 +123,10 @@ export function defineRoute<
 }
 
 /** The path's tenant, when it is one of the path's workspace; any other id "does not exist". */
-async function requireTenant(services: Services, params: unknown): Promise<ManagedTenant> {
-  const { workspaceId, tenantId } = params as { workspaceId: string; tenantId: string };
+export async function requireTenant(
+  services: Services,
+  { workspaceId, tenantId }: { workspaceId: string; tenantId: string },
+): Promise<ManagedTenant> {
   const tenant = await services.workspaces.getTenant(workspaceId, tenantId);
   if (!tenant) throw new NotFoundError('The managed tenant');
   return tenant;

@@ -6,7 +6,17 @@ import { ConflictError } from '../../shared/errors';
 import type { ManagedTenant, Membership } from '../../shared/workspaces/models';
 import type { RouteResponseSpec } from '../../shared/api/route-spec';
 import { durableDispatcher } from '../../orchestrations/runs/durable-dispatcher';
-import type { RouteResult } from './route';
+import { requireTenant, type RouteResult } from './route';
+
+/**
+ * The tenant of a start route's path, not read yet: the gate reads it only when it creates a run
+ * (404 then for a tenant that is not the workspace's), so a deduplicated or refused start is answered
+ * with two point reads after the caller's membership.
+ */
+export interface TenantOfPath {
+  workspaceId: string;
+  tenantId: string;
+}
 
 /** What every start route answers; `deduplicated` says when a second start is the same operation. */
 export function startResponses(deduplicated: string) {
@@ -24,13 +34,17 @@ export function startResponses(deduplicated: string) {
  */
 export async function startOperation(
   caller: { principal: Principal; membership: Membership; invocation: InvocationContext },
-  tenant: ManagedTenant,
+  tenant: ManagedTenant | TenantOfPath,
   body: { type: string } & Record<string, unknown>,
 ): Promise<RouteResult> {
+  const scope =
+    'displayName' in tenant
+      ? { workspaceId: tenant.workspaceId, tenantId: tenant.id, tenantName: tenant.displayName }
+      : { ...tenant, tenantName: async () => (await requireTenant(getServices(), tenant)).displayName };
   const outcome = await getServices().operations.start(
     caller.principal,
     caller.membership,
-    { workspaceId: tenant.workspaceId, tenantId: tenant.id, tenantName: tenant.displayName },
+    scope,
     body,
     durableDispatcher(caller.invocation),
   );

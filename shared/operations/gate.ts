@@ -14,8 +14,13 @@ export interface StartRequest {
   runType: RunType;
   workspaceId: string;
   tenantId: string;
-  /** The tenant's display name, kept on the run for the summary line people read. */
-  tenantName: string;
+  /**
+   * The tenant's display name, kept on the run for the summary line people read. A function when the
+   * caller has not read the tenant yet (the start route): called only when a run is to be created, and
+   * it throws (404) for a tenant that is not the workspace's, so a deduplicated or refused start is
+   * answered without reading the tenant.
+   */
+  tenantName: string | (() => Promise<string>);
   /** Already validated by `runType.input`. */
   input: Record<string, unknown>;
   initiator: Initiator;
@@ -53,43 +58,81 @@ export class DispatchFailedError extends ServiceUnavailableError {
 /**
  * The start gate. One scope lock document per tenant, taken with a conditional create, decides who
  * runs: the same identity already active → that run (deduplicated); another run active → busy; a
- * stale holder is failed (`stale_run`) and the start proceeds. No read-then-write decides anything.
+ * stale holder is failed (`stale_run`) and the start proceeds. No read-then-write decides anything: the
+ * lock is read first only so that a deduplicated or refused start costs two point reads (lock, holder)
+ * instead of a failed create and the same two reads.
  */
 export async function startRun(deps: GateDeps, request: StartRequest): Promise<StartOutcome> {
   const { runType, tenantId } = request;
   const identityKey = identityKeyOf(runType, tenantId, request.input);
   const runId = runType.stableRunId ? stableRunIdOf(identityKey) : randomUUID();
+  const tenantName = once(request.tenantName);
   if (runType.stableRunId) {
     // This identity has run before (it may have ended): it never runs twice.
     const existing = await deps.runs.get(runId);
-    if (existing) return deduplicated(deps, request, existing);
+    if (existing) return deduplicated(deps, request, await ofThisWorkspace(request, existing, tenantName));
   }
-  const contention = await contend(deps, { tenantId, runId, identityKey, type: runType.type });
-  if (contention.kind === 'locked') return createAndDispatch(deps, request, runId, identityKey);
-  if (contention.kind === 'same') return deduplicated(deps, request, contention.holder);
-  await audit(deps, request, 'operation.scope_busy', contention.holder, 'denied');
-  return { kind: 'busy', activeRun: contention.holder };
+  const contention = await contend(deps, {
+    tenantId,
+    runId,
+    identityKey,
+    type: runType.type,
+    // A start confirms the tenant before it takes the scope, never after (nothing to undo on a 404).
+    beforeLock: tenantName,
+  });
+  if (contention.kind === 'locked')
+    return createAndDispatch(deps, request, runId, identityKey, await tenantName());
+  const holder = await ofThisWorkspace(request, contention.holder, tenantName);
+  if (contention.kind === 'same') return deduplicated(deps, request, holder);
+  await audit(deps, request, 'operation.scope_busy', holder, 'denied');
+  return { kind: 'busy', activeRun: holder };
+}
+
+/**
+ * A run found by the tenant id of the path answers the caller only when it is of the path's workspace;
+ * otherwise the tenant is read, which refuses the start (404) for a tenant that is not the workspace's.
+ */
+async function ofThisWorkspace(request: StartRequest, run: Run, tenantName: () => Promise<string>) {
+  if (run.workspaceId !== request.workspaceId) await tenantName();
+  return run;
+}
+
+/** The tenant's name, read at most once per start. */
+function once(tenantName: StartRequest['tenantName']): () => Promise<string> {
+  if (typeof tenantName === 'string') return () => Promise.resolve(tenantName);
+  let read: Promise<string> | undefined;
+  return () => (read ??= tenantName());
 }
 
 type Contention = { kind: 'locked' } | { kind: 'same' | 'other'; holder: Run };
 
 /**
  * Takes the tenant's scope lock for a run, or names the active run holding it. A lock left by an ended
- * or vanished run is released; a stale holder is failed first.
+ * or vanished run is released; a stale holder is failed first. The lock is read before it is created:
+ * when the tenant is busy (the common case of a burst of starts) that read is the answer.
  */
 async function contend(
   deps: GateDeps,
-  claim: { tenantId: string; runId: string; identityKey: string; type: string; resume?: boolean },
+  claim: {
+    tenantId: string;
+    runId: string;
+    identityKey: string;
+    type: string;
+    resume?: boolean;
+    beforeLock?: () => Promise<unknown>;
+  },
 ): Promise<Contention> {
   const lockId = scopeLockId(claim.tenantId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const now = deps.clock.now().toISOString();
     const { runId, identityKey, type } = claim;
-    if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type, createdAt: now })) {
-      return { kind: 'locked' };
-    }
     const lock = await deps.runs.readLock(lockId);
-    if (!lock) continue;
+    if (!lock) {
+      await claim.beforeLock?.();
+      const createdAt = deps.clock.now().toISOString();
+      if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type, createdAt }))
+        return { kind: 'locked' };
+      continue; // taken in between: read who holds it
+    }
     if (claim.resume && lock.runId === runId) return { kind: 'locked' }; // ours already (a retried acquire)
     const holder = await deps.runs.get(lock.runId);
     if (!holder || !isActive(holder)) {
@@ -122,8 +165,9 @@ async function createAndDispatch(
   request: StartRequest,
   runId: string,
   identityKey: string,
+  tenantName: string,
 ): Promise<StartOutcome> {
-  const run = newRun(deps, request, runId, identityKey);
+  const run = newRun(deps, request, runId, identityKey, tenantName);
   try {
     await deps.runs.create(run);
   } catch (error) {
@@ -144,7 +188,13 @@ async function createAndDispatch(
   return { kind: 'started', run };
 }
 
-function newRun(deps: GateDeps, request: StartRequest, runId: string, identityKey: string): Run {
+function newRun(
+  deps: GateDeps,
+  request: StartRequest,
+  runId: string,
+  identityKey: string,
+  tenantName: string,
+): Run {
   const { runType } = request;
   const now = deps.clock.now().toISOString();
   const instanceId =
@@ -155,7 +205,7 @@ function newRun(deps: GateDeps, request: StartRequest, runId: string, identityKe
     type: runType.type,
     workspaceId: request.workspaceId,
     tenantId: request.tenantId,
-    tenantName: request.tenantName,
+    tenantName,
     status: 'queued',
     outcome: 'pending',
     identityKey,
@@ -209,7 +259,8 @@ export async function startScheduledRun(
   request: StartRequest,
 ): Promise<ScheduledStartOutcome> {
   const identityKey = identityKeyOf(request.runType, request.tenantId, request.input);
-  const run = newRun(deps, request, stableRunIdOf(identityKey), identityKey);
+  const tenantName = await once(request.tenantName)();
+  const run = newRun(deps, request, stableRunIdOf(identityKey), identityKey, tenantName);
   try {
     await deps.runs.create(run);
   } catch (error) {

@@ -6,7 +6,7 @@ import { ConflictError, ValidationError } from '../errors';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import type { OperationCatalog } from './catalog';
 import type { Dispatcher } from './dispatcher';
-import { startRun, sweepStaleRuns, type StartOutcome } from './gate';
+import { startRun, sweepStaleRuns, type StartOutcome, type StartRequest } from './gate';
 import type { RunLifecycle } from './lifecycle';
 import { isActive, type Run } from './model';
 import type { RunQuery, RunStore } from './run-store';
@@ -44,7 +44,7 @@ export class OperationsService {
   async start(
     principal: Principal,
     membership: Membership,
-    scope: { workspaceId: string; tenantId: string; tenantName: string },
+    scope: Pick<StartRequest, 'workspaceId' | 'tenantId' | 'tenantName'>,
     body: { type: string } & Record<string, unknown>,
     dispatcher: Dispatcher,
   ): Promise<StartOutcome> {

@@ -185,6 +185,46 @@ describe('the start gate', () => {
     }
   });
 
+  it('answers a deduplicated or refused start with three point reads and no query, and never with a run of another workspace', async () => {
+    const { base, workspaceId, tenantId } = await connectedTenant('Gate cost');
+    const other = await freshWorkspace('Gate cost, another workspace');
+    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: 1500, jitterMs: 0 } });
+    try {
+      const started = await api('POST', base, { as: 'olga', body: { type: 'provider.verification' } });
+      expect(started.status).toBe(202);
+      // The local host counts each request's Cosmos round trips: membership, scope lock, its holder.
+      const costOf = (response: { headers: Headers }) => response.headers.get('x-local-cosmos-round-trips');
+      const again = await api('POST', base, { as: 'mike', body: { type: 'provider.verification' } });
+      expect(again.status).toBe(200);
+      expect(again.body.run.id).toBe(started.body.run.id);
+      expect(costOf(again)).toBe('pointReads=3 creates=1'); // the one write is the audit record
+      const busy = await api('POST', base, { as: 'mike', body: { type: 'provider.health_check' } });
+      expect(busy.status).toBe(409);
+      expect(costOf(busy)).toBe('pointReads=3 creates=1');
+      // The same tenant id under another workspace of the caller's: the tenant is not that workspace's.
+      const elsewhere = `/workspaces/${other.workspaceId}/tenants/${tenantId}/operations`;
+      for (const type of ['provider.verification', 'provider.health_check']) {
+        const response = await api('POST', elsewhere, { as: 'alice', body: { type } });
+        expect(response.status).toBe(404);
+        expect(response.text).not.toContain(started.body.run.id);
+      }
+      const runs = await api('GET', `/operations?workspaceId=${workspaceId}&limit=10`, { as: 'alice' });
+      expect(runs.body.items).toHaveLength(1);
+    } finally {
+      await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: 0, jitterMs: 0 } });
+    }
+  });
+
+  it("answers 404 for a tenant that is not the workspace's, and writes nothing", async () => {
+    const scope = await freshWorkspace('Gate unknown tenant');
+    const missing = `/workspaces/${scope.workspaceId}/tenants/00000000-0000-4000-8000-000000000000/operations`;
+    const response = await api('POST', missing, { as: 'olga', body: { type: 'provider.health_check' } });
+    expect(response.status).toBe(404);
+    expect(response.body.code).toBe('not_found');
+    const runs = await api('GET', `/operations?workspaceId=${scope.workspaceId}&limit=10`, { as: 'alice' });
+    expect(runs.body.items).toEqual([]);
+  });
+
   it('lets the same user start again once the run has finished, and refuses readonly members', async () => {
     const { base } = await connectedTenant('Gate sequential');
     const first = await api('POST', base, { as: 'olga', body: { type: 'provider.health_check' } });
