@@ -16,6 +16,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { latestFireAtOrBefore, cadenceSchema } from '../shared/schedules/cadence';
 import type { ManagedTenant } from '../shared/workspaces/models';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
+import { measureStoreCapacity } from './store-capacity';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
 const SCHEDULER = 'backupScheduler';
@@ -80,6 +81,7 @@ async function run(cloud: CloudProcess) {
     await Promise.all(Array.from({ length: ticks }, () => invoke(functions.baseUrl, functions.masterKey)));
     const tickLines = await waitForTicks(cloud.logFile, logBefore, ticks);
     const wallMs = performance.now() - started;
+    const roundTrips = await waitForRoundTrips(cloud.logFile, logBefore, ticks);
     const counts = await countRuns(db.container('runs'), group.workspaceId, TENANTS);
     const instances = await countInstances(functions, group.scheduleIds, slot);
     // A later tick for the same slot starts nothing.
@@ -89,10 +91,25 @@ async function run(cloud: CloudProcess) {
     const later = await countRuns(db.container('runs'), group.workspaceId, TENANTS);
     // The runs the tick started go on in the same process: let them end before the next scenario.
     const drained = await untilRunsEnded(db.container('runs'), group.workspaceId, started);
-    results.push({ group: group.name, ticks, tickLines, wallMs, counts, instances, later, drained });
+    results.push({
+      group: group.name,
+      ticks,
+      tickLines,
+      wallMs,
+      counts,
+      instances,
+      later,
+      drained,
+      roundTrips,
+    });
   }
 
+  const capacity = await measureStoreCapacity(cosmos);
   console.log('\nScheduler benchmark');
+  console.log(
+    `  store capacity (same run, its own client, 32 in flight): ${capacity.pointReadsPerSecond.toFixed(0)} point reads/s, ` +
+      `${capacity.writesPerSecond.toFixed(0)} single-document writes/s`,
+  );
   console.log(`  schedules due at the same minute: ${TENANTS} (one per tenant)`);
   for (const r of results) {
     const started = r.tickLines.reduce((sum, t) => sum + t.started, 0);
@@ -106,6 +123,29 @@ async function run(cloud: CloudProcess) {
       `    rate:                 ${Math.round(TENANTS / (Math.max(...r.tickLines.map((t) => t.elapsedMs)) / 1000))} schedules/s`,
     );
     console.log(`    runs created:         ${r.counts.runs}`);
+    const perSlot = (kind: string) => ((r.roundTrips[kind] ?? 0) / TENANTS).toFixed(2);
+    const cosmosTotal = Object.entries(r.roundTrips)
+      .filter(([kind]) => kind !== 'durable')
+      .reduce((sum, [, n]) => sum + n, 0);
+    console.log(
+      `    per scheduled slot:   ${(cosmosTotal / TENANTS).toFixed(2)} Cosmos round trips (` +
+        Object.keys(r.roundTrips)
+          .filter((kind) => kind !== 'durable' && r.roundTrips[kind]! > 0)
+          .map((kind) => `${kind} ${perSlot(kind)}`)
+          .join(', ') +
+        `), ${perSlot('durable')} Durable client calls`,
+    );
+    // What the store alone would allow for this many round trips per slot (reads and writes each at its rate).
+    const reads = ['pointReads', 'queries', 'metadata'].reduce(
+      (sum, kind) => sum + (r.roundTrips[kind] ?? 0),
+      0,
+    );
+    const storeMs =
+      (reads / capacity.pointReadsPerSecond + (cosmosTotal - reads) / capacity.writesPerSecond) * 1000;
+    console.log(
+      `    the store alone:      ${(storeMs / 1000).toFixed(2)} s for these round trips ` +
+        `(tick took ${(Math.max(...r.tickLines.map((t) => t.elapsedMs)) / storeMs).toFixed(1)}× that)`,
+    );
     console.log(`    dispatched by ticks:  ${started} (already claimed by the other tick: ${claimed})`);
     console.log(`    Durable instances:    ${r.instances.found} of ${TENANTS}`);
     console.log(
@@ -212,6 +252,29 @@ async function waitForTicks(logFile: string, offset: number, count: number): Pro
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('The scheduler ticks did not finish within 10 minutes.');
+}
+
+/**
+ * The local host's count of each tick's Cosmos round trips (`[backupScheduler] Cosmos round trips {...}`,
+ * logged for runs through the admin API), summed over the ticks.
+ */
+async function waitForRoundTrips(logFile: string, offset: number, count: number) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const lines = readFileSync(logFile, 'utf8')
+      .slice(offset)
+      .split('\n')
+      .filter((line) => line.includes(`[${SCHEDULER}] Cosmos round trips`))
+      .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, number>);
+    if (lines.length >= count) {
+      const total: Record<string, number> = {};
+      for (const line of lines)
+        for (const [kind, n] of Object.entries(line)) total[kind] = (total[kind] ?? 0) + n;
+      return total;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("The host did not log the ticks' round trips.");
 }
 
 /** A tick with nothing due logs nothing: give it a moment (it ends within milliseconds then). */

@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
-import { CosmosClient } from '@azure/cosmos';
-import { randomUUID } from 'node:crypto';
 import { ROUND_TRIPS_HEADER } from '../emulators/functions-host/round-trips';
 import { startCloudProcess } from '../tests/support/cloud-process';
+import { measureStoreCapacity, type StoreCapacity } from './store-capacity';
 
 /**
  * `npm run bench:start`: start latency and throughput of the start route under a burst. Starts its own
@@ -194,51 +193,6 @@ function parseRoundTrips(header: string | null): Record<string, number> {
         return [kind!, Number(n)];
       }),
   );
-}
-
-interface StoreCapacity {
-  pointReadsPerSecond: number;
-  writesPerSecond: number;
-}
-
-/**
- * What the local store itself allows on this machine, now: single-document creates and point reads of
- * small documents from a client of its own (32 in flight), in a scratch container of the same database.
- */
-async function measureStoreCapacity(cosmos: {
-  endpoint: string;
-  key: string;
-  database: string;
-}): Promise<StoreCapacity> {
-  const client = new CosmosClient({
-    endpoint: cosmos.endpoint,
-    key: cosmos.key,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
-  try {
-    const { container } = await client
-      .database(cosmos.database)
-      .containers.createIfNotExists({ id: 'bench-capacity', partitionKey: { paths: ['/id'] } });
-    const ids = Array.from({ length: 1000 }, () => randomUUID());
-    const rate = async (work: (id: string) => Promise<unknown>) => {
-      const began = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < ids.length) await work(ids[next++]!);
-        }),
-      );
-      return (ids.length / (performance.now() - began)) * 1000;
-    };
-    const writesPerSecond = await rate((id) =>
-      container.items.create({ id, kind: 'capacity-probe', at: new Date().toISOString() }),
-    );
-    const pointReadsPerSecond = await rate((id) => container.item(id, id).read());
-    await container.delete();
-    return { pointReadsPerSecond, writesPerSecond };
-  } finally {
-    client.dispose();
-  }
 }
 
 const OUTCOMES: Record<number, string> = { 202: 'started', 200: 'deduplicated', 409: 'scope busy' };
