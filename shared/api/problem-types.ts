@@ -97,6 +97,33 @@ export const PROBLEM_TYPES = {
       'The plan cannot be executed as previewed: the preview did not succeed, it was executed already, or its source is gone. Nothing was written; preview again.',
     example: { detail: 'This restore plan was executed already by run 5b0f5f4e-….' },
   },
+  baseline_source_invalid: {
+    status: 400,
+    title: 'Baseline source invalid',
+    description:
+      'The baseline cannot be built from this source: items or types it names are not in the golden tenant, or nothing is left after narrowing. `missing` lists unknown item ids.',
+    example: {
+      detail: 'The source tenant has no inventory item deviceConfigurations:4f1c….',
+      missing: ['deviceConfigurations:4f1c…'],
+    },
+  },
+  baseline_pairing_invalid: {
+    status: 400,
+    title: 'Baseline pairing invalid',
+    description:
+      'A pairing names a baseline object the baseline does not hold (`objectKey`), or pairs two objects with one tenant object.',
+    example: {
+      detail: 'The baseline has no object deviceConfigurations:9a1e….',
+      objectKey: 'deviceConfigurations:9a1e…',
+    },
+  },
+  finding_not_open: {
+    status: 409,
+    title: 'Finding not open',
+    description:
+      'Only drift (a `missing`, `different` or `extra` finding that is open or accepted) can be accepted; this finding matches its baseline now (`state`).',
+    example: { detail: 'The finding matches its baseline: nothing to accept.', state: 'resolved' },
+  },
   scope_busy: {
     status: 409,
     title: 'Tenant busy',

@@ -8,6 +8,7 @@ import { getConfig, getHostConnections, type AppConfig } from '../config';
 import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
+import { createDrift, type Drift } from '../drift';
 import { createInventory, type Inventory } from '../inventory';
 import { createWatch, type Watch, type WatchTickDeps } from '../watch';
 import { fanOutChanges } from '../watch/change-fan-out';
@@ -80,6 +81,8 @@ export interface Services {
   backups: BackupService;
   /** Restore preview and execute: their steps, and the checks their start needs. */
   restore: Restore;
+  /** Baselines, drift evaluation and findings (docs/drift.md). */
+  drift: Drift;
   schedules: ScheduleService;
   /** What the backup activities need. */
   backupRun: BackupRunDeps;
@@ -271,6 +274,16 @@ function buildServices(config: AppConfig): Services {
     directory,
     backups: new BackupService({ store: backupStore, audit, runs }),
     restore,
+    drift: createDrift({
+      drift: container('drift'),
+      inventory: container('inventory'),
+      audit,
+      clock,
+      workspaces,
+      backups: backupStore,
+      groups: directory.groups,
+      readVersion: (tenantId, versionId) => inventory.readVersion(tenantId, versionId),
+    }),
     schedules: new ScheduleService({
       store: scheduleStore,
       lastRuns: new LastRuns(container('runs')),

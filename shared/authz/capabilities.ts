@@ -10,6 +10,7 @@ export const CAPABILITIES = {
   'operations.start': ['owner', 'manager', 'operator'],
   'restore.preview': ['owner', 'manager', 'operator'],
   'schedules.manage': ['owner', 'manager'],
+  'baselines.manage': ['owner', 'manager'],
   'restore.execute': ['owner', 'manager'],
   'connections.manage': ['owner', 'manager'],
   'tenants.manage': ['owner', 'manager'],

@@ -66,6 +66,14 @@ export const CONTAINERS = {
     excludedPaths: ['/items/*'],
     purpose: 'Backup schedules (the scheduler queries nextRunAt), backup sets and their manifest pages.',
   },
+  drift: {
+    id: 'drift',
+    partitionKey: '/workspaceId',
+    // Findings keep the expected and actual values of their differences: shown, never queried.
+    excludedPaths: ['/differences/*'],
+    purpose:
+      'Baselines, drift findings (one per baseline object and tenant) and per-(baseline, tenant) summaries of a workspace.',
+  },
   notifications: {
     id: 'notifications',
     partitionKey: '/userId',

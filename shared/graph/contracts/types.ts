@@ -78,6 +78,12 @@ export interface SubResourceContract {
    * the parent item's expanded `nav` (a presentation lives under its definition).
    */
   binds?: Readonly<Record<string, string>>;
+  /**
+   * The member that identifies an item across tenants and writes (a setting's definition id), as a
+   * dotted path in the item: drift compares the collection as a set keyed by it, so order and item ids
+   * never count as a difference. Absent: items are compared as a set of whole values.
+   */
+  itemKey?: string;
 }
 
 /**

@@ -47,7 +47,7 @@ export const complianceContracts = [
     platform: { from: 'property', property: 'platforms' },
     assignments: { read: 'expand', write: assignAction('assignments') },
     subResources: [
-      { name: 'settings', read: 'batch', write: 'inline' },
+      { name: 'settings', read: 'batch', write: 'inline', itemKey: 'settingInstance.settingDefinitionId' },
       {
         name: 'scheduledActionsForRule',
         read: 'batch',

@@ -28,7 +28,9 @@ export const configurationContracts = [
     elementType: 'deviceManagementConfigurationPolicy',
     platform: { from: 'property', property: 'platforms' },
     assignments: { read: 'expand', write: assignAction('assignments') },
-    subResources: [{ name: 'settings', read: 'batch', write: 'inline' }],
+    subResources: [
+      { name: 'settings', read: 'batch', write: 'inline', itemKey: 'settingInstance.settingDefinitionId' },
+    ],
     restorable: true,
     restore: { update: 'put' },
     permissions: configuration,
@@ -96,6 +98,7 @@ export const configurationContracts = [
         read: 'batch',
         write: 'inline',
         writeAction: { action: 'updateSettings', bodyKey: 'settings' },
+        itemKey: 'definitionId',
       },
     ],
     restorable: true,

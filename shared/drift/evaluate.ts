@@ -1,0 +1,463 @@
+import type { Clock } from '../clock';
+import type { GroupDirectory } from '../directory';
+import { getContract } from '../graph';
+import { stableStringify } from '../inventory';
+import type { PolicyVersion, VersionContent } from '../inventory/model';
+import {
+  evaluatedKeyOf,
+  extraKeyOf,
+  findingIdOf,
+  hashOf,
+  isDrift,
+  type Baseline,
+  type BaselineObject,
+  type BaselineTenant,
+  type Finding,
+  type Outcome,
+  type PairSummary,
+} from './model';
+import { namesOf } from './names';
+import { comparable, differencesOf, hashComparable, type Comparable, type NameLookup } from './normalize';
+import type { DriftStore } from './store';
+import type { TenantObject, TenantObjects } from './tenant-objects';
+
+export interface EvaluationDeps {
+  store: DriftStore;
+  objects: TenantObjects;
+  groups: Pick<GroupDirectory, 'groupsById'>;
+  readVersion(
+    tenantId: string,
+    versionId: string,
+  ): Promise<(PolicyVersion & { content: VersionContent }) | undefined>;
+  clock: Clock;
+}
+
+/** What one evaluation changed: the findings it opened (new drift) and resolved, by id. */
+export interface EvaluationResult {
+  evaluated: number;
+  written: number;
+  opened: string[];
+  resolved: string[];
+}
+
+/** Which of a pair's findings to evaluate: all of them, or those a few changed tenant objects touch. */
+export type EvaluationScope = { kind: 'all' } | { kind: 'items'; items: readonly TenantObject[] };
+
+/** A finding's new comparison, before it is merged with what the finding said so far. */
+interface Comparison {
+  key: string;
+  policyType: string;
+  displayName: string;
+  outcome: Outcome;
+  tenantItem: TenantObject | undefined;
+  matchedBy: 'name' | 'pairing' | null;
+  differences: Finding['differences'];
+  differenceCount: number;
+  actualHash: string;
+  expectedVersionId: string | null;
+  /** When the inputs of this comparison last changed: the finding's time, the same however often it runs. */
+  at: string;
+}
+
+const MISSING = 'missing';
+const latest = (...times: Array<string | null | undefined>) =>
+  times
+    .filter((t): t is string => typeof t === 'string')
+    .sort()
+    .at(-1)!;
+
+/**
+ * Evaluates one (baseline, tenant) from Cosmos DB only: the baseline's objects against the tenant's
+ * inventory, then each finding merged with what it said before and written only when it changed
+ * (ETag-guarded, evaluated again on a conflict). Deterministic: running it twice on the same data writes
+ * nothing the second time (at-least-once execution).
+ */
+export async function evaluatePair(
+  deps: EvaluationDeps,
+  baseline: Baseline,
+  tenant: BaselineTenant,
+  scope: EvaluationScope,
+): Promise<EvaluationResult> {
+  const result: EvaluationResult = { evaluated: 0, written: 0, opened: [], resolved: [] };
+  const targets = await targetsOf(deps, baseline, tenant, scope);
+  if (scope.kind === 'items' && targets.objects.length === 0 && targets.extras.length === 0) return result;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const comparisons = await compare(deps, baseline, tenant, scope, targets);
+    const ids = comparisons.map((c) => findingIdOf(baseline.id, tenant.tenantId, c.key));
+    const existing = new Map(
+      (
+        await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
+          ...(scope.kind === 'items' && { ids }),
+        })
+      ).map((finding) => [finding.id, finding]),
+    );
+    const now = deps.clock.now().toISOString();
+    const evaluatedKey = evaluatedKeyOf(baseline, tenant);
+    /** Every finding as this evaluation leaves it (written or already so): the summary is set from them. */
+    const current: Finding[] = [];
+    let conflict = false;
+    for (const comparison of comparisons) {
+      const id = findingIdOf(baseline.id, tenant.tenantId, comparison.key);
+      const before = existing.get(id);
+      existing.delete(id);
+      const next = merge(baseline, tenant.tenantId, id, comparison, before, now);
+      result.evaluated++;
+      if (before && same(before, next)) {
+        current.push(next);
+        continue;
+      }
+      // An extra that never drifted needs no document: it is not an object of the baseline.
+      if (!before && next.outcome === 'absent') continue;
+      if (!(await deps.store.writeFinding(next, before?._etag))) {
+        conflict = true;
+        continue;
+      }
+      result.written++;
+      current.push(next);
+      const wasDrift = before?.state === 'open' || before?.state === 'accepted';
+      if (next.state === 'open' && !wasDrift) result.opened.push(id);
+      if (next.state === 'resolved' && wasDrift) result.resolved.push(id);
+    }
+    // A full evaluation owns the pair: findings of objects the baseline no longer has go.
+    const removed = scope.kind === 'all' ? [...existing.values()] : [];
+    // Set from every evaluated finding, not only the written ones: a summary update lost after the
+    // findings were written (a crash, a retried activity) is made good by the next evaluation.
+    await deps.store.deleteDocuments(
+      baseline.workspaceId,
+      removed.map((f) => f.id),
+    );
+    await deps.store.updateSummary(baseline.workspaceId, baseline.id, tenant.tenantId, (summary) =>
+      summarize(
+        summary,
+        baseline,
+        current,
+        removed,
+        scope.kind === 'all' && !conflict ? { evaluatedKey, now } : undefined,
+      ),
+    );
+    if (!conflict) return result;
+  }
+  return result;
+}
+
+interface Targets {
+  objects: BaselineObject[];
+  /** Tenant items to check for being extras (reportExtras only). */
+  extras: TenantObject[];
+}
+
+/**
+ * What to evaluate: every object (and, with reportExtras, every object of the baseline's types), or for
+ * a few changed items the baseline objects they can match (same type and name, or paired), those they
+ * matched before (a renamed object), and the items themselves as possible extras.
+ */
+async function targetsOf(
+  deps: EvaluationDeps,
+  baseline: Baseline,
+  tenant: BaselineTenant,
+  scope: EvaluationScope,
+): Promise<Targets> {
+  if (scope.kind === 'all') return { objects: baseline.objects, extras: [] };
+  const types = new Set(baseline.objects.map((o) => o.policyType));
+  const items = scope.items.filter((item) => types.has(item.policyType));
+  if (items.length === 0) return { objects: [], extras: [] };
+  const previous = await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
+    tenantItemIds: items.map((item) => item.id),
+  });
+  const before = new Set(previous.map((finding) => finding.objectKey));
+  const objects = baseline.objects.filter(
+    (object) =>
+      before.has(object.key) ||
+      items.some(
+        (item) =>
+          item.policyType === object.policyType &&
+          (tenant.pairings[object.key]
+            ? tenant.pairings[object.key] === item.graphId
+            : item.searchName === object.displayName.toLowerCase()),
+      ),
+  );
+  const extras = baseline.reportExtras || previous.some((f) => f.objectKey.startsWith('extra:')) ? items : [];
+  return { objects, extras };
+}
+
+async function compare(
+  deps: EvaluationDeps,
+  baseline: Baseline,
+  tenant: BaselineTenant,
+  scope: EvaluationScope,
+  targets: Targets,
+): Promise<Comparison[]> {
+  const tenantId = tenant.tenantId;
+  const sourceTenantId = baseline.source.tenantId;
+  const types = [...new Set(baseline.objects.map((o) => o.policyType))];
+  // The tenant's objects the targets can match: every object of the baseline's types, or (for a few
+  // changed items) the objects named like the targets, paired with them, or found by them before.
+  const objects = targets.objects;
+  let candidates: TenantObject[];
+  if (scope.kind === 'all') candidates = await deps.objects.find(tenantId, { policyTypes: types });
+  else {
+    const names = [...new Set(objects.map((o) => o.displayName.toLowerCase()))];
+    const paired = objects.flatMap((o) =>
+      tenant.pairings[o.key] ? [`${o.policyType}:${tenant.pairings[o.key]}`] : [],
+    );
+    const [byName, byId] = await Promise.all([
+      names.length > 0 ? deps.objects.find(tenantId, { policyTypes: types, names }) : [],
+      paired.length > 0 ? deps.objects.find(tenantId, { ids: paired }) : [],
+    ]);
+    candidates = dedupe([...byName, ...byId, ...scope.items]);
+  }
+  const matchesOf = (object: BaselineObject) => {
+    const paired = tenant.pairings[object.key];
+    const all = candidates.filter(
+      (item) =>
+        item.policyType === object.policyType &&
+        (paired ? item.graphId === paired : item.searchName === object.displayName.toLowerCase()),
+    );
+    return {
+      all,
+      present: all.filter((item) => !item.removedAt),
+      by: paired ? ('pairing' as const) : ('name' as const),
+    };
+  };
+  const matched = objects.map((object) => ({ object, ...matchesOf(object) }));
+  // Versions: the baseline's (source tenant) and the tenant's candidates; names of both tenants.
+  const expected = await readAll(
+    deps,
+    sourceTenantId,
+    objects.map((o) => o.versionId),
+  );
+  const actualIds = matched.flatMap((m) => m.present.map((item) => item.currentVersionId));
+  const extraItems = scope.kind === 'all' ? (baseline.reportExtras ? candidates : []) : targets.extras;
+  const extras = extraItems.filter((item) => !item.removedAt && !isMatched(baseline, tenant, item));
+  const actual = await readAll(deps, tenantId, [
+    ...actualIds,
+    ...extras.map((item) => item.currentVersionId),
+  ]);
+  const [sourceNames, tenantNames] = await Promise.all([
+    namesOf(deps, sourceTenantId, [...expected.values()]),
+    namesOf(deps, tenantId, [...actual.values()]),
+  ]);
+  const baselineAt = latest(baseline.updatedAt, tenant.assignedAt);
+  const comparisons: Comparison[] = [];
+  for (const { object, all, present, by } of matched) {
+    const contract = getContract(object.policyType);
+    const base = {
+      key: object.key,
+      policyType: object.policyType,
+      displayName: object.displayName,
+      expectedVersionId: object.versionId,
+      at: latest(baselineAt, ...all.map((item) => item.changedAt)),
+    };
+    const expectedContent = expected.get(object.versionId);
+    if (present.length === 0 || !expectedContent) {
+      comparisons.push({
+        ...base,
+        outcome: 'missing',
+        tenantItem: undefined,
+        matchedBy: null,
+        differences: [],
+        differenceCount: 0,
+        actualHash: MISSING,
+      });
+      continue;
+    }
+    const want = comparable(contract, expectedContent, sourceNames);
+    const best = present
+      .map((item) => {
+        const have = comparableOf(contract, actual.get(item.currentVersionId), tenantNames);
+        return { item, have, diff: differencesOf(want, have) };
+      })
+      .sort((a, b) => a.diff.count - b.diff.count || a.item.graphId.localeCompare(b.item.graphId))[0]!;
+    comparisons.push({
+      ...base,
+      outcome: best.diff.count === 0 ? 'matching' : 'different',
+      tenantItem: best.item,
+      matchedBy: by,
+      differences: best.diff.list,
+      differenceCount: best.diff.count,
+      actualHash: hashOf(hashComparable(best.have)),
+    });
+  }
+  for (const item of extraItems) {
+    const isExtra = extras.includes(item);
+    const have = isExtra
+      ? comparableOf(getContract(item.policyType), actual.get(item.currentVersionId), tenantNames)
+      : undefined;
+    comparisons.push({
+      key: extraKeyOf(item.id),
+      policyType: item.policyType,
+      displayName: item.displayName,
+      outcome: isExtra ? 'extra' : 'absent',
+      tenantItem: isExtra ? item : undefined,
+      matchedBy: null,
+      differences: [],
+      differenceCount: 0,
+      actualHash: have ? hashOf(hashComparable(have)) : MISSING,
+      expectedVersionId: null,
+      at: latest(baselineAt, item.changedAt),
+    });
+  }
+  return comparisons;
+}
+
+function comparableOf(
+  contract: ReturnType<typeof getContract>,
+  content: VersionContent | undefined,
+  names: NameLookup,
+): Comparable {
+  return content ? comparable(contract, content, names) : { object: {}, subResources: {}, assignments: [] };
+}
+
+/** Whether a baseline object matches this tenant item (by its name, or a pairing). */
+function isMatched(baseline: Baseline, tenant: BaselineTenant, item: TenantObject): boolean {
+  return baseline.objects.some(
+    (object) =>
+      object.policyType === item.policyType &&
+      (tenant.pairings[object.key]
+        ? tenant.pairings[object.key] === item.graphId
+        : object.displayName.toLowerCase() === item.searchName),
+  );
+}
+
+function dedupe(items: TenantObject[]): TenantObject[] {
+  return [...new Map(items.map((item) => [item.id, item])).values()];
+}
+
+/** Versions are immutable: each read once per process (bounded), the rest from Cosmos. */
+const versionCache = new Map<string, VersionContent>();
+const VERSION_CACHE_LIMIT = 2000;
+
+async function readAll(deps: EvaluationDeps, tenantId: string, versionIds: readonly string[]) {
+  const out = new Map<string, VersionContent>();
+  await Promise.all(
+    [...new Set(versionIds)].map(async (versionId) => {
+      const cacheKey = `${tenantId}/${versionId}`;
+      const cached = versionCache.get(cacheKey);
+      if (cached) return out.set(versionId, cached);
+      const version = await deps.readVersion(tenantId, versionId);
+      if (!version) return;
+      if (versionCache.size >= VERSION_CACHE_LIMIT) versionCache.delete(versionCache.keys().next().value!);
+      versionCache.set(cacheKey, version.content);
+      out.set(versionId, version.content);
+    }),
+  );
+  return out;
+}
+
+/** The finding after this comparison: a new drift episode, its continuation, its end, or no drift. */
+function merge(
+  baseline: Baseline,
+  tenantId: string,
+  id: string,
+  c: Comparison,
+  before: Finding | undefined,
+  now: string,
+): Finding {
+  const drift = isDrift(c.outcome);
+  const wasDrift = before?.state === 'open' || before?.state === 'accepted';
+  const versionId = c.tenantItem?.currentVersionId ?? null;
+  const acceptance =
+    drift &&
+    wasDrift &&
+    before?.acceptance &&
+    before.acceptance.actualHash === c.actualHash &&
+    (!before.acceptance.expiresAt || before.acceptance.expiresAt > now)
+      ? before.acceptance
+      : null;
+  const episode = drift
+    ? wasDrift
+      ? {
+          firstSeenAt: before!.firstSeenAt,
+          lastSeenAt: latest(before!.lastSeenAt, c.at),
+          resolvedAt: null,
+          raisedByVersion: before!.raisedByVersion,
+          resolvedByVersion: null,
+        }
+      : {
+          firstSeenAt: c.at,
+          lastSeenAt: c.at,
+          resolvedAt: null,
+          raisedByVersion: versionId,
+          resolvedByVersion: null,
+        }
+    : wasDrift
+      ? {
+          firstSeenAt: before!.firstSeenAt,
+          lastSeenAt: before!.lastSeenAt,
+          resolvedAt: latest(before!.lastSeenAt, c.at),
+          raisedByVersion: before!.raisedByVersion,
+          resolvedByVersion: versionId,
+        }
+      : {
+          firstSeenAt: before?.firstSeenAt ?? null,
+          lastSeenAt: before?.lastSeenAt ?? null,
+          resolvedAt: before?.resolvedAt ?? null,
+          raisedByVersion: before?.raisedByVersion ?? null,
+          resolvedByVersion: before?.resolvedByVersion ?? null,
+        };
+  const state = drift
+    ? acceptance
+      ? 'accepted'
+      : 'open'
+    : wasDrift || before?.state === 'resolved'
+      ? 'resolved'
+      : 'matching';
+  return {
+    id,
+    workspaceId: baseline.workspaceId,
+    docType: 'finding',
+    baselineId: baseline.id,
+    tenantId,
+    objectKey: c.key,
+    policyType: c.policyType,
+    displayName: c.tenantItem && c.key.startsWith('extra:') ? c.tenantItem.displayName : c.displayName,
+    outcome: c.outcome,
+    state,
+    tenantItemId: c.tenantItem?.id ?? null,
+    matchedBy: c.matchedBy,
+    differences: c.differences,
+    differenceCount: c.differenceCount,
+    actualHash: c.actualHash,
+    expectedVersionId: c.expectedVersionId,
+    actualVersionId: versionId,
+    ...episode,
+    acceptance,
+  };
+}
+
+/** The same document (a re-evaluation that found the same writes nothing). */
+function same(a: Finding, b: Finding): boolean {
+  const strip = (finding: Finding & { _etag?: string }) => {
+    const { _etag: _e, ...plain } = finding;
+    return stableStringify(plain);
+  };
+  return strip(a) === strip(b);
+}
+
+function summarize(
+  summary: PairSummary,
+  baseline: Baseline,
+  current: readonly Finding[],
+  removed: readonly Finding[],
+  full: { evaluatedKey: string; now: string } | undefined,
+): PairSummary {
+  // A complete full evaluation saw every finding of the pair: the map starts empty.
+  const drift = full ? {} : { ...summary.drift };
+  for (const finding of removed) delete drift[finding.id];
+  for (const finding of current) {
+    if (finding.state === 'open' || finding.state === 'accepted')
+      drift[finding.id] = {
+        outcome: finding.outcome,
+        accepted: finding.state === 'accepted',
+        expiresAt: finding.acceptance?.expiresAt ?? null,
+        firstSeenAt: finding.firstSeenAt,
+      };
+    else delete drift[finding.id];
+  }
+  return {
+    ...summary,
+    objects: baseline.objects.length,
+    drift,
+    ...(full && { evaluatedKey: full.evaluatedKey, evaluatedAt: full.now }),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Baselines and continuous drift (docs/drift.md). The public surface other modules use:
+ *
+ * - `evaluate(workspaceId, baselineId, tenantId)`: evaluates one (baseline, tenant) fully and answers
+ *   which findings it opened and resolved (`EvaluationResult`) — the hook for signals and remediation;
+ * - `onInventoryDocuments(documents)` / `onDriftDocuments(documents)`: the change-feed entries (a tenant
+ *   object stored by a sync or a watch; a baseline created, changed, assigned or deleted), each answering
+ *   the evaluations it ran with their opened and resolved findings;
+ * - `baselines`, `findings`: the API's services;
+ * - `store`: read findings (`finding`, `findingsOfPair`) and baselines (`baseline`) by id.
+ */
+import type { Container } from '@azure/cosmos';
+import type { AuditLog } from '../audit/audit';
+import type { BackupStore } from '../backup/backup-store';
+import type { Clock } from '../clock';
+import type { GroupDirectory } from '../directory';
+import type { PolicyVersion, VersionContent } from '../inventory/model';
+import type { WorkspaceService } from '../workspaces/workspace-service';
+import { BaselineService } from './baselines';
+import { evaluatePair, type EvaluationResult } from './evaluate';
+import { DriftFindings } from './findings';
+import { baselineSchema, evaluatedKeyOf, type Baseline } from './model';
+import { DriftStore } from './store';
+import { tenantObjectOf, TenantObjects, type TenantObject } from './tenant-objects';
+
+export type { EvaluationResult } from './evaluate';
+export type {
+  Baseline,
+  BaselineObject,
+  Finding,
+  FindingView,
+  Difference,
+  Outcome,
+  FindingState,
+} from './model';
+export { findingIdOf } from './model';
+
+export interface DriftDeps {
+  drift: Container;
+  inventory: Container;
+  audit: AuditLog;
+  clock: Clock;
+  workspaces: Pick<WorkspaceService, 'getTenant'>;
+  backups: Pick<BackupStore, 'getSet' | 'items'>;
+  groups: Pick<GroupDirectory, 'groupsById'>;
+  readVersion(
+    tenantId: string,
+    versionId: string,
+  ): Promise<(PolicyVersion & { content: VersionContent }) | undefined>;
+}
+
+/** One evaluation a change-feed batch ran, and what it changed. */
+export interface PairEvaluation extends EvaluationResult {
+  workspaceId: string;
+  baselineId: string;
+  tenantId: string;
+}
+
+export type Drift = ReturnType<typeof createDrift>;
+
+export function createDrift(deps: DriftDeps) {
+  const store = new DriftStore(deps.drift);
+  const objects = new TenantObjects(deps.inventory);
+  const evaluation = {
+    store,
+    objects,
+    groups: deps.groups,
+    readVersion: deps.readVersion,
+    clock: deps.clock,
+  };
+
+  /** A full evaluation of every assigned tenant not yet evaluated at the baseline's current revision. */
+  async function evaluateBaseline(baseline: Baseline): Promise<PairEvaluation[]> {
+    const out: PairEvaluation[] = [];
+    for (const tenant of baseline.tenants) {
+      const summary = await store.summary(baseline.workspaceId, baseline.id, tenant.tenantId);
+      if (summary?.evaluatedKey === evaluatedKeyOf(baseline, tenant)) continue;
+      const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
+      out.push({
+        workspaceId: baseline.workspaceId,
+        baselineId: baseline.id,
+        tenantId: tenant.tenantId,
+        ...result,
+      });
+    }
+    return out;
+  }
+
+  return {
+    store,
+    baselines: new BaselineService({ ...deps, store, objects }),
+    findings: new DriftFindings({ store, audit: deps.audit, clock: deps.clock }),
+
+    /** Evaluates one (baseline, tenant) in full, whatever was evaluated before. */
+    async evaluate(
+      workspaceId: string,
+      baselineId: string,
+      tenantId: string,
+    ): Promise<EvaluationResult | undefined> {
+      const baseline = await store.baseline(workspaceId, baselineId);
+      const tenant = baseline?.tenants.find((t) => t.tenantId === tenantId);
+      if (!baseline || baseline.deletedAt || !tenant) return undefined;
+      return evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
+    },
+
+    /**
+     * Inventory documents that changed (the inventory container's change feed): every item stored by a
+     * sync, a watch or a restore's reads re-evaluates only the findings it touches, in each baseline its
+     * tenant is assigned to. Anything but items is ignored.
+     */
+    async onInventoryDocuments(documents: readonly unknown[]): Promise<PairEvaluation[]> {
+      const byTenant = new Map<string, { workspaceId: string; items: TenantObject[] }>();
+      for (const doc of documents) {
+        const item = tenantObjectOf(doc);
+        if (!item) continue;
+        const key = `${item.workspaceId}/${item.tenantId}`;
+        const group = byTenant.get(key) ?? { workspaceId: item.workspaceId, items: [] };
+        group.items.push(item);
+        byTenant.set(key, group);
+      }
+      const out: PairEvaluation[] = [];
+      for (const { workspaceId, items } of byTenant.values()) {
+        const tenantId = items[0]!.tenantId;
+        for (const baseline of await store.baselinesOfTenant(workspaceId, tenantId)) {
+          const tenant = baseline.tenants.find((t) => t.tenantId === tenantId)!;
+          const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'items', items });
+          if (result.written > 0) out.push({ workspaceId, baselineId: baseline.id, tenantId, ...result });
+        }
+      }
+      return out;
+    },
+
+    /**
+     * Drift documents that changed (the drift container's change feed): a baseline created, changed or
+     * (un)assigned evaluates the tenants whose evaluation is not current; a deleted one loses its
+     * findings, then itself. Findings and summaries are ignored.
+     */
+    async onDriftDocuments(documents: readonly unknown[]): Promise<PairEvaluation[]> {
+      const out: PairEvaluation[] = [];
+      const ids = new Map<string, string>();
+      for (const doc of documents) {
+        const parsed = baselineSchema.safeParse(doc);
+        if (parsed.success) ids.set(parsed.data.id, parsed.data.workspaceId);
+      }
+      for (const [id, workspaceId] of ids) {
+        // The feed may hold an older image: the stored document is the one to act on.
+        const baseline = await store.baseline(workspaceId, id);
+        if (!baseline) continue;
+        if (baseline.deletedAt) {
+          await store.deleteDocuments(workspaceId, await store.documentIdsOf(workspaceId, id));
+          await store.deleteBaselineDocument(workspaceId, id);
+          continue;
+        }
+        out.push(...(await evaluateBaseline(baseline)));
+      }
+      return out;
+    },
+  };
+}

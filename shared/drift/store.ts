@@ -1,0 +1,313 @@
+import type { Container, SqlParameter } from '@azure/cosmos';
+import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
+import {
+  baselineSchema,
+  findingSchema,
+  pairSummarySchema,
+  summaryIdOf,
+  type Baseline,
+  type Finding,
+  type PairSummary,
+} from './model';
+
+type Parameter = SqlParameter & { value: string | number | boolean | string[] };
+
+/** The `drift` container (partition = workspace): baselines, findings, summaries. */
+export class DriftStore {
+  constructor(readonly container: Container) {}
+
+  async baseline(workspaceId: string, id: string): Promise<Baseline | undefined> {
+    const doc = await readItem<Baseline>(this.container, id, workspaceId);
+    return doc?.docType === 'baseline' ? baselineSchema.parse(withoutSystemFields(doc)) : undefined;
+  }
+
+  async createBaseline(baseline: Baseline): Promise<void> {
+    await this.container.items.create(baseline);
+  }
+
+  /** Read-modify-write with the ETag; `mutate` returns undefined to leave it as it is. */
+  async updateBaseline(
+    workspaceId: string,
+    id: string,
+    mutate: (current: Baseline) => Baseline | undefined,
+  ): Promise<Baseline> {
+    const updated = await updateWithEtag<Baseline>(
+      this.container,
+      id,
+      workspaceId,
+      (current) => (current.docType === 'baseline' && !current.deletedAt ? mutate(current) : undefined),
+      'The baseline',
+    );
+    return baselineSchema.parse(withoutSystemFields(updated));
+  }
+
+  async deleteBaselineDocument(workspaceId: string, id: string): Promise<void> {
+    await this.container
+      .item(id, workspaceId)
+      .delete()
+      .catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
+  }
+
+  async listBaselines(
+    workspaceId: string,
+    page: { limit: number; continuationToken?: string },
+  ): Promise<{ items: Baseline[]; continuationToken?: string }> {
+    const result = await this.container.items
+      .query<Baseline>(
+        {
+          query:
+            "SELECT * FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt) ORDER BY c.createdAt DESC",
+          parameters: [{ name: '@w', value: workspaceId }],
+        },
+        { partitionKey: workspaceId, maxItemCount: page.limit, continuationToken: page.continuationToken },
+      )
+      .fetchNext();
+    return {
+      items: result.resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc))),
+      ...(result.continuationToken && { continuationToken: result.continuationToken }),
+    };
+  }
+
+  /** Name, tenants and each tenant's evaluation key of every live baseline (no objects). */
+  async baselineHeads(
+    workspaceId: string,
+  ): Promise<Array<{ id: string; name: string; tenantIds: string[]; keys: Record<string, string> }>> {
+    const { resources } = await this.container.items
+      .query<{
+        id: string;
+        name: string;
+        revision: number;
+        tenants: Array<{ tenantId: string; revision: number }>;
+      }>(
+        {
+          query:
+            "SELECT c.id, c.name, c.revision, c.tenants FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt)",
+          parameters: [{ name: '@w', value: workspaceId }],
+        },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return resources.map((head) => ({
+      id: head.id,
+      name: head.name,
+      tenantIds: head.tenants.map((t) => t.tenantId),
+      keys: Object.fromEntries(head.tenants.map((t) => [t.tenantId, `${head.revision}.${t.revision}`])),
+    }));
+  }
+
+  /** The (live) baselines a tenant is assigned to. */
+  async baselinesOfTenant(workspaceId: string, tenantId: string): Promise<Baseline[]> {
+    const { resources } = await this.container.items
+      .query<Baseline>(
+        {
+          query:
+            "SELECT * FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt) AND ARRAY_CONTAINS(c.tenantIds, @t)",
+          parameters: [
+            { name: '@w', value: workspaceId },
+            { name: '@t', value: tenantId },
+          ],
+        },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc)));
+  }
+
+  async finding(workspaceId: string, id: string): Promise<(Finding & { _etag?: string }) | undefined> {
+    const doc = await readItem<Finding & { _etag: string }>(this.container, id, workspaceId);
+    if (doc?.docType !== 'finding') return undefined;
+    return { ...findingSchema.parse(withoutSystemFields(doc)), _etag: doc._etag };
+  }
+
+  /** Findings of one (baseline, tenant), optionally only these ids or only those about these items. */
+  async findingsOfPair(
+    workspaceId: string,
+    baselineId: string,
+    tenantId: string,
+    filter: { ids?: readonly string[]; tenantItemIds?: readonly string[] } = {},
+  ): Promise<Array<Finding & { _etag: string }>> {
+    const conditions = [
+      'c.workspaceId = @w',
+      "c.docType = 'finding'",
+      'c.baselineId = @b',
+      'c.tenantId = @t',
+    ];
+    const parameters: Parameter[] = [
+      { name: '@w', value: workspaceId },
+      { name: '@b', value: baselineId },
+      { name: '@t', value: tenantId },
+    ];
+    const ors: string[] = [];
+    if (filter.ids) {
+      ors.push('ARRAY_CONTAINS(@ids, c.id)');
+      parameters.push({ name: '@ids', value: [...filter.ids] });
+    }
+    if (filter.tenantItemIds) {
+      ors.push('ARRAY_CONTAINS(@items, c.tenantItemId)');
+      parameters.push({ name: '@items', value: [...filter.tenantItemIds] });
+    }
+    if (ors.length > 0) conditions.push(`(${ors.join(' OR ')})`);
+    const { resources } = await this.container.items
+      .query<Finding & { _etag: string }>(
+        { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return resources.map((doc) => ({ ...findingSchema.parse(withoutSystemFields(doc)), _etag: doc._etag }));
+  }
+
+  /**
+   * Writes a finding unless someone else changed it since `etag` was read (412 → false, the caller
+   * evaluates again). No etag: create, failing with false when it exists already.
+   */
+  async writeFinding(finding: Finding, etag: string | undefined): Promise<boolean> {
+    try {
+      if (etag)
+        await this.container
+          .item(finding.id, finding.workspaceId)
+          .replace(finding, { accessCondition: { type: 'IfMatch', condition: etag } });
+      else await this.container.items.create(finding);
+      return true;
+    } catch (error) {
+      const code = (error as { code?: number }).code;
+      if (code === 412 || code === 409) return false;
+      throw error;
+    }
+  }
+
+  async deleteDocuments(workspaceId: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids)
+      await this.container
+        .item(id, workspaceId)
+        .delete()
+        .catch((error: { code?: number }) => {
+          if (error.code !== 404) throw error;
+        });
+  }
+
+  /** Ids of every finding and summary of a baseline (optionally of one tenant). */
+  async documentIdsOf(workspaceId: string, baselineId: string, tenantId?: string): Promise<string[]> {
+    const { resources } = await this.container.items
+      .query<{ id: string }>(
+        {
+          query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND (c.docType = 'finding' OR c.docType = 'summary')${tenantId ? ' AND c.tenantId = @t' : ''}`,
+          parameters: [
+            { name: '@w', value: workspaceId },
+            { name: '@b', value: baselineId },
+            ...(tenantId ? [{ name: '@t', value: tenantId }] : []),
+          ],
+        },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return resources.map((doc) => doc.id);
+  }
+
+  async summary(workspaceId: string, baselineId: string, tenantId: string): Promise<PairSummary | undefined> {
+    const doc = await readItem<PairSummary>(this.container, summaryIdOf(baselineId, tenantId), workspaceId);
+    return doc?.docType === 'summary' ? pairSummarySchema.parse(withoutSystemFields(doc)) : undefined;
+  }
+
+  /** Changes the pair's summary (created empty first); `mutate` returns undefined for no change. */
+  async updateSummary(
+    workspaceId: string,
+    baselineId: string,
+    tenantId: string,
+    mutate: (current: PairSummary) => PairSummary | undefined,
+  ): Promise<void> {
+    const id = summaryIdOf(baselineId, tenantId);
+    const empty: PairSummary = {
+      id,
+      workspaceId,
+      docType: 'summary',
+      baselineId,
+      tenantId,
+      objects: 0,
+      drift: {},
+      evaluatedKey: null,
+      evaluatedAt: null,
+    };
+    await this.container.items.create(empty).catch((error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+    });
+    await updateWithEtag<PairSummary>(this.container, id, workspaceId, (current) => {
+      const next = mutate(pairSummarySchema.parse(withoutSystemFields(current)));
+      return next && JSON.stringify(next) !== JSON.stringify(pairSummarySchema.parse(current))
+        ? next
+        : undefined;
+    });
+  }
+
+  /** Every (baseline, tenant) summary of the workspace: one document per pair. */
+  async summaries(workspaceId: string, filter: { baselineId?: string; tenantId?: string }) {
+    const conditions = ['c.workspaceId = @w', "c.docType = 'summary'"];
+    const parameters: Parameter[] = [{ name: '@w', value: workspaceId }];
+    if (filter.baselineId) {
+      conditions.push('c.baselineId = @b');
+      parameters.push({ name: '@b', value: filter.baselineId });
+    }
+    if (filter.tenantId) {
+      conditions.push('c.tenantId = @t');
+      parameters.push({ name: '@t', value: filter.tenantId });
+    }
+    const { resources } = await this.container.items
+      .query<PairSummary>(
+        { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return resources.map((doc) => pairSummarySchema.parse(withoutSystemFields(doc)));
+  }
+
+  /** A page of findings in id order (stable pages); `state` filters by the state as readers see it at `now`. */
+  async listFindings(query: {
+    workspaceId: string;
+    baselineId?: string;
+    tenantId?: string;
+    state: 'open' | 'accepted' | 'resolved' | 'matching' | 'all';
+    now: string;
+    limit: number;
+    continuationToken?: string;
+  }): Promise<{ items: Finding[]; continuationToken?: string }> {
+    const conditions = ['c.workspaceId = @w', "c.docType = 'finding'"];
+    const parameters: Parameter[] = [{ name: '@w', value: query.workspaceId }];
+    if (query.baselineId) {
+      conditions.push('c.baselineId = @b');
+      parameters.push({ name: '@b', value: query.baselineId });
+    }
+    if (query.tenantId) {
+      conditions.push('c.tenantId = @t');
+      parameters.push({ name: '@t', value: query.tenantId });
+    }
+    // An acceptance that expired shows its finding as open again, before any evaluation rewrites it.
+    const expired =
+      "(c.state = 'accepted' AND IS_STRING(c.acceptance.expiresAt) AND c.acceptance.expiresAt <= @now)";
+    if (query.state === 'open') conditions.push(`(c.state = 'open' OR ${expired})`);
+    if (query.state === 'accepted') conditions.push(`(c.state = 'accepted' AND NOT ${expired})`);
+    if (query.state === 'resolved' || query.state === 'matching') {
+      conditions.push('c.state = @state');
+      parameters.push({ name: '@state', value: query.state });
+    }
+    if (query.state === 'open' || query.state === 'accepted')
+      parameters.push({ name: '@now', value: query.now });
+    const page = await this.container.items
+      .query<Finding>(
+        {
+          query: `SELECT * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.id`,
+          parameters,
+        },
+        {
+          partitionKey: query.workspaceId,
+          maxItemCount: query.limit,
+          continuationToken: query.continuationToken,
+        },
+      )
+      .fetchNext();
+    return {
+      items: page.resources.map((doc) => findingSchema.parse(withoutSystemFields(doc))),
+      ...(page.continuationToken && { continuationToken: page.continuationToken }),
+    };
+  }
+}

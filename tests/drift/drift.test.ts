@@ -1,0 +1,452 @@
+import { describe, expect, it } from 'vitest';
+import { AuditLog } from '../../shared/audit/audit';
+import { systemClock } from '../../shared/clock';
+import { createGroupDirectory } from '../../shared/directory/group-directory';
+import { DirectoryStore } from '../../shared/directory/store';
+import { createDrift } from '../../shared/drift';
+import type { GraphObject } from '../../shared/graph';
+import { VersionStore } from '../../shared/inventory/store/versions';
+import { requestLog, requestSeq } from '../restore/request-log';
+import { graphOf, ownCloudForFile, syncDirectory } from '../restore/support';
+import {
+  evaluated,
+  findings,
+  listGraph,
+  nameOf,
+  summaryRow,
+  sync,
+  TYPES,
+  until,
+  type FindingView,
+  type Tenant,
+} from './support';
+
+/**
+ * Contoso is the golden tenant, Fabrikam is checked against it. Both are the simulated cloud's seeded
+ * tenants (their device compliance policies partly share names and differ in content), plus objects
+ * this test plants through Graph with known differences. Every expectation is computed from what Graph
+ * answers an independent client, never from the drift code.
+ */
+const cloud = ownCloudForFile();
+
+const CONFIGURATIONS = '/deviceManagement/deviceConfigurations';
+const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
+const choice = (settingDefinitionId: string, value: string) => ({
+  settingInstance: {
+    '@odata.type': '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance',
+    settingDefinitionId,
+    choiceSettingValue: { value, children: [] },
+  },
+});
+const CORTANA = choice(
+  'device_vendor_msft_policy_config_experience_allowcortana',
+  'device_vendor_msft_policy_config_experience_allowcortana_0',
+);
+const CAMERA = choice(
+  'device_vendor_msft_policy_config_camera_allowcamera',
+  'device_vendor_msft_policy_config_camera_allowcamera_1',
+);
+
+let contoso: Tenant;
+let fabrikam: Tenant;
+let baselineId: string;
+/** Baseline objects by lower-cased name, per type, as an independent client reads them from Contoso. */
+let baselineNames: Map<string, Set<string>>;
+const planted: Record<string, GraphObject> = {};
+
+const admin = (microsoftName: string, body: Record<string, unknown>) =>
+  cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', body);
+const byName = (all: FindingView[], name: string) =>
+  all.find((f) => f.displayName.toLowerCase() === name.toLowerCase());
+const ofBaseline = () => findings(cloud, contoso.workspaceId, `baselineId=${baselineId}&state=all`);
+
+describe('drift: Fabrikam against a Contoso baseline', () => {
+  it('reports exactly the seeded and planted differences, from the database only (zero Graph requests)', async () => {
+    contoso = await cloud.connectedTenant('Drift golden', 'contoso');
+    fabrikam = await cloud.connectTenant(contoso.workspaceId, 'Drift checked', 'fabrikam');
+    await syncDirectory(cloud, contoso);
+    await syncDirectory(cloud, fabrikam);
+    const c = graphOf(cloud, 'contoso');
+    const f = graphOf(cloud, 'fabrikam');
+
+    // A group both tenants have, under different ids: assignments to it are the same assignment.
+    const [contosoGroups, fabrikamGroups] = await Promise.all([c.list('groups'), f.list('groups')]);
+    const shared = contosoGroups.find(
+      (g) =>
+        contosoGroups.filter((o) => o.displayName === g.displayName).length === 1 &&
+        fabrikamGroups.filter((o) => o.displayName === g.displayName).length === 1,
+    )!;
+    const fabrikamShared = fabrikamGroups.find((g) => g.displayName === shared.displayName)!;
+    expect(shared.id).not.toBe(fabrikamShared.id);
+
+    const general = (displayName: string, extra: Record<string, unknown>) => ({
+      '@odata.type': GENERAL,
+      displayName,
+      passwordRequired: true,
+      ...extra,
+    });
+    // Same: one side says description null, the other has none; assigned to the shared group's namesakes.
+    planted.sameC = await c.create(
+      'deviceConfigurations',
+      general('Drift same', { passwordMinimumLength: 8, description: null }),
+    );
+    planted.sameF = await f.create(
+      'deviceConfigurations',
+      general('Drift same', { passwordMinimumLength: 8 }),
+    );
+    planted.changedC = await c.create(
+      'deviceConfigurations',
+      general('Drift changed', { passwordMinimumLength: 8 }),
+    );
+    planted.changedF = await f.create(
+      'deviceConfigurations',
+      general('Drift changed', { passwordMinimumLength: 12 }),
+    );
+    planted.missingC = await c.create(
+      'deviceConfigurations',
+      general('Drift missing', { passwordMinimumLength: 6 }),
+    );
+    planted.extraF = await f.create(
+      'deviceConfigurations',
+      general('Drift extra', { passwordMinimumLength: 6 }),
+    );
+    // Settings in another order (and other item ids) are the same settings.
+    const settingsBody = (settings: unknown[]) => ({
+      name: 'Drift settings',
+      platforms: 'windows10',
+      technologies: 'mdm',
+      settings,
+    });
+    planted.settingsC = await c.create('configurationPolicies', settingsBody([CORTANA, CAMERA]));
+    planted.settingsF = await f.create('configurationPolicies', settingsBody([CAMERA, CORTANA]));
+    const assignTo = (groupId: string) => [
+      { target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId } },
+    ];
+    await admin('contoso', {
+      action: 'assign',
+      collection: CONFIGURATIONS,
+      id: planted.sameC.id,
+      assignments: assignTo(shared.id as string),
+    });
+    await admin('fabrikam', {
+      action: 'assign',
+      collection: CONFIGURATIONS,
+      id: planted.sameF.id,
+      assignments: assignTo(fabrikamShared.id as string),
+    });
+
+    await sync(cloud, contoso);
+    await sync(cloud, fabrikam);
+    // The change watch would read the audit logs meanwhile: off, so the request log shows drift alone.
+    for (const tenant of [contoso, fabrikam]) {
+      const off = await cloud.api('PATCH', `${tenant.base}/watch`, { as: 'mike', body: { enabled: false } });
+      expect(off.status, off.text).toBe(200);
+    }
+
+    const contosoCompliance = await listGraph(cloud, 'contoso', 'deviceCompliancePolicies');
+    const fabrikamCompliance = await listGraph(cloud, 'fabrikam', 'deviceCompliancePolicies');
+    const plantedC = [planted.sameC, planted.changedC, planted.missingC].map(
+      (o) => `deviceConfigurations:${o!.id}`,
+    );
+    const itemIds = [
+      ...plantedC,
+      `configurationPolicies:${planted.settingsC!.id}`,
+      ...contosoCompliance.map((o) => `deviceCompliancePolicies:${o.id}`),
+    ];
+    baselineNames = new Map([
+      ['deviceConfigurations', new Set(['drift same', 'drift changed', 'drift missing'])],
+      ['configurationPolicies', new Set(['drift settings'])],
+      ['deviceCompliancePolicies', new Set(contosoCompliance.map(nameOf))],
+    ]);
+
+    const seq = await requestSeq(cloud);
+    const created = await cloud.api('POST', `/workspaces/${contoso.workspaceId}/baselines`, {
+      as: 'mike',
+      body: { name: 'Windows standard', source: { tenantId: contoso.tenantId, itemIds } },
+    });
+    expect(created.status, created.text).toBe(201);
+    baselineId = created.body.id;
+    expect(created.body.objects).toHaveLength(itemIds.length);
+    const assigned = await cloud.api(
+      'PUT',
+      `/workspaces/${contoso.workspaceId}/baselines/${baselineId}/tenants/${fabrikam.tenantId}`,
+      { as: 'mike', body: {} },
+    );
+    expect(assigned.status, assigned.text).toBe(200);
+    const row = await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+
+    const all = await ofBaseline();
+    // Missing: the baseline's names Fabrikam lacks.
+    const fabrikamNames = new Set(fabrikamCompliance.map(nameOf));
+    const expectedMissing = [
+      'drift missing',
+      ...contosoCompliance.map(nameOf).filter((name) => !fabrikamNames.has(name)),
+    ].sort();
+    expect(
+      all
+        .filter((x) => x.outcome === 'missing')
+        .map((x) => x.displayName.toLowerCase())
+        .sort(),
+    ).toEqual(expectedMissing);
+    expect(all.filter((x) => x.outcome === 'extra')).toEqual([]);
+    expect(all).toHaveLength(itemIds.length);
+    // The planted objects: exactly the planted difference; the rest equal after normalization.
+    expect(byName(all, 'Drift same')).toMatchObject({ outcome: 'matching', state: 'matching' });
+    expect(byName(all, 'Drift settings')).toMatchObject({ outcome: 'matching', state: 'matching' });
+    expect(byName(all, 'Drift changed')).toMatchObject({
+      outcome: 'different',
+      state: 'open',
+      differences: [{ path: 'object.passwordMinimumLength', expected: 8, actual: 12 }],
+      raisedByVersion: expect.any(String),
+    });
+    // Seeded namesakes were compared (matching or different), never reported missing.
+    for (const name of contosoCompliance.map(nameOf).filter((n) => fabrikamNames.has(n)))
+      expect(['matching', 'different']).toContain(byName(all, name)!.outcome);
+    expect(row).toMatchObject({
+      objects: itemIds.length,
+      missing: expectedMissing.length,
+      drifted: all.filter((x) => x.outcome === 'different').length,
+      matching: all.filter((x) => x.outcome === 'matching').length,
+      extra: 0,
+      accepted: 0,
+    });
+    expect(row.oldestOpenFindingAt).toEqual(expect.any(String));
+    // Evaluation is DB-only: the simulated Graph saw no request for either tenant meanwhile.
+    expect(await requestLog(cloud, 'contoso', seq)).toEqual([]);
+    expect(await requestLog(cloud, 'fabrikam', seq)).toEqual([]);
+  }, 300_000);
+
+  it('reports extras only when the baseline asks for them', async () => {
+    const seq = await requestSeq(cloud);
+    const patched = await cloud.api('PATCH', `/workspaces/${contoso.workspaceId}/baselines/${baselineId}`, {
+      as: 'alice',
+      body: { reportExtras: true },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+    expect(await requestLog(cloud, 'fabrikam', seq)).toEqual([]);
+    const expectedExtras: string[] = [];
+    for (const type of TYPES)
+      for (const object of await listGraph(cloud, 'fabrikam', type))
+        if (!baselineNames.get(type)!.has(nameOf(object))) expectedExtras.push(`${type}/${nameOf(object)}`);
+    const extras = (await ofBaseline()).filter((x) => x.outcome === 'extra' && x.state === 'open');
+    expect(extras.map((x) => `${x.policyType}/${x.displayName.toLowerCase()}`).sort()).toEqual(
+      expectedExtras.sort(),
+    );
+    expect(expectedExtras).toContain('deviceConfigurations/drift extra');
+
+    const off = await cloud.api('PATCH', `/workspaces/${contoso.workspaceId}/baselines/${baselineId}`, {
+      as: 'alice',
+      body: { reportExtras: false },
+    });
+    expect(off.status).toBe(200);
+    await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+    expect((await ofBaseline()).filter((x) => x.outcome === 'extra')).toEqual([]);
+  }, 180_000);
+
+  it('raises a finding when Fabrikam changes through Graph (after the next sync) and resolves it when reverted', async () => {
+    await admin('fabrikam', {
+      action: 'update',
+      collection: CONFIGURATIONS,
+      id: planted.sameF!.id,
+      patch: { passwordMinimumLength: 10 },
+    });
+    await sync(cloud, fabrikam);
+    const raised = await until(async () => {
+      const found = byName(await ofBaseline(), 'Drift same');
+      return found?.state === 'open' ? found : undefined;
+    }, 'the finding');
+    expect(raised).toMatchObject({
+      outcome: 'different',
+      differences: [{ path: 'object.passwordMinimumLength', expected: 8, actual: 10 }],
+      resolvedAt: null,
+    });
+    const item = await cloud.api(
+      'GET',
+      `${fabrikam.base}/inventory/${encodeURIComponent(raised.tenantItemId!)}`,
+      { as: 'rita' },
+    );
+    expect(raised.raisedByVersion).toBe(item.body.currentVersionId);
+    expect(raised.firstSeenAt).toEqual(expect.any(String));
+
+    await admin('fabrikam', {
+      action: 'update',
+      collection: CONFIGURATIONS,
+      id: planted.sameF!.id,
+      patch: { passwordMinimumLength: 8 },
+    });
+    await sync(cloud, fabrikam);
+    const resolved = await until(async () => {
+      const found = byName(await ofBaseline(), 'Drift same');
+      return found?.state === 'resolved' ? found : undefined;
+    }, 'the resolution');
+    expect(resolved).toMatchObject({
+      outcome: 'matching',
+      raisedByVersion: raised.raisedByVersion,
+      firstSeenAt: raised.firstSeenAt,
+    });
+    expect(resolved.resolvedAt).toEqual(expect.any(String));
+    const back = await cloud.api(
+      'GET',
+      `${fabrikam.base}/inventory/${encodeURIComponent(raised.tenantItemId!)}`,
+      { as: 'rita' },
+    );
+    expect(resolved.resolvedByVersion).toBe(back.body.currentVersionId);
+    expect(resolved.resolvedByVersion).not.toBe(raised.raisedByVersion);
+  }, 240_000);
+
+  it('hides an accepted deviation while the value stays, and shows it again when it changes or the acceptance expires', async () => {
+    const open = () =>
+      findings(cloud, contoso.workspaceId, `baselineId=${baselineId}&tenantId=${fabrikam.tenantId}`);
+    const changed = byName(await open(), 'Drift changed')!;
+    expect(changed.state).toBe('open');
+    const path = `/workspaces/${contoso.workspaceId}/drift/${changed.id}/accept`;
+    const denied = await cloud.api('POST', path, { as: 'olga', body: { reason: 'operators may not' } });
+    expect(denied.status).toBe(403);
+    const accepted = await cloud.api('POST', path, {
+      as: 'mike',
+      body: { reason: 'Fabrikam needs 12 characters' },
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(accepted.body).toMatchObject({
+      state: 'accepted',
+      acceptance: { reason: 'Fabrikam needs 12 characters', expired: false },
+    });
+    expect(byName(await open(), 'Drift changed')).toBeUndefined();
+    const acceptedList = await findings(
+      cloud,
+      contoso.workspaceId,
+      `baselineId=${baselineId}&state=accepted`,
+    );
+    expect(acceptedList.map((x) => x.id)).toEqual([changed.id]);
+    expect((await summaryRow(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId))!.accepted).toBe(1);
+    const audit = await cloud.api('GET', `/workspaces/${contoso.workspaceId}/audit?action=drift.accepted`, {
+      as: 'alice',
+    });
+    expect(audit.body.items[0]).toMatchObject({ target: { type: 'drift_finding', id: changed.id } });
+
+    // Evaluated again (the assignment saved anew) with the same value: it stays hidden.
+    const reassigned = await cloud.api(
+      'PUT',
+      `/workspaces/${contoso.workspaceId}/baselines/${baselineId}/tenants/${fabrikam.tenantId}`,
+      { as: 'mike', body: {} },
+    );
+    expect(reassigned.status).toBe(200);
+    await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+    expect(byName(await open(), 'Drift changed')).toBeUndefined();
+    // Another value brings it back.
+    await admin('fabrikam', {
+      action: 'update',
+      collection: CONFIGURATIONS,
+      id: planted.changedF!.id,
+      patch: { passwordMinimumLength: 14 },
+    });
+    await sync(cloud, fabrikam);
+    const back = await until(async () => {
+      const found = byName(await open(), 'Drift changed');
+      return found?.differences[0]?.actual === 14 ? found : undefined;
+    }, 'the finding back');
+    expect(back).toMatchObject({ state: 'open', acceptance: null });
+
+    // An acceptance with an expiry hides it until then.
+    const expiresAt = new Date(Date.now() + 4000).toISOString();
+    const timed = await cloud.api('POST', path, {
+      as: 'alice',
+      body: { reason: 'until the rollout', expiresAt },
+    });
+    expect(timed.status, timed.text).toBe(200);
+    expect(byName(await open(), 'Drift changed')).toBeUndefined();
+    const returned = await until(
+      async () => {
+        const found = byName(await open(), 'Drift changed');
+        return found ? found : undefined;
+      },
+      'the expiry',
+      20_000,
+    );
+    expect(returned).toMatchObject({ state: 'open', acceptance: { expired: true } });
+    expect((await summaryRow(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId))!.accepted).toBe(0);
+    const past = await cloud.api('POST', path, {
+      as: 'alice',
+      body: { reason: 'x', expiresAt: '2020-01-01T00:00:00Z' },
+    });
+    expect(past.status).toBe(400);
+  }, 240_000);
+});
+
+describe('drift evaluation under at-least-once execution', () => {
+  /** The app's drift module on this cloud's Cosmos DB, as an activity or a change-feed handler runs it. */
+  const driftModule = () => {
+    const clock = systemClock;
+    const versions = new VersionStore(cloud.container('policyVersions'));
+    return createDrift({
+      drift: cloud.container('drift'),
+      inventory: cloud.container('inventory'),
+      audit: new AuditLog(cloud.container('audit'), clock),
+      clock,
+      workspaces: { getTenant: async () => undefined },
+      backups: { getSet: async () => undefined, items: async () => ({ items: [] }) },
+      groups: createGroupDirectory(new DirectoryStore(cloud.container('directory'))),
+      readVersion: (tenantId, versionId) => versions.read(tenantId, versionId),
+    });
+  };
+  const VOLATILE = ['_rid', '_self', '_etag', '_attachments', '_ts', 'evaluatedAt'];
+  const stored = async () => {
+    const { resources } = await cloud
+      .container('drift')
+      .items.query({
+        query: "SELECT * FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND c.docType != 'baseline'",
+        parameters: [
+          { name: '@w', value: contoso.workspaceId },
+          { name: '@b', value: baselineId },
+        ],
+      })
+      .fetchAll();
+    return new Map(
+      resources.map((doc: Record<string, unknown>) => [
+        doc.id as string,
+        Object.fromEntries(Object.entries(doc).filter(([key]) => !VOLATILE.includes(key))),
+      ]),
+    );
+  };
+
+  it('writes the same findings when an evaluation or a change-feed batch runs twice, and repairs a lost write', async () => {
+    const drift = driftModule();
+    // Settles what time alone changed (the previous test's acceptance expired): dropped by this evaluation.
+    expect((await drift.evaluate(contoso.workspaceId, baselineId, fabrikam.tenantId))!.written).toBe(1);
+    const before = await stored();
+    expect(before.size).toBeGreaterThan(5);
+
+    // Two full evaluations at once (a retried activity beside the first): the same documents, nothing new.
+    const [first, second] = await Promise.all([
+      drift.evaluate(contoso.workspaceId, baselineId, fabrikam.tenantId),
+      drift.evaluate(contoso.workspaceId, baselineId, fabrikam.tenantId),
+    ]);
+    expect(first!.written + second!.written).toBe(0);
+    expect(await stored()).toEqual(before);
+
+    // The change feed delivers the same items twice: the second batch writes nothing.
+    const { resources: items } = await cloud
+      .container('inventory')
+      .items.query({
+        query:
+          "SELECT * FROM c WHERE c.tenantId = @t AND c.docType = 'item' AND c.policyType = 'deviceConfigurations'",
+        parameters: [{ name: '@t', value: fabrikam.tenantId }],
+      })
+      .fetchAll();
+    const once = await drift.onInventoryDocuments(items);
+    const twice = await drift.onInventoryDocuments(items);
+    expect([...once, ...twice].reduce((n, e) => n + e.written, 0)).toBe(0);
+    expect(await stored()).toEqual(before);
+
+    // A run that died after writing a finding but before the summary, or lost a finding's write: the
+    // next evaluation makes both good, to the same documents.
+    const summaryId = [...before.keys()].find((id) => id.startsWith('summary-'))!;
+    const matchingId = [...before.entries()].find(([, doc]) => doc.state === 'matching')![0];
+    await cloud.container('drift').item(summaryId, contoso.workspaceId).delete();
+    await cloud.container('drift').item(matchingId, contoso.workspaceId).delete();
+    const repaired = await drift.evaluate(contoso.workspaceId, baselineId, fabrikam.tenantId);
+    expect(repaired!.written).toBe(1);
+    expect(await stored()).toEqual(before);
+  }, 120_000);
+});
