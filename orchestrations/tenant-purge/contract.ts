@@ -1,6 +1,6 @@
 import { ORCHESTRATORS } from '../../shared/operations/orchestrators';
 
-/** What a tenant purge deletes, in this order (the tenant's own document last). */
+/** What a tenant purge deletes, in this order (the tenant's own document last but drift's, added later). */
 export const PURGE_STEPS = [
   'inventory',
   'policyVersions',
@@ -10,6 +10,8 @@ export const PURGE_STEPS = [
   'notifications',
   'connections',
   'tenant',
+  // Added after the tenant: a purge already running when this step came replays its steps unchanged.
+  'drift',
 ] as const;
 export type PurgeStep = (typeof PURGE_STEPS)[number];
 

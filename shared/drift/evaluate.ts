@@ -233,9 +233,27 @@ async function compare(
     ...actualIds,
     ...extras.map((item) => item.currentVersionId),
   ]);
+  const typed = (
+    versions: Map<string, VersionContent>,
+    of: Array<{ policyType: string; versionId: string }>,
+  ) =>
+    of.flatMap(({ policyType, versionId }) => {
+      const content = versions.get(versionId);
+      return content ? [{ policyType, content }] : [];
+    });
   const [sourceNames, tenantNames] = await Promise.all([
-    namesOf(deps, sourceTenantId, [...expected.values()]),
-    namesOf(deps, tenantId, [...actual.values()]),
+    namesOf(deps, sourceTenantId, typed(expected, objects)),
+    namesOf(
+      deps,
+      tenantId,
+      typed(
+        actual,
+        [...matched.flatMap((m) => m.present), ...extras].map((item) => ({
+          policyType: item.policyType,
+          versionId: item.currentVersionId,
+        })),
+      ),
+    ),
   ]);
   const baselineAt = latest(baseline.updatedAt, tenant.assignedAt);
   const comparisons: Comparison[] = [];

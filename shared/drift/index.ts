@@ -58,6 +58,9 @@ export interface PairEvaluation extends EvaluationResult {
 
 export type Drift = ReturnType<typeof createDrift>;
 
+/** Tenants a baseline change evaluates at once. */
+const TENANTS_AT_ONCE = 4;
+
 export function createDrift(deps: DriftDeps) {
   const store = new DriftStore(deps.drift);
   const objects = new TenantObjects(deps.inventory);
@@ -69,20 +72,55 @@ export function createDrift(deps: DriftDeps) {
     clock: deps.clock,
   };
 
-  /** A full evaluation of every assigned tenant not yet evaluated at the baseline's current revision. */
+  /** A purged tenant leaves the baseline, with whatever findings of it are left. */
+  async function dropPurgedTenant(baseline: Baseline, tenantId: string) {
+    await store.updateBaseline(baseline.workspaceId, baseline.id, (current) => {
+      const tenants = current.tenants.filter((t) => t.tenantId !== tenantId);
+      return tenants.length === current.tenants.length
+        ? undefined
+        : { ...current, tenants, tenantIds: tenants.map((t) => t.tenantId) };
+    });
+    await store.deleteDocuments(
+      baseline.workspaceId,
+      await store.documentIdsOf(baseline.workspaceId, baseline.id, tenantId),
+    );
+    await deps.audit.record({
+      workspaceId: baseline.workspaceId,
+      tenantId,
+      actor: { kind: 'system' },
+      action: 'baseline.tenant_unassigned',
+      target: { type: 'baseline', id: baseline.id },
+      outcome: 'success',
+      metadata: { name: baseline.name, reason: 'tenant_purged' },
+      idempotencyKey: `baseline.tenant_unassigned:${baseline.id}:${tenantId}`,
+    });
+  }
+
+  /**
+   * A full evaluation of every assigned tenant not yet evaluated at the baseline's current revision,
+   * a few tenants at a time (each is a handful of queries and point reads in its own partitions).
+   */
   async function evaluateBaseline(baseline: Baseline): Promise<PairEvaluation[]> {
     const out: PairEvaluation[] = [];
-    for (const tenant of baseline.tenants) {
-      const summary = await store.summary(baseline.workspaceId, baseline.id, tenant.tenantId);
-      if (summary?.evaluatedKey === evaluatedKeyOf(baseline, tenant)) continue;
-      const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
-      out.push({
-        workspaceId: baseline.workspaceId,
-        baselineId: baseline.id,
-        tenantId: tenant.tenantId,
-        ...result,
-      });
-    }
+    const queue = [...baseline.tenants];
+    const worker = async () => {
+      for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
+        if (!(await deps.workspaces.getTenant(baseline.workspaceId, tenant.tenantId))) {
+          await dropPurgedTenant(baseline, tenant.tenantId);
+          continue;
+        }
+        const summary = await store.summary(baseline.workspaceId, baseline.id, tenant.tenantId);
+        if (summary?.evaluatedKey === evaluatedKeyOf(baseline, tenant)) continue;
+        const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
+        out.push({
+          workspaceId: baseline.workspaceId,
+          baselineId: baseline.id,
+          tenantId: tenant.tenantId,
+          ...result,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: TENANTS_AT_ONCE }, worker));
     return out;
   }
 

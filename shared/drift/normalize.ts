@@ -2,9 +2,11 @@ import {
   readOnlyProperties,
   readOnlyPropertiesOfPart,
   type GraphContract,
+  type ReferenceRule,
   type SubResourceContract,
 } from '../graph';
 import { stableStringify } from '../inventory';
+import { idsAt, visitPath } from '../restore/references';
 import type { VersionContent } from '../inventory/model';
 import type { Difference } from './model';
 
@@ -27,6 +29,63 @@ export interface NameLookup {
   group(id: string): string | undefined;
   /** Assignment filters and scope tags: the tenant's inventory items. */
   object(id: string): string | undefined;
+  /** An object of the contract `target` the tenant's inventory has (a reference inside a policy). */
+  reference(target: string, id: string): string | undefined;
+}
+
+/**
+ * References inside an object to other objects (the contract's `restore.references`: a compliance
+ * action's notification template, a Conditional Access policy's groups and named locations): ids that
+ * differ in every tenant, compared by the name of what they point at. Paths run over the object with
+ * its sub-resources beside its members, as restore reads them.
+ */
+export function objectReferences(contract: GraphContract): ReferenceRule[] {
+  return (contract.restore?.references ?? []).filter(
+    (rule) => rule.part !== 'assignments' && rule.target !== '*',
+  );
+}
+
+/** The object with its sub-resources as members: the root reference paths walk. */
+export function referenceRoot(content: VersionContent): Json {
+  return { ...content.object, ...content.subResources };
+}
+
+/** The ids `content` refers to, by target (`groups` or a contract key). */
+export function referencedIds(
+  contract: GraphContract,
+  content: VersionContent,
+): Array<{ target: string; id: string }> {
+  const root = referenceRoot(content);
+  return objectReferences(contract).flatMap((rule) =>
+    idsAt(root, rule).map((id) => ({ target: rule.target, id })),
+  );
+}
+
+function withReferenceNames(
+  contract: GraphContract,
+  content: VersionContent,
+  names: NameLookup,
+): VersionContent {
+  const rules = objectReferences(contract);
+  if (rules.length === 0) return content;
+  let root: unknown = referenceRoot(content);
+  for (const rule of rules)
+    root = visitPath(root, rule.path, (id) => {
+      if (id === '' || rule.keep?.includes(id)) return id;
+      const name = rule.target === 'groups' ? names.group(id) : names.reference(rule.target, id);
+      return name ?? `unknown ${rule.target} ${id}`;
+    });
+  const named = root as Json;
+  const subNames = new Set(Object.keys(content.subResources));
+  return {
+    object: Object.fromEntries(
+      Object.entries(named).filter(([key]) => !subNames.has(key) || key in content.object),
+    ),
+    subResources: Object.fromEntries(
+      Object.entries(named).filter(([key]) => subNames.has(key)),
+    ) as VersionContent['subResources'],
+    assignments: content.assignments,
+  };
 }
 
 /** Server-managed time stamps: never a user's setting, at any depth. */
@@ -122,7 +181,8 @@ function assignment(contract: GraphContract, item: Json, names: NameLookup): unk
 }
 
 /** The comparable form of a stored version of an object of `contract`. */
-export function comparable(contract: GraphContract, content: VersionContent, names: NameLookup): Comparable {
+export function comparable(contract: GraphContract, stored: VersionContent, names: NameLookup): Comparable {
+  const content = withReferenceNames(contract, stored, names);
   const odataType =
     typeof content.object['@odata.type'] === 'string' ? content.object['@odata.type'] : undefined;
   const own = without(content.object, [

@@ -13,6 +13,7 @@ export interface TenantPurgeContainers {
   runs: Container;
   notifications: Container;
   tenants: Container;
+  drift: Container;
 }
 
 /** Where one kind of a tenant's documents lives and how to find them (ids with their partition key). */
@@ -66,6 +67,19 @@ export const PURGE_TARGETS = {
       query: 'SELECT c.id, c.userId AS pk FROM c WHERE c.tenantId = @tenantId',
       parameters: [{ name: '@tenantId', value: scope.tenantId }],
     }),
+  },
+  // Drift findings and summaries of the tenant (the baselines drop the tenant when they next evaluate).
+  drift: {
+    container: 'drift',
+    query: (scope) => ({
+      query:
+        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'summary')",
+      parameters: [
+        { name: '@workspaceId', value: scope.workspaceId },
+        { name: '@tenantId', value: scope.tenantId },
+      ],
+    }),
+    partition: (scope) => scope.workspaceId,
   },
   connections: {
     container: 'tenants',

@@ -62,6 +62,19 @@ describe('workspace deletion', () => {
     await expect(secrets.get(connections[0]!.secretName)).resolves.toBeTruthy();
     for (const container of ['inventory', 'policyVersions', 'backups'])
       expect(await documentsOf(container, 'c.tenantId', tenantId)).toBeGreaterThan(0);
+    // A baseline of the workspace, applied to its tenant: its findings and the baseline are purged too.
+    const baseline = await cloud.api('POST', `/workspaces/${workspaceId}/baselines`, {
+      as: 'mike',
+      body: { name: 'Standard', source: { tenantId, backupSetId: backup.body.run.id } },
+    });
+    expect(baseline.status, baseline.text).toBe(201);
+    const assigned = await cloud.api(
+      'PUT',
+      `/workspaces/${workspaceId}/baselines/${baseline.body.id}/tenants/${tenantId}`,
+      { as: 'mike', body: {} },
+    );
+    expect(assigned.status, assigned.text).toBe(200);
+    await until('the drift findings', async () => (await documentsOf('drift', 'c.tenantId', tenantId)) > 1);
 
     // Only owners, and only with the name typed: nothing changes otherwise.
     const byManager = await cloud.api(
@@ -125,8 +138,9 @@ describe('workspace deletion', () => {
       async () => (await documentsOf('workspaces', 'c.id', workspaceId)) === 0,
     );
 
-    for (const container of ['inventory', 'policyVersions', 'backups', 'directory', 'notifications'])
+    for (const container of ['inventory', 'policyVersions', 'backups', 'directory', 'notifications', 'drift'])
       expect(await documentsOf(container, 'c.tenantId', tenantId), container).toBe(0);
+    expect(await documentsOf('drift', 'c.workspaceId', workspaceId)).toBe(0);
     expect(await documentsOf('memberships', 'c.workspaceId', workspaceId)).toBe(0);
     const { resources: runs } = await cloud
       .container('runs')

@@ -29,13 +29,26 @@ const groupTarget = (groupId: string, filterId?: string) => ({
 });
 
 /** A tenant whose groups and filters have these names. */
-const names = (groups: Record<string, string>, objects: Record<string, string> = {}): NameLookup => ({
+const names = (
+  groups: Record<string, string>,
+  objects: Record<string, string> = {},
+  references: Record<string, string> = {},
+): NameLookup => ({
   group: (id) => groups[id],
   object: (id) => objects[id],
+  reference: (target, id) => references[`${target}:${id}`],
 });
 
-const contoso = names({ 'g-c1': 'All Windows devices' }, { 'f-c1': 'Corporate laptops' });
-const fabrikam = names({ 'g-f9': 'All Windows devices' }, { 'f-f7': 'Corporate laptops' });
+const contoso = names(
+  { 'g-c1': 'All Windows devices' },
+  { 'f-c1': 'Corporate laptops' },
+  { 'notificationMessageTemplates:t-c1': 'Non-compliance mail', 'namedLocations:l-c1': 'Head office' },
+);
+const fabrikam = names(
+  { 'g-f9': 'All Windows devices' },
+  { 'f-f7': 'Corporate laptops' },
+  { 'notificationMessageTemplates:t-f3': 'Non-compliance mail', 'namedLocations:l-f2': 'Head office' },
+);
 
 function compare(
   contract: ReturnType<typeof getContract>,
@@ -155,5 +168,45 @@ describe('drift normalization', () => {
       expected: [{ target: { group: 'All Windows devices' } }],
       actual: [{ target: { group: 'Pilot devices' } }],
     });
+  });
+
+  it("compares references inside a policy by the referenced object's name (contract reference rules)", () => {
+    const compliance = getContract('deviceCompliancePolicies');
+    const withTemplate = (templateId: string) => ({
+      object: { displayName: 'C', passwordRequired: true },
+      subResources: {
+        scheduledActionsForRule: [
+          {
+            id: 'r1',
+            ruleName: 'PasswordRequired',
+            scheduledActionConfigurations: [
+              {
+                id: 'a1',
+                actionType: 'notification',
+                gracePeriodHours: 24,
+                notificationTemplateId: templateId,
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(compare(compliance, withTemplate('t-c1'), withTemplate('t-f3'))).toEqual({ list: [], count: 0 });
+    const other = compare(compliance, withTemplate('t-c1'), withTemplate('t-unknown'));
+    expect(other.count).toBe(1);
+    expect(JSON.stringify(other.list[0])).toContain('unknown notificationMessageTemplates t-unknown');
+
+    const access = getContract('conditionalAccessPolicies');
+    const policy = (groupId: string, locationId: string) => ({
+      object: {
+        displayName: 'Require MFA',
+        state: 'enabled',
+        conditions: {
+          users: { includeGroups: [groupId], excludeGroups: [] },
+          locations: { includeLocations: [locationId, 'AllTrusted'] },
+        },
+      },
+    });
+    expect(compare(access, policy('g-c1', 'l-c1'), policy('g-f9', 'l-f2'))).toEqual({ list: [], count: 0 });
   });
 });
