@@ -32,6 +32,16 @@ const SOURCES = {
     'https://learn.microsoft.com/graph/api/resources/intune-onboarding-windows10enrollmentcompletionpageconfiguration',
   complianceScript:
     'https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecompliancepolicyscript',
+  requiredField:
+    'Intune model validation: "The DisplayName field is required." (microsoftgraph/msgraph-sdk-powershell#2187, KelvinTegelaar/CIPP#2462), "displayName is a required field" (microsoft/Intune-ACSC-Windows-Hardening-Guidelines#16)',
+  valueTypeDefaults:
+    'Intune create examples post a profile with its display name and few settings (microsoftgraph/powershell-intune-samples); Nullable="false" value types take their default',
+  blockAction:
+    'microsoftgraph/microsoft-graph-docs#4103 and #7746: "Compliance policy must have one and only one block scheduled action"',
+  conditionalAccessRequired:
+    'https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy (conditions, state: Required) and the 1007 schema error (microsoftgraph/microsoft-graph-docs-contrib#4162)',
+  namedLocationRequired:
+    'https://learn.microsoft.com/graph/api/resources/ipnamedlocation and countrynamedlocation (displayName, ipRanges, countriesAndRegions: Required)',
 } as const;
 
 /** One reproduced Graph behaviour: what Graph does, where that is documented, and the check. */
@@ -325,4 +335,172 @@ describe('generated data holds what Intune holds, and its references resolve', (
       expect((await get(`/beta/deviceManagement/templates/${templateId}/categories`)).status).toBe(200);
     }
   });
+});
+
+describe('members Graph requires on create (docs/decisions/0062-required-members-on-create.md)', () => {
+  const post = (path: string, body: unknown) => graphFetch(sim.cloud, sim.token, 'POST', path, body);
+  const intuneMessage = (res: { body: any }) => JSON.parse(res.body.error.message).Message as string;
+
+  graph(
+    "a device configuration without displayName is a 400 in Intune's error shape",
+    'requiredField',
+    async () => {
+      const res = await post(DC, {
+        '@odata.type': '#microsoft.graph.windows10CustomConfiguration',
+        description: 'no name',
+        omaSettings: [],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('BadRequest');
+      expect(res.body.error.innerError['request-id']).toEqual(expect.any(String));
+      expect(res.body.error.innerError.date).toEqual(expect.any(String));
+      expect(JSON.parse(res.body.error.message)._version).toBe(3);
+      expect(intuneMessage(res)).toMatch(/^displayName : The DisplayName field is required\. - Operation ID/);
+    },
+  );
+
+  graph(
+    'booleans, numbers and enums declared Nullable="false" may be left out: they take their defaults',
+    'valueTypeDefaults',
+    async () => {
+      const required = (type: string) => {
+        const { properties } = schema.members(type);
+        return [...properties].filter(([, m]) => m.nullable === false).map(([name]) => name);
+      };
+      // The general configuration declares dozens of non-nullable booleans and enums; none is sent.
+      expect(required('windows10GeneralConfiguration').length).toBeGreaterThan(50);
+      const res = await post(DC, {
+        '@odata.type': '#microsoft.graph.windows10GeneralConfiguration',
+        displayName: 'Only a name',
+      });
+      expect(res.status, res.body?.error?.message).toBe(201);
+    },
+  );
+
+  graph(
+    'a nested object is checked by its own type: a setting instance without settingDefinitionId is a 400',
+    'requiredField',
+    async () => {
+      const policy = (instance: Record<string, unknown>) => ({
+        name: 'Nested required',
+        platforms: 'windows10',
+        technologies: 'mdm',
+        settings: [{ settingInstance: instance }],
+      });
+      const choice = {
+        '@odata.type': '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance',
+        choiceSettingValue: { value: 'device_vendor_msft_policy_config_camera_allowcamera_0', children: [] },
+      };
+      const refused = await post('/beta/deviceManagement/configurationPolicies', policy(choice));
+      expect(refused.status).toBe(400);
+      expect(intuneMessage(refused)).toMatch(
+        /^settings\[0\]\.settingInstance\.settingDefinitionId : The SettingDefinitionId field is required/,
+      );
+      const accepted = await post(
+        '/beta/deviceManagement/configurationPolicies',
+        policy({ ...choice, settingDefinitionId: 'device_vendor_msft_policy_config_camera_allowcamera' }),
+      );
+      expect(accepted.status, accepted.body?.error?.message).toBe(201);
+    },
+  );
+
+  graph(
+    'a compliance policy needs exactly one block action among its scheduled actions',
+    'blockAction',
+    async () => {
+      const path = '/beta/deviceManagement/deviceCompliancePolicies';
+      const action = (actionType: string) => ({ actionType, gracePeriodHours: 0 });
+      const policy = (configurations: unknown[] | undefined) => ({
+        '@odata.type': '#microsoft.graph.windows10CompliancePolicy',
+        displayName: 'Block once',
+        ...(configurations && {
+          scheduledActionsForRule: [{ ruleName: null, scheduledActionConfigurations: configurations }],
+        }),
+      });
+      for (const refused of [undefined, [], [action('notification')], [action('block'), action('block')]]) {
+        const res = await post(path, policy(refused));
+        expect(res.status, JSON.stringify(refused)).toBe(400);
+        expect(intuneMessage(res)).toMatch(
+          /^Compliance policy must have one and only one block scheduled action/,
+        );
+      }
+      const created = await post(path, policy([action('block'), action('retire')]));
+      expect(created.status, created.body?.error?.message).toBe(201);
+    },
+  );
+
+  graph(
+    'a conditional access policy needs its display name, conditions and state',
+    'conditionalAccessRequired',
+    async () => {
+      const path = '/beta/identity/conditionalAccess/policies';
+      const full = {
+        displayName: 'Require MFA',
+        state: 'enabledForReportingButNotEnforced',
+        conditions: {
+          applications: { includeApplications: ['All'] },
+          users: { includeUsers: ['All'] },
+        },
+        grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+      };
+      for (const member of ['displayName', 'state', 'conditions'] as const) {
+        const { [member]: _left, ...body } = full;
+        const res = await post(path, body);
+        expect(res.status, member).toBe(400);
+        expect(res.body.error.code).toBe('BadRequest');
+        expect(res.body.error.message).toMatch(
+          new RegExp(`^1007: Incoming ConditionalAccessPolicy object .* '${member}' is required\\.$`),
+        );
+      }
+      const created = await post(path, full);
+      expect(created.status, created.body?.error?.message).toBe(201);
+    },
+  );
+
+  graph(
+    'a named location needs its display name and its ranges or countries',
+    'namedLocationRequired',
+    async () => {
+      const path = '/beta/identity/conditionalAccess/namedLocations';
+      const ip = {
+        '@odata.type': '#microsoft.graph.ipNamedLocation',
+        displayName: 'Office',
+        ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '12.34.221.11/22' }],
+      };
+      const country = {
+        '@odata.type': '#microsoft.graph.countryNamedLocation',
+        displayName: 'Allowed countries',
+        countriesAndRegions: ['US', 'GB'],
+      };
+      const { ipRanges: _ranges, ...noRanges } = ip;
+      const { countriesAndRegions: _countries, ...noCountries } = country;
+      const { displayName: _name, ...noName } = ip;
+      for (const body of [noRanges, noCountries, noName])
+        expect((await post(path, body)).status, JSON.stringify(body)).toBe(400);
+      const noCidr = { ...ip, ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange' }] };
+      const nested = await post(path, noCidr);
+      expect(nested.status).toBe(400);
+      expect(nested.body.error.message).toMatch(/'ipRanges\[0\]\.cidrAddress' is required/);
+      for (const body of [ip, country]) {
+        const created = await post(path, body);
+        expect(created.status, created.body?.error?.message).toBe(201);
+      }
+    },
+  );
+
+  graph(
+    'a security baseline made from a template without displayName is refused',
+    'requiredField',
+    async () => {
+      const { items } = await list('/beta/deviceManagement/templates');
+      const template = items.find((t) => /Baseline$/i.test(String(t.templateType)));
+      expect(template).toBeDefined();
+      const action = `/beta/deviceManagement/templates/${template!.id}/createInstance`;
+      const refused = await post(action, { description: 'no name', settingsDelta: [] });
+      expect(refused.status).toBe(400);
+      expect(intuneMessage(refused)).toMatch(/The DisplayName field is required/);
+      const created = await post(action, { displayName: 'Baseline', settingsDelta: [] });
+      expect(created.status, created.body?.error?.message).toBe(201);
+    },
+  );
 });

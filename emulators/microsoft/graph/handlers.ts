@@ -254,20 +254,7 @@ export function handleTarget(deps: GraphDeps, call: GraphCall, target: Target): 
         'create',
       );
       if ('code' in checked) return badRequest(deps, call, def, checked.message, checked.code);
-      const body = checked.body;
-      if (
-        schema.isDerivedFrom(checked.type, 'deviceCompliancePolicy') &&
-        (!Array.isArray(body.scheduledActionsForRule) || body.scheduledActionsForRule.length === 0)
-      ) {
-        return badRequest(
-          deps,
-          call,
-          def,
-          'scheduledActionsForRule is a required property when creating a compliance policy.',
-          'ModelValidationFailure',
-        );
-      }
-      const node = createNode(schema, checked.type, body, deps.graphBaseUrl);
+      const node = createNode(schema, checked.type, checked.body, deps.graphBaseUrl);
       store.add(def.path, node);
       audit(call, def.path, node, 'Create');
       return json(201, {

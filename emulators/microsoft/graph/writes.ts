@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceKind } from '../reference/catalogue';
 import type { GraphReference } from '../reference/load';
 import type { Schema } from '../reference/schema';
+import { csdlRequired, familyRequirements, type FamilyRequirement } from '../reference/required';
 import { odataType, parseTypeRef, shortTypeName } from '../reference/schema';
 import { nodeFromJson, type EntityNode, type EntityRef } from '../tenants/store';
 
@@ -110,7 +111,103 @@ export function checkWriteBody(
   }
   const stored = { ...obj };
   for (const p of readOnly) delete stored[p];
+  if (mode === 'create') {
+    const missing = missingRequired(reference, schema, type, stored, '');
+    if (missing) return requiredProblem(service, missing);
+  }
   return { type, body: stored };
+}
+
+interface MissingMember {
+  /** Where in the body: `displayName`, `settings[0].settingInstance.settingDefinitionId`. */
+  path: string;
+  member: string;
+  type: string;
+  rule?: FamilyRequirement;
+}
+
+const absent = (value: unknown) => value === undefined || value === null;
+
+/**
+ * The first member Graph requires on create that the body lacks (docs/decisions/0062): the CSDL's
+ * required members and the family rules of the body's type, then of every nested object the body holds
+ * (complex values, items of collections, deep-inserted children), each by its own type.
+ */
+function missingRequired(
+  reference: GraphReference,
+  schema: Schema,
+  typeName: string,
+  body: Record<string, unknown>,
+  at: string,
+): MissingMember | undefined {
+  const path = (member: string) => (at ? `${at}.${member}` : member);
+  const readOnly = new Set([
+    ...(reference.readOnly[typeName] ?? []),
+    ...schema.supplementalReadOnly(typeName),
+  ]);
+  for (const member of csdlRequired(schema, typeName, readOnly))
+    if (absent(body[member])) return { path: path(member), member, type: typeName };
+  for (const rule of familyRequirements(schema, typeName)) {
+    const value = body[rule.member];
+    if (absent(value) || (rule.exactlyOne && !holdsExactlyOne(value, rule.exactlyOne)))
+      return { path: path(rule.member), member: rule.member, type: typeName, rule };
+  }
+  const { properties, navigations } = schema.members(typeName);
+  for (const [key, value] of Object.entries(body)) {
+    const decl = properties.get(key) ?? navigations.get(key);
+    if (!decl?.type || value === null || typeof value !== 'object') continue;
+    const declared = parseTypeRef(decl.type).type;
+    if (declared.startsWith('Edm.') || schema.isEnum(declared)) continue;
+    const items = Array.isArray(value) ? value : [value];
+    for (const [index, item] of items.entries()) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      const record = item as Record<string, unknown>;
+      const annotated = record['@odata.type'];
+      const itemType = typeof annotated === 'string' ? shortTypeName(annotated) : declared;
+      const where = Array.isArray(value) ? `${path(key)}[${index}]` : path(key);
+      const missing = missingRequired(reference, schema, itemType, record, where);
+      if (missing) return missing;
+    }
+  }
+  return undefined;
+}
+
+function holdsExactlyOne(value: unknown, rule: NonNullable<FamilyRequirement['exactlyOne']>): boolean {
+  if (!Array.isArray(value)) return false;
+  const entries = value.flatMap((item) => {
+    const within = (item as Record<string, unknown> | null)?.[rule.within];
+    return Array.isArray(within) ? (within as Array<Record<string, unknown> | null>) : [];
+  });
+  return entries.filter((entry) => entry?.[rule.property] === rule.equals).length === 1;
+}
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * The refusal in each service's words: Intune's model validation ("The DisplayName field is required.",
+ * inside its message envelope), the directory's ("A value is required for property 'displayName' of
+ * resource 'Group'."), the policy service's schema check ("1007: Incoming ConditionalAccessPolicy object
+ * is null or does not match the schema of ConditionalAccessPolicy type.").
+ */
+function requiredProblem(service: ServiceKind, missing: MissingMember): WriteProblem {
+  if (missing.rule && service === 'intune') return { code: 'BadRequest', message: missing.rule.message };
+  switch (service) {
+    case 'intune':
+      return {
+        code: 'BadRequest',
+        message: `${missing.path} : The ${pascal(missing.member)} field is required.`,
+      };
+    case 'directory':
+      return {
+        code: 'Request_BadRequest',
+        message: `A value is required for property '${missing.path}' of resource '${pascal(missing.type)}'.`,
+      };
+    case 'policy':
+      return {
+        code: 'BadRequest',
+        message: `1007: Incoming ${pascal(missing.type)} object is null or does not match the schema of ${pascal(missing.type)} type. '${missing.path}' is required.`,
+      };
+  }
 }
 
 /** Builds a new stored node from a create body (deep insert of contained navigations, `@odata.bind` references). */
