@@ -15,6 +15,8 @@ import { connectBenchTenant, measureRun, withBenchCloud, type JsonClient } from 
  */
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 1000);
+/** Which restores to run: `empty`, `source` or both (default; a comma-separated list). */
+const INTO = (process.env.BENCH_RESTORE_INTO ?? 'empty,source').split(',');
 const LATENCY_MS = 50;
 const SOURCE = 'restore-source';
 const EMPTY = 'restore-empty';
@@ -103,8 +105,10 @@ async function bench(cloud: LocalCloud) {
     const executed = await planItems(target.api, preview.run.id);
     return { label, preview, items, execute, executed, bound: writeBound(items, versions) };
   };
-  const intoEmpty = await restore(empty, 'the empty tenant');
-  const intoSource = await restore(source, 'the unchanged source tenant');
+  const intoEmpty = INTO.includes('empty') ? await restore(empty, 'the empty tenant') : undefined;
+  const intoSource = INTO.includes('source')
+    ? await restore(source, 'the unchanged source tenant')
+    : undefined;
   return { backup, intoEmpty, intoSource };
 }
 
@@ -200,7 +204,7 @@ function assignmentWrites(contract: GraphContract, assignments: number): number 
   return write.kind === 'action' ? 1 : write.kind === 'post-assignments' ? assignments : 0;
 }
 
-type Restore = Awaited<ReturnType<typeof bench>>['intoEmpty'];
+type Restore = NonNullable<Awaited<ReturnType<typeof bench>>['intoEmpty']>;
 
 const isBatch = (entry: LogEntry) => entry.endpoint.endsWith('/$batch');
 /** A write request, on its own or inside a `$batch` (the envelope itself is neither). */
@@ -235,10 +239,11 @@ function report(figures: Awaited<ReturnType<typeof bench>>) {
     '',
     '',
   );
-  for (const restore of [figures.intoEmpty, figures.intoSource]) restoreRows(restore, add);
+  const restores = [figures.intoEmpty, figures.intoSource].filter((r) => r !== undefined);
+  for (const restore of restores) restoreRows(restore, add);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
-  for (const restore of [figures.intoEmpty, figures.intoSource]) details(restore);
+  for (const restore of restores) details(restore);
 }
 
 function restoreRows(restore: Restore, add: (what: string, value: string, bound: string, r: string) => void) {

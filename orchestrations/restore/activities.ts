@@ -7,8 +7,7 @@ import {
   RESTORE,
   type ExecuteStartResult,
   type FinishExecuteInput,
-  type PhasesResult,
-  type PreviewTypeInput,
+  type PreviewPlanResult,
   type SnapshotResult,
   type WriteChunkInput,
 } from './contract';
@@ -30,15 +29,8 @@ async function orFailure<T>(work: () => Promise<T>): Promise<T | { failure: RunF
 
 export function createRestoreActivities(deps: () => RestoreActivityDeps): Activities {
   return {
-    [RESTORE.previewPhases]: ({ runId }: RunInput): Promise<PhasesResult> =>
-      orFailure(async () => ({ phases: await deps().restore.preview.phases(runId) })),
-
-    [RESTORE.previewType]: async ({ runId, policyType }: PreviewTypeInput) => {
-      const { restore, lifecycle } = deps();
-      const items = await restore.preview.type(runId, policyType);
-      await lifecycle.progress(runId, { progress: `Planned ${policyType}` });
-      return { policyType, items };
-    },
+    [RESTORE.previewPlan]: ({ runId }: RunInput): Promise<PreviewPlanResult> =>
+      orFailure(async () => ({ items: await deps().restore.preview.plan(runId) })),
 
     [RESTORE.previewFinish]: ({ runId }: RunInput) => deps().restore.preview.finish(runId),
 

@@ -5,8 +5,7 @@ import type { RunFailure } from '../../shared/operations/model';
 export const RESTORE = {
   preview: ORCHESTRATORS.restorePreview,
   execute: ORCHESTRATORS.restoreExecute,
-  previewPhases: 'restorePreviewPhases',
-  previewType: 'restorePreviewType',
+  previewPlan: 'restorePreviewPlan',
   previewFinish: 'restorePreviewFinish',
   executeStart: 'restoreExecuteStart',
   executeSnapshot: 'restoreExecuteSnapshot',
@@ -21,11 +20,7 @@ export const WRITE_CONCURRENCY = 4;
 
 export type Failed = { failure: RunFailure };
 
-export type PhasesResult = { phases: string[][] } | Failed;
-export interface PreviewTypeInput {
-  runId: string;
-  policyType: string;
-}
+export type PreviewPlanResult = { items: number } | Failed;
 export type ExecuteStartResult = { phases: Array<{ phase: number; count: number }> } | Failed;
 export type SnapshotResult = { backupSetId: string; items: number } | Failed;
 export interface WriteChunkInput {

@@ -7,7 +7,7 @@ import {
   WRITE_CHUNK,
   WRITE_CONCURRENCY,
   type ExecuteStartResult,
-  type PhasesResult,
+  type PreviewPlanResult,
   type SnapshotResult,
   type WriteChunkInput,
 } from './contract';
@@ -15,20 +15,14 @@ import {
 const retry = new df.RetryOptions(2000, 4);
 
 /**
- * A preview: the source's types in dependency order, a phase at a time (a type's references to earlier
- * phases are then planned), the types of a phase at once; then the plan and its confirmation token.
+ * A preview: one step reads the target's objects of every type at once (so their reads share full
+ * `$batch`es) and plans them in dependency order; then the plan and its confirmation token.
  */
 function* previewWork(context: OrchestrationContext, runId: string): Generator<Task, WorkResult, unknown> {
-  const planned = (yield context.df.callActivityWithRetry(RESTORE.previewPhases, retry, {
+  const planned = (yield context.df.callActivityWithRetry(RESTORE.previewPlan, retry, {
     runId,
-  })) as PhasesResult;
+  })) as PreviewPlanResult;
   if ('failure' in planned) return { outcome: 'failed', failures: [planned.failure] };
-  for (const phase of planned.phases)
-    yield context.df.Task.all(
-      phase.map((policyType) =>
-        context.df.callActivityWithRetry(RESTORE.previewType, retry, { runId, policyType }),
-      ),
-    );
   return (yield context.df.callActivityWithRetry(RESTORE.previewFinish, retry, { runId })) as WorkResult;
 }
 

@@ -3,7 +3,7 @@ import type { RestoreDeps } from './deps';
 import { finishExecute, startExecute, takeSnapshot, writeChunk } from './execute';
 import { failureOf } from './write';
 import { checkExecute, checkPreview, executeInputSchema, finishPreview } from './plan';
-import { previewInputSchema, previewPhases, previewType } from './preview';
+import { previewInputSchema, previewPlan } from './preview';
 import { RESTORE_EXECUTE, RESTORE_PREVIEW } from './run-types';
 
 export type { RestoreDeps } from './deps';
@@ -27,8 +27,7 @@ export function createRestore(deps: RestoreDeps) {
   return {
     startChecks,
     preview: {
-      phases: async (runId: string) => previewPhases(deps, await run(runId)),
-      type: async (runId: string, policyType: string) => previewType(deps, await run(runId), policyType),
+      plan: async (runId: string) => previewPlan(deps, await run(runId)),
       finish: async (runId: string) => finishPreview(deps, await run(runId)),
     },
     execute: {

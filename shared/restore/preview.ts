@@ -26,10 +26,8 @@ export function planItemId(planId: string, policyType: string, graphId: string):
   return `${planId}:${createHash('sha256').update(`${policyType}:${graphId}`).digest('hex').slice(0, 24)}`;
 }
 
-/** The source's types in write order: each inner list is one dependency rank. */
-export async function previewPhases(deps: RestoreDeps, run: Run): Promise<string[][]> {
-  const input = previewInputSchema.parse(run.context);
-  const items = await sourceItems(deps, input.source, input.items);
+/** The source items' types in write order: each inner list is one dependency rank. */
+function phasesOf(items: readonly SourceItem[]): string[][] {
   const ranks = dependencyRanks();
   const phases: string[][] = [];
   for (const type of [...new Set(items.map((item) => item.policyType))].sort()) {
@@ -52,56 +50,98 @@ interface TypeScope {
   sourceIds: ReadonlySet<string>;
 }
 
+/** A read started now and awaited later: its failure is kept for the await, never left unhandled. */
+function started<T>(work: Promise<T>): () => Promise<T> {
+  const settled = work.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return async () => {
+    const result = await settled;
+    if (!result.ok) throw result.error;
+    return result.value;
+  };
+}
+
 /**
- * Plans one type: the target's objects as Graph shows them now (by id in the same tenant, by name in
- * another), the references mapped, and a decision per object. Writes the type's plan items (upserts with
- * stable ids, so a retried activity writes the same items).
+ * Plans the whole preview in one step. The target's objects of every type are read at once, as Graph shows them now: the reads are independent of each other,
+ * so the run's `$batch` queue packs the reads of all types into full envelopes instead of sending a
+ * part-filled one at the end of each dependency phase. The plan is then made a phase at a time (a type's
+ * references to earlier phases are planned by then). Writes the plan items (upserts with stable ids, so a
+ * retried activity writes the same items). Returns how many.
  */
-export async function previewType(deps: RestoreDeps, run: Run, policyType: string): Promise<number> {
+export async function previewPlan(deps: RestoreDeps, run: Run): Promise<number> {
   const input = previewInputSchema.parse(run.context);
   const sameTenant = input.source.tenantId === run.tenantId;
-  const contract = getContract(policyType);
-  const mine = (await sourceItems(deps, input.source, input.items)).filter(
-    (i) => i.policyType === policyType,
-  );
+  const all = await sourceItems(deps, input.source, input.items);
+  const phases = phasesOf(all);
+  const mineOf = (policyType: string) => all.filter((item) => item.policyType === policyType);
+  // This plan's items of earlier phases, by `policyType:sourceGraphId` and by source id alone.
   const planned = new Map<string, PlanItem>();
-  for (const item of await deps.store.items(run.tenantId, run.id)) {
-    planned.set(`${item.policyType}:${item.sourceGraphId}`, item);
-    planned.set(item.sourceGraphId, item);
-  }
   const graph = await deps.inventory.openRunGraph(run);
   try {
-    const targets = await readTargets(deps, graph, contract, sameTenant, mine, !input.items);
-    const live = targets.filter((read) => !read.gone && !read.failure);
-    const byName = new Map<string, ReadNow[]>();
-    for (const read of live) {
-      const name = nameOf(read.object);
-      if (name) byName.set(name, [...(byName.get(name) ?? []), read]);
-    }
-    const scope: TypeScope = {
+    const resolver = new ReferenceResolver(
       deps,
-      run,
-      input,
-      contract,
-      sameTenant,
-      resolver: new ReferenceResolver(
-        deps,
-        graph,
-        { sourceTenantId: input.source.tenantId, targetTenantId: run.tenantId, sameTenant },
-        planned,
-      ),
-      byId: new Map(live.map((read) => [String(read.object.id), read])),
-      byName,
-      sourceIds: new Set(mine.map((item) => item.graphId)),
-    };
-    const items: PlanItem[] = [];
-    for (const source of mine) items.push(await planItem(scope, source));
-    await deps.store.saveItems(items);
-    await graph.beat();
-    return items.length;
+      graph,
+      { sourceTenantId: input.source.tenantId, targetTenantId: run.tenantId, sameTenant },
+      planned,
+    );
+    const types = phases.flat();
+    const reads = new Map(
+      types.map((type) => [
+        type,
+        started(readTargets(deps, graph, getContract(type), sameTenant, mineOf(type), !input.items)),
+      ]),
+    );
+    let count = 0;
+    for (const phase of phases) {
+      const items = (
+        await Promise.all(
+          phase.map(async (policyType) => {
+            const mine = mineOf(policyType);
+            const targets = await reads.get(policyType)!();
+            return planType({ deps, run, input, sameTenant, resolver }, policyType, mine, targets);
+          }),
+        )
+      ).flat();
+      await deps.store.saveItems(items);
+      for (const item of items) {
+        planned.set(`${item.policyType}:${item.sourceGraphId}`, item);
+        planned.set(item.sourceGraphId, item);
+      }
+      count += items.length;
+      await deps.lifecycle.progress(run.id, { progress: `Planned ${phase.join(', ')}` });
+      await graph.beat();
+    }
+    return count;
   } finally {
     graph.close();
   }
+}
+
+/** One type's plan items: each source object against the target's objects read for it. */
+async function planType(
+  shared: Pick<TypeScope, 'deps' | 'run' | 'input' | 'sameTenant' | 'resolver'>,
+  policyType: string,
+  mine: readonly SourceItem[],
+  targets: readonly ReadNow[],
+): Promise<PlanItem[]> {
+  const live = targets.filter((read) => !read.gone && !read.failure);
+  const byName = new Map<string, ReadNow[]>();
+  for (const read of live) {
+    const name = nameOf(read.object);
+    if (name) byName.set(name, [...(byName.get(name) ?? []), read]);
+  }
+  const scope: TypeScope = {
+    ...shared,
+    contract: getContract(policyType),
+    byId: new Map(live.map((read) => [String(read.object.id), read])),
+    byName,
+    sourceIds: new Set(mine.map((item) => item.graphId)),
+  };
+  const items: PlanItem[] = [];
+  for (const source of mine) items.push(await planItem(scope, source));
+  return items;
 }
 
 function writable(contract: GraphContract): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getContract, graphContracts } from '../../shared/graph';
 import { bodyDifferences, restoreBody } from '../microsoft/real-payloads-support';
+import { requestLog, requestSeq } from './request-log';
 import { execute, graphOf, planItems, preview, syncDirectory, ownCloudForFile } from './support';
 
 /**
@@ -69,7 +70,17 @@ describe('every family of the registry', () => {
       expect(bodyDifferences(expected, read), `${item.policyType} ${item.displayName}`).toEqual([]);
     }
 
+    const since = await requestSeq(cloud);
     const again = await preview(cloud, target, body);
+    // The preview reads the target's objects of every type at once: its reads fill whole `$batch`es
+    // (20 each), with a part-filled one only at the end of a round, not one per type or dependency phase.
+    const log = await requestLog(cloud, 'fabrikam', since);
+    for (const version of ['beta', 'v1.0']) {
+      const envelopes = log.filter((e) => e.endpoint === `POST /${version}/$batch` && !e.batchRequestId);
+      const reads = log.filter((e) => e.batchRequestId && e.endpoint.startsWith(`GET /${version}/`));
+      console.log(`second preview, ${version}: ${reads.length} reads in ${envelopes.length} $batch requests`);
+      expect(envelopes.length, version).toBeLessThanOrEqual(Math.ceil(reads.length / 20) + 2);
+    }
     const leftover = again.items.filter((i) => i.action === 'create' || i.action === 'update');
     expect(
       leftover.map(
