@@ -10,6 +10,7 @@
  * - `store`: read findings (`finding`, `findingsOfPair`) and baselines (`baseline`) by id.
  */
 import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
 import type { AuditLog } from '../audit/audit';
 import type { BackupStore } from '../backup/backup-store';
 import type { Clock } from '../clock';
@@ -58,8 +59,16 @@ export interface PairEvaluation extends EvaluationResult {
 
 export type Drift = ReturnType<typeof createDrift>;
 
-/** Tenants a baseline change evaluates at once. */
+/** Tenants a baseline change evaluates at once, and in one change-feed invocation. */
 const TENANTS_AT_ONCE = 4;
+const TENANTS_PER_INVOCATION = 50;
+
+/** The marker a baseline with tenants left to evaluate writes (it comes back through the feed). */
+const pendingSchema = z.object({
+  docType: z.literal('evaluationPending'),
+  workspaceId: z.string(),
+  baselineId: z.string(),
+});
 
 export function createDrift(deps: DriftDeps) {
   const store = new DriftStore(deps.drift);
@@ -97,20 +106,24 @@ export function createDrift(deps: DriftDeps) {
   }
 
   /**
-   * A full evaluation of every assigned tenant not yet evaluated at the baseline's current revision,
-   * a few tenants at a time (each is a handful of queries and point reads in its own partitions).
+   * A full evaluation of the assigned tenants not yet evaluated at the baseline's current revision: at
+   * most TENANTS_PER_INVOCATION of them, a few at a time (each is a handful of queries and point reads
+   * in its own partitions). When more are left, a pending marker brings the baseline back through the
+   * change feed, so no invocation runs long however many tenants the baseline has.
    */
   async function evaluateBaseline(baseline: Baseline): Promise<PairEvaluation[]> {
     const out: PairEvaluation[] = [];
-    const queue = [...baseline.tenants];
+    const keys = await store.evaluatedKeys(baseline.workspaceId, baseline.id);
+    const pending = baseline.tenants.filter(
+      (tenant) => keys.get(tenant.tenantId) !== evaluatedKeyOf(baseline, tenant),
+    );
+    const queue = pending.slice(0, TENANTS_PER_INVOCATION);
     const worker = async () => {
       for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
         if (!(await deps.workspaces.getTenant(baseline.workspaceId, tenant.tenantId))) {
           await dropPurgedTenant(baseline, tenant.tenantId);
           continue;
         }
-        const summary = await store.summary(baseline.workspaceId, baseline.id, tenant.tenantId);
-        if (summary?.evaluatedKey === evaluatedKeyOf(baseline, tenant)) continue;
         const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
         out.push({
           workspaceId: baseline.workspaceId,
@@ -121,6 +134,11 @@ export function createDrift(deps: DriftDeps) {
       }
     };
     await Promise.all(Array.from({ length: TENANTS_AT_ONCE }, worker));
+    const remaining = pending.length - Math.min(pending.length, TENANTS_PER_INVOCATION);
+    if (remaining > 0)
+      await store.markPending(baseline.workspaceId, baseline.id, remaining, deps.clock.now().toISOString());
+    else if (pending.length > 0)
+      await store.deleteDocuments(baseline.workspaceId, [`pending-${baseline.id}`]);
     return out;
   }
 
@@ -162,7 +180,7 @@ export function createDrift(deps: DriftDeps) {
         for (const baseline of await store.baselinesOfTenant(workspaceId, tenantId)) {
           const tenant = baseline.tenants.find((t) => t.tenantId === tenantId)!;
           const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'items', items });
-          if (result.written > 0) out.push({ workspaceId, baselineId: baseline.id, tenantId, ...result });
+          if (result.evaluated > 0) out.push({ workspaceId, baselineId: baseline.id, tenantId, ...result });
         }
       }
       return out;
@@ -179,6 +197,8 @@ export function createDrift(deps: DriftDeps) {
       for (const doc of documents) {
         const parsed = baselineSchema.safeParse(doc);
         if (parsed.success) ids.set(parsed.data.id, parsed.data.workspaceId);
+        const pending = pendingSchema.safeParse(doc);
+        if (pending.success) ids.set(pending.data.baselineId, pending.data.workspaceId);
       }
       for (const [id, workspaceId] of ids) {
         // The feed may hold an older image: the stored document is the one to act on.

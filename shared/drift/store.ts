@@ -192,7 +192,7 @@ export class DriftStore {
     const { resources } = await this.container.items
       .query<{ id: string }>(
         {
-          query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND (c.docType = 'finding' OR c.docType = 'summary')${tenantId ? ' AND c.tenantId = @t' : ''}`,
+          query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'evaluationPending')${tenantId ? ' AND c.tenantId = @t' : ''}`,
           parameters: [
             { name: '@w', value: workspaceId },
             { name: '@b', value: baselineId },
@@ -229,14 +229,49 @@ export class DriftStore {
       evaluatedKey: null,
       evaluatedAt: null,
     };
-    await this.container.items.create(empty).catch((error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-    });
+    // Created on first use (a point read first: most pairs have one, and a failed create costs a request).
+    if (!(await readItem<PairSummary>(this.container, id, workspaceId)))
+      await this.container.items.create(empty).catch((error: { code?: number }) => {
+        if (error.code !== 409) throw error;
+      });
     await updateWithEtag<PairSummary>(this.container, id, workspaceId, (current) => {
       const next = mutate(pairSummarySchema.parse(withoutSystemFields(current)));
       return next && JSON.stringify(next) !== JSON.stringify(pairSummarySchema.parse(current))
         ? next
         : undefined;
+    });
+  }
+
+  /** Each assigned tenant's last full evaluation key of a baseline (one projection query). */
+  async evaluatedKeys(workspaceId: string, baselineId: string): Promise<Map<string, string | null>> {
+    const { resources } = await this.container.items
+      .query<{ tenantId: string; evaluatedKey: string | null }>(
+        {
+          query:
+            "SELECT c.tenantId, c.evaluatedKey FROM c WHERE c.workspaceId = @w AND c.docType = 'summary' AND c.baselineId = @b",
+          parameters: [
+            { name: '@w', value: workspaceId },
+            { name: '@b', value: baselineId },
+          ],
+        },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return new Map(resources.map((doc) => [doc.tenantId, doc.evaluatedKey ?? null]));
+  }
+
+  /**
+   * Records that a baseline still has tenants to evaluate: the write comes back through the change feed
+   * and the next invocation goes on (each invocation evaluates a bounded number of tenants).
+   */
+  async markPending(workspaceId: string, baselineId: string, remaining: number, at: string): Promise<void> {
+    await this.container.items.upsert({
+      id: `pending-${baselineId}`,
+      workspaceId,
+      docType: 'evaluationPending',
+      baselineId,
+      remaining,
+      at,
     });
   }
 

@@ -7,6 +7,7 @@ import { createDrift } from '../../shared/drift';
 import type { GraphObject } from '../../shared/graph';
 import { VersionStore } from '../../shared/inventory/store/versions';
 import { requestLog, requestSeq } from '../restore/request-log';
+import { TEST_FUNCTIONS } from '../support/cloud-process';
 import { graphOf, ownCloudForFile, syncDirectory } from '../restore/support';
 import {
   evaluated,
@@ -27,7 +28,8 @@ import {
  * this test plants through Graph with known differences. Every expectation is computed from what Graph
  * answers an independent client, never from the drift code.
  */
-const cloud = ownCloudForFile();
+// With the test functions: `POST /api/test/watch/tick` starts a tenant's change watch now.
+const cloud = ownCloudForFile({ LOCAL_EXTRA_ENTRY_FILES: TEST_FUNCTIONS });
 
 const CONFIGURATIONS = '/deviceManagement/deviceConfigurations';
 const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
@@ -295,6 +297,44 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     expect(resolved.resolvedByVersion).not.toBe(raised.raisedByVersion);
   }, 240_000);
 
+  it('raises and resolves a finding from what the change watch stores, without a full sync', async () => {
+    // The watch stays off for its timer; a forced tick reads Fabrikam's audit log now.
+    const watchNow = async () => {
+      const response = await fetch(`${cloud.description.functions.apiBaseUrl}/test/watch/tick`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: fabrikam.tenantId }),
+      });
+      const tick = (await response.json()) as { runIds: string[] };
+      expect(tick.runIds, JSON.stringify(tick)).toHaveLength(1);
+      const run = await cloud.finished(tick.runIds[0]!);
+      expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
+    };
+    await admin('fabrikam', {
+      action: 'update',
+      collection: CONFIGURATIONS,
+      id: planted.sameF!.id,
+      patch: { passwordRequired: false },
+    });
+    await watchNow();
+    const raised = await until(async () => {
+      const found = byName(await ofBaseline(), 'Drift same');
+      return found?.state === 'open' ? found : undefined;
+    }, 'the finding');
+    expect(raised.differences).toEqual([{ path: 'object.passwordRequired', expected: true, actual: false }]);
+    await admin('fabrikam', {
+      action: 'update',
+      collection: CONFIGURATIONS,
+      id: planted.sameF!.id,
+      patch: { passwordRequired: true },
+    });
+    await watchNow();
+    await until(async () => {
+      const found = byName(await ofBaseline(), 'Drift same');
+      return found?.state === 'resolved' && found.resolvedAt! >= raised.firstSeenAt! ? found : undefined;
+    }, 'the resolution');
+  }, 180_000);
+
   it('hides an accepted deviation while the value stays, and shows it again when it changes or the acceptance expires', async () => {
     const open = () =>
       findings(cloud, contoso.workspaceId, `baselineId=${baselineId}&tenantId=${fabrikam.tenantId}`);
@@ -438,6 +478,21 @@ describe('drift evaluation under at-least-once execution', () => {
     const twice = await drift.onInventoryDocuments(items);
     expect([...once, ...twice].reduce((n, e) => n + e.written, 0)).toBe(0);
     expect(await stored()).toEqual(before);
+
+    // One changed object re-evaluates its own finding only.
+    const changedItem = items.find((item: { displayName: string }) => item.displayName === 'Drift changed');
+    const timings: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      const alone = await drift.onInventoryDocuments([changedItem]);
+      timings.push(performance.now() - started);
+      expect(alone.map((e) => ({ evaluated: e.evaluated, written: e.written }))).toEqual([
+        { evaluated: 1, written: 0 },
+      ]);
+    }
+    console.log(
+      `one changed object re-evaluated in ${timings.map((t) => t.toFixed(1)).join(' / ')} ms (first, then warm; target: under 100 ms of work)`,
+    );
 
     // A run that died after writing a finding but before the summary, or lost a finding's write: the
     // next evaluation makes both good, to the same documents.
