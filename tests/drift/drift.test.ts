@@ -505,3 +505,75 @@ describe('drift evaluation under at-least-once execution', () => {
     expect(await stored()).toEqual(before);
   }, 120_000);
 });
+
+describe('baseline pairings, unassignment and deletion', () => {
+  it('compares a differently named object through a pairing, and removes findings with the assignment and the baseline', async () => {
+    const assignment = `/workspaces/${contoso.workspaceId}/baselines/${baselineId}/tenants/${fabrikam.tenantId}`;
+    const missingKey = `deviceConfigurations:${planted.missingC!.id}`;
+    const invalid = await cloud.api('PUT', assignment, {
+      as: 'mike',
+      body: { pairings: { 'deviceConfigurations:not-in-the-baseline': 'x' } },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({
+      code: 'baseline_pairing_invalid',
+      objectKey: 'deviceConfigurations:not-in-the-baseline',
+    });
+
+    // Fabrikam has the missing object's settings under another name: paired, it is compared and matches.
+    const renamed = await graphOf(cloud, 'fabrikam').create('deviceConfigurations', {
+      '@odata.type': GENERAL,
+      displayName: 'Fabrikam password rules',
+      passwordRequired: true,
+      passwordMinimumLength: 6,
+    });
+    await sync(cloud, fabrikam);
+    expect(byName(await ofBaseline(), 'Drift missing')).toMatchObject({ outcome: 'missing', state: 'open' });
+    const paired = await cloud.api('PUT', assignment, {
+      as: 'mike',
+      body: { pairings: { [missingKey]: renamed.id } },
+    });
+    expect(paired.status, paired.text).toBe(200);
+    expect(paired.body.tenants[0].pairings).toEqual({ [missingKey]: renamed.id });
+    await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+    expect(byName(await ofBaseline(), 'Drift missing')).toMatchObject({
+      outcome: 'matching',
+      state: 'resolved',
+      matchedBy: 'pairing',
+      tenantItemId: `deviceConfigurations:${renamed.id}`,
+    });
+
+    // Unassigned: the tenant's findings and its summary row go.
+    const unassigned = await cloud.api('DELETE', assignment, { as: 'alice' });
+    expect(unassigned.status, unassigned.text).toBe(204);
+    expect(await ofBaseline()).toEqual([]);
+    expect(await summaryRow(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId)).toBeUndefined();
+    expect((await cloud.api('DELETE', assignment, { as: 'alice' })).status).toBe(404);
+
+    // Deleted: gone for readers at once, its documents soon after.
+    const reassigned = await cloud.api('PUT', assignment, { as: 'mike', body: {} });
+    expect(reassigned.status).toBe(200);
+    await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+    const path = `/workspaces/${contoso.workspaceId}/baselines/${baselineId}`;
+    expect((await cloud.api('DELETE', path, { as: 'mike' })).status).toBe(204);
+    expect((await cloud.api('GET', path, { as: 'rita' })).status).toBe(404);
+    const list = await cloud.api('GET', `/workspaces/${contoso.workspaceId}/baselines`, { as: 'rita' });
+    expect(list.body.items.map((b: { id: string }) => b.id)).not.toContain(baselineId);
+    await until(async () => ((await ofBaseline()).length === 0 ? true : undefined), 'the findings to go');
+    const audit = await cloud.api('GET', `/workspaces/${contoso.workspaceId}/audit?limit=200`, {
+      as: 'alice',
+    });
+    const actions = (audit.body.items as Array<{ action: string; target: { id: string } }>)
+      .filter((e) => e.target.id === baselineId)
+      .map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'baseline.created',
+        'baseline.updated',
+        'baseline.tenant_assigned',
+        'baseline.tenant_unassigned',
+        'baseline.deleted',
+      ]),
+    );
+  }, 180_000);
+});

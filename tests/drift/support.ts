@@ -47,6 +47,7 @@ export interface FindingView {
   differences: Array<{ path: string; expected: unknown; actual: unknown }>;
   differenceCount: number;
   tenantItemId: string | null;
+  matchedBy: string | null;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
   resolvedAt: string | null;
