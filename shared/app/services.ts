@@ -9,6 +9,8 @@ import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { createDrift, type Drift } from '../drift';
+import { DriftSignals } from '../drift/signals';
+import { DriftStore } from '../drift/store';
 import { createInventory, type Inventory } from '../inventory';
 import { createWatch, type Watch, type WatchTickDeps } from '../watch';
 import { fanOutChanges } from '../watch/change-fan-out';
@@ -83,6 +85,8 @@ export interface Services {
   restore: Restore;
   /** Baselines, drift evaluation and findings (docs/drift.md). */
   drift: Drift;
+  /** Drift summaries → notifications, live pushes and `drift.detected` / `drift.resolved` events. */
+  driftSignals: DriftSignals;
   schedules: ScheduleService;
   /** What the backup activities need. */
   backupRun: BackupRunDeps;
@@ -285,6 +289,16 @@ function buildServices(config: AppConfig): Services {
       backups: backupStore,
       groups: directory.groups,
       readVersion: (tenantId, versionId) => inventory.readVersion(tenantId, versionId),
+    }),
+    driftSignals: new DriftSignals({
+      drift: container('drift'),
+      store: new DriftStore(container('drift')),
+      notifications,
+      workspaces,
+      clock,
+      ...(live.eventMessages && {
+        publisher: { publishDrift: (events) => live.eventMessages!.publishMessages(events) },
+      }),
     }),
     schedules: new ScheduleService({
       store: scheduleStore,

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { runOutcomeSchema, type Run } from '../operations/model';
 import type { RunDescriber } from '../operations/catalog';
 
-export const notificationKindSchema = z.enum(['run.queued', 'run.ended']);
+export const notificationKindSchema = z.enum(['run.queued', 'run.ended', 'drift.changed']);
 
 /** A notification of one user (the run's initiator); `readAt` is null until they mark it read. */
-export const notificationSchema = z.object({
+export const runNotificationSchema = z.object({
   id: z.string(),
   userId: z.string(),
-  kind: notificationKindSchema,
+  kind: z.enum(['run.queued', 'run.ended']),
   title: z.string(),
   message: z.string(),
   runId: z.string(),
@@ -21,6 +21,35 @@ export const notificationSchema = z.object({
   createdAt: z.string(),
   readAt: z.string().nullable(),
 });
+export type RunNotification = z.infer<typeof runNotificationSchema>;
+
+/**
+ * New or resolved drift of one tenant against one baseline, for the baseline's owner: one per
+ * evaluation that changed something, summarizing it (docs/drift.md, Signals).
+ */
+export const driftNotificationSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  kind: z.literal('drift.changed'),
+  /** "Fabrikam: 3 new drift findings, 1 resolved against baseline 'Windows standard'". */
+  title: z.string(),
+  message: z.string(),
+  workspaceId: z.string(),
+  tenantId: z.string(),
+  baselineId: z.string(),
+  opened: z.number().int(),
+  resolved: z.number().int(),
+  /** The tenant's findings of the baseline (`/api/workspaces/{w}/drift?…`). */
+  link: z.string(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+export type DriftNotification = z.infer<typeof driftNotificationSchema>;
+
+export const notificationSchema = z.discriminatedUnion('kind', [
+  runNotificationSchema,
+  driftNotificationSchema,
+]);
 export type Notification = z.infer<typeof notificationSchema>;
 
 /**
@@ -36,10 +65,10 @@ export function notificationRecipient(run: Run): string | undefined {
 /** Deterministic ids (run + kind): writing the same notification twice creates it once. */
 export function runNotification(
   run: Run,
-  kind: Notification['kind'],
+  kind: RunNotification['kind'],
   userId: string,
   describe: RunDescriber,
-): Notification {
+): RunNotification {
   const ended = kind === 'run.ended';
   const { summary } = describe(run, ended ? run : { status: 'queued', outcome: 'pending' });
   return {

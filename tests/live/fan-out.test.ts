@@ -2,7 +2,7 @@ import { operationCatalog } from '../../shared/app/catalog';
 import { describe, expect, it } from 'vitest';
 import { RunFanOut } from '../../shared/live/fan-out';
 import type { RunLifecycleEvent } from '../../shared/live/run-events';
-import type { Notification } from '../../shared/notifications/model';
+import type { RunNotification as Notification } from '../../shared/notifications/model';
 import type { NotificationStore } from '../../shared/notifications/store';
 import { EMPTY_COUNTS, type Run } from '../../shared/operations/model';
 
