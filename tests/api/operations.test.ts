@@ -137,11 +137,14 @@ describe('operation runs: health check and verification', () => {
   });
 });
 
+/** Graph latency that outlasts a burst of 100 starts on a loaded 2-core machine (1.5 s did not). */
+const SLOW_GRAPH_MS = 6000;
+
 describe('the start gate', () => {
   it('deduplicates 100 simultaneous starts of the same operation into one run', async () => {
     const { base, workspaceId } = await connectedTenant('Gate dedupe');
-    // Slow Graph keeps the run active while all 100 starts arrive.
-    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: 1500, jitterMs: 0 } });
+    // Slow Graph keeps the run active while all 100 starts arrive, even on a busy machine.
+    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: SLOW_GRAPH_MS, jitterMs: 0 } });
     const responses = await Promise.all(
       Array.from({ length: 100 }, () =>
         api('POST', base, { as: 'olga', body: { type: 'provider.verification' } }),
@@ -165,7 +168,7 @@ describe('the start gate', () => {
   it('lets one of 100 mixed simultaneous starts run on a tenant; the rest are 409 scope_busy or deduplicated', async () => {
     const { base } = await connectedTenant('Gate mixed');
     const types = ['provider.verification', 'provider.health_check'];
-    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: 1500, jitterMs: 0 } });
+    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: SLOW_GRAPH_MS, jitterMs: 0 } });
     const responses = await Promise.all(
       Array.from({ length: 100 }, (_, i) => api('POST', base, { as: 'olga', body: { type: types[i % 2] } })),
     ).finally(() => control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: 0, jitterMs: 0 } }));
@@ -188,7 +191,7 @@ describe('the start gate', () => {
   it('answers a deduplicated or refused start with three point reads and no query, and never with a run of another workspace', async () => {
     const { base, workspaceId, tenantId } = await connectedTenant('Gate cost');
     const other = await freshWorkspace('Gate cost, another workspace');
-    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: 1500, jitterMs: 0 } });
+    await control(`/tenants/fabrikam/realism`, 'PATCH', { latency: { fixedMs: SLOW_GRAPH_MS, jitterMs: 0 } });
     try {
       const started = await api('POST', base, { as: 'olga', body: { type: 'provider.verification' } });
       expect(started.status).toBe(202);
