@@ -9,8 +9,10 @@ import { createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { createDrift, type Drift } from '../drift';
+import { remediationSources } from '../drift/remediation';
 import { DriftSignals } from '../drift/signals';
 import { DriftStore } from '../drift/store';
+import { TenantObjects } from '../drift/tenant-objects';
 import { createInventory, type Inventory } from '../inventory';
 import { createWatch, type Watch, type WatchTickDeps } from '../watch';
 import { fanOutChanges } from '../watch/change-fan-out';
@@ -177,6 +179,10 @@ function buildServices(config: AppConfig): Services {
     tokens: createConfirmationTokens(config.CONTINUATION_TOKEN_KEY),
     graphBaseUrl: config.GRAPH_BASE_URL,
     confirmationMinutes: config.RESTORE_CONFIRMATION_MINUTES,
+    remediation: remediationSources(
+      new DriftStore(container('drift')),
+      new TenantObjects(container('inventory')),
+    ),
   });
   const live = createLive({
     hub: config.SIGNALR_HUB,

@@ -18,8 +18,8 @@ export type { PlanItem, RestorePlan } from './model';
 export function createRestore(deps: RestoreDeps) {
   const run = (runId: string) => deps.runs.require(runId);
   const startChecks: Record<string, StartCheck> = {
-    [RESTORE_PREVIEW]: async ({ workspaceId, input }) =>
-      checkPreview(deps, workspaceId, previewInputSchema.parse(input).source.tenantId),
+    [RESTORE_PREVIEW]: async ({ workspaceId, tenantId, input }) =>
+      checkPreview(deps, workspaceId, tenantId, previewInputSchema.parse(input).source),
     [RESTORE_EXECUTE]: async ({ principal, tenantId, input }) => {
       await checkExecute(deps, principal, tenantId, executeInputSchema.parse(input));
     },

@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { idSchema } from '../api/schemas';
+import { idSchema, longIdSchema } from '../api/schemas';
 
-/** Where a restore reads from: a backup set, or chosen policy versions, of a tenant of the workspace. */
+/**
+ * Where a restore reads from: a backup set, or chosen policy versions, of a tenant of the workspace — or,
+ * to remediate drift, a baseline's expected objects behind chosen findings of the target tenant.
+ */
 export const restoreSourceSchema = z.union([
   z.object({ tenantId: idSchema, backupSetId: idSchema }).strict(),
   z
@@ -11,6 +14,12 @@ export const restoreSourceSchema = z.union([
         .array(z.string().regex(/^[0-9a-f]{64}$/))
         .min(1)
         .max(1000),
+    })
+    .strict(),
+  z
+    .object({
+      baselineId: idSchema,
+      findingIds: z.array(longIdSchema).min(1).max(1000),
     })
     .strict(),
 ]);
@@ -99,6 +108,8 @@ export interface RestorePlan {
   tenantId: string;
   workspaceId: string;
   source: RestoreSource;
+  /** The tenant whose versions are written (a baseline's golden tenant); absent in older plans. */
+  sourceTenantId?: string;
   options: RestoreOptions;
   sameTenant: boolean;
   counts: Record<PlanAction, number>;
@@ -114,4 +125,15 @@ export interface RestorePlan {
 /** The plan's items in write order. */
 export function byPhase(a: PlanItem, b: PlanItem): number {
   return a.phase - b.phase || a.id.localeCompare(b.id);
+}
+
+/** One object to restore: the version of it the source holds. */
+export interface SourceItem {
+  policyType: string;
+  graphId: string;
+  itemId: string;
+  versionId: string;
+  displayName: string;
+  /** The target's object to write it to, where the source knows it (a drift finding's pairing or match). */
+  targetGraphId?: string;
 }

@@ -5,8 +5,9 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { stableStringify } from '../inventory';
 import type { Run } from '../operations/model';
 import type { RestoreDeps } from './deps';
-import { PLAN_ACTIONS, type PlanAction, type PlanItem, type RestorePlan } from './model';
+import { PLAN_ACTIONS, type PlanAction, type PlanItem, type RestorePlan, type RestoreSource } from './model';
 import { previewInputSchema } from './preview';
+import { sourceTenantOf } from './source';
 
 /** The plan's content hash: every decision, reference and target state the execute relies on. */
 export function planHash(items: readonly PlanItem[]): string {
@@ -40,14 +41,17 @@ export async function finishPreview(deps: RestoreDeps, run: Run) {
     existing?.expiresAt ??
     new Date(deps.clock.now().getTime() + deps.confirmationMinutes * 60_000).toISOString();
   const userId = run.initiator.kind === 'user' ? run.initiator.userId : 'system';
+  const sourceTenantId =
+    existing?.sourceTenantId ?? (await sourceTenantOf(deps, run.workspaceId, run.tenantId, input.source));
   const plan: RestorePlan = {
     id: run.id,
     kind: 'restorePlan',
     tenantId: run.tenantId,
     workspaceId: run.workspaceId,
     source: input.source,
+    sourceTenantId,
     options: input.options,
-    sameTenant: input.source.tenantId === run.tenantId,
+    sameTenant: sourceTenantId === run.tenantId,
     counts,
     hash: planHash(items),
     initiatorUserId: userId,
@@ -122,13 +126,27 @@ export async function checkExecute(
 
 /**
  * A preview may read the source tenant only where the caller can view it: a tenant of the same
- * workspace (membership is per workspace), else it does not exist for them.
+ * workspace (membership is per workspace), else it does not exist for them. A remediation reads a
+ * baseline of the workspace (every member views it) and findings of it about the target tenant.
  */
 export async function checkPreview(
   deps: RestoreDeps,
   workspaceId: string,
-  sourceTenantId: string,
+  targetTenantId: string,
+  source: RestoreSource,
 ): Promise<void> {
+  let sourceTenantId: string;
+  if ('baselineId' in source) {
+    const found = await deps.remediation?.source(
+      workspaceId,
+      source.baselineId,
+      source.findingIds,
+      targetTenantId,
+    );
+    if (!found) throw new NotFoundError('The baseline or a finding of it about this tenant');
+    if ('problem' in found) throw new BadRequestError('validation_failed', found.problem);
+    sourceTenantId = found.tenantId;
+  } else sourceTenantId = source.tenantId;
   const tenant = await deps.workspaces.getTenant(workspaceId, sourceTenantId);
   if (!tenant) throw new NotFoundError('The source tenant');
 }

@@ -8,7 +8,7 @@ import type { RestoreDeps } from './deps';
 import { isBuiltIn, nameOf, ReferenceResolver } from './mapping';
 import { restoreOptionsSchema, restoreSourceSchema, type PlanItem, type ReferenceMapping } from './model';
 import { dependencyRanks, idsAt, mapDocument, referenceRules } from './references';
-import { sourceItems, type SourceItem } from './source';
+import { sourceItems, sourceTenantOf, type SourceItem } from './source';
 
 export const previewInputSchema = z
   .object({
@@ -41,6 +41,8 @@ interface TypeScope {
   deps: RestoreDeps;
   run: Run;
   input: PreviewInput;
+  /** Where the source's versions are (the source tenant, or a baseline's golden tenant). */
+  sourceTenantId: string;
   contract: GraphContract;
   sameTenant: boolean;
   resolver: ReferenceResolver;
@@ -72,8 +74,9 @@ function started<T>(work: Promise<T>): () => Promise<T> {
  */
 export async function previewPlan(deps: RestoreDeps, run: Run): Promise<number> {
   const input = previewInputSchema.parse(run.context);
-  const sameTenant = input.source.tenantId === run.tenantId;
-  const all = await sourceItems(deps, input.source, input.items);
+  const sourceTenantId = await sourceTenantOf(deps, run.workspaceId, run.tenantId, input.source);
+  const sameTenant = sourceTenantId === run.tenantId;
+  const all = await sourceItems(deps, run, input.source, input.items);
   const phases = phasesOf(all);
   const mineOf = (policyType: string) => all.filter((item) => item.policyType === policyType);
   // This plan's items of earlier phases, by `policyType:sourceGraphId` and by source id alone.
@@ -83,7 +86,7 @@ export async function previewPlan(deps: RestoreDeps, run: Run): Promise<number> 
     const resolver = new ReferenceResolver(
       deps,
       graph,
-      { sourceTenantId: input.source.tenantId, targetTenantId: run.tenantId, sameTenant },
+      { sourceTenantId, targetTenantId: run.tenantId, sameTenant },
       planned,
     );
     const types = phases.flat();
@@ -100,7 +103,8 @@ export async function previewPlan(deps: RestoreDeps, run: Run): Promise<number> 
           phase.map(async (policyType) => {
             const mine = mineOf(policyType);
             const targets = await reads.get(policyType)!();
-            return planType({ deps, run, input, sameTenant, resolver }, policyType, mine, targets);
+            const shared = { deps, run, input, sourceTenantId, sameTenant, resolver };
+            return planType(shared, policyType, mine, targets);
           }),
         )
       ).flat();
@@ -121,7 +125,7 @@ export async function previewPlan(deps: RestoreDeps, run: Run): Promise<number> 
 
 /** One type's plan items: each source object against the target's objects read for it. */
 async function planType(
-  shared: Pick<TypeScope, 'deps' | 'run' | 'input' | 'sameTenant' | 'resolver'>,
+  shared: Pick<TypeScope, 'deps' | 'run' | 'input' | 'sourceTenantId' | 'sameTenant' | 'resolver'>,
   policyType: string,
   mine: readonly SourceItem[],
   targets: readonly ReadNow[],
@@ -164,6 +168,8 @@ async function readTargets(
 ): Promise<ReadNow[]> {
   if (!writable(contract)) return [];
   const names = new Set(mine.map((item) => item.displayName));
+  // The objects a drift finding compared (by pairing, or by a name that differs in case) are its targets.
+  const hinted = new Set(mine.flatMap((item) => (item.targetGraphId ? [item.targetGraphId] : [])));
   if (sameTenant && contract.shape.kind === 'collection') {
     const ids = new Set(mine.map((item) => item.graphId));
     if (!wholeSet || contract.detailRead === 'getById')
@@ -175,7 +181,11 @@ async function readTargets(
       (object) => ids.has(String(object.id)) || names.has(nameOf(object) ?? ''),
     );
   }
-  return deps.inventory.readListed(graph.graph, contract, (object) => names.has(nameOf(object) ?? ''));
+  return deps.inventory.readListed(
+    graph.graph,
+    contract,
+    (object) => names.has(nameOf(object) ?? '') || hinted.has(String(object.id)),
+  );
 }
 
 export function bindRoot(deps: RestoreDeps, contract: GraphContract) {
@@ -210,7 +220,7 @@ async function planItem(scope: TypeScope, source: SourceItem): Promise<PlanItem>
       'not_restorable',
       contract.restoreNote ?? `${contract.label} cannot be written through Graph.`,
     );
-  const version = await deps.inventory.readVersion(scope.input.source.tenantId, source.versionId);
+  const version = await deps.inventory.readVersion(scope.sourceTenantId, source.versionId);
   if (!version) return blocked('version_missing', 'The backed-up version is no longer stored.');
   if (isBuiltIn(source.policyType, version.content.object))
     return blocked('built_in', 'Built into every tenant: never created or overwritten by a restore.');
@@ -284,6 +294,8 @@ function unmapped(
 
 function matchTarget(scope: TypeScope, source: SourceItem): ReadNow | 'ambiguous' | undefined {
   if (scope.contract.shape.kind === 'singleton') return [...scope.byId.values()][0];
+  const hinted = source.targetGraphId ? scope.byId.get(source.targetGraphId) : undefined;
+  if (hinted) return hinted;
   const byId = scope.sameTenant ? scope.byId.get(source.graphId) : undefined;
   if (byId) return byId;
   // By name: in another tenant always; in the same tenant for an object deleted since (an earlier

@@ -1,16 +1,38 @@
 import { findContract } from '../graph';
 import { itemIdOf } from '../inventory/model';
 import { RunFailureError } from '../operations/model';
-import type { RestoreDeps } from './deps';
-import type { RestoreSource } from './model';
+import type { RemediationSource, RestoreDeps } from './deps';
+import type { RestoreSource, SourceItem } from './model';
 
-/** One object to restore: the version of it the source holds. */
-export interface SourceItem {
-  policyType: string;
-  graphId: string;
-  itemId: string;
-  versionId: string;
-  displayName: string;
+export type { SourceItem } from './model';
+
+/** Where the source's versions are: the source's tenant, or a baseline's golden tenant. */
+export async function sourceTenantOf(
+  deps: Pick<RestoreDeps, 'remediation'>,
+  workspaceId: string,
+  targetTenantId: string,
+  source: RestoreSource,
+): Promise<string> {
+  if ('tenantId' in source) return source.tenantId;
+  return (await remediationSource(deps, workspaceId, targetTenantId, source)).tenantId;
+}
+
+async function remediationSource(
+  deps: Pick<RestoreDeps, 'remediation'>,
+  workspaceId: string,
+  targetTenantId: string,
+  source: Extract<RestoreSource, { baselineId: string }>,
+): Promise<RemediationSource> {
+  const found = await deps.remediation?.source(
+    workspaceId,
+    source.baselineId,
+    source.findingIds,
+    targetTenantId,
+  );
+  if (!found)
+    throw missing(`Baseline ${source.baselineId} or one of its findings of this tenant does not exist.`);
+  if ('problem' in found) throw missing(found.problem);
+  return found;
 }
 
 const PAGES_PER_READ = 20;
@@ -27,12 +49,15 @@ function missing(message: string): RunFailureError {
  * the caller picked items. Cosmos only.
  */
 export async function sourceItems(
-  deps: Pick<RestoreDeps, 'backups' | 'inventory'>,
+  deps: Pick<RestoreDeps, 'backups' | 'inventory' | 'remediation'>,
+  run: { workspaceId: string; tenantId: string },
   source: RestoreSource,
   itemIds?: readonly string[],
 ): Promise<SourceItem[]> {
   const all: SourceItem[] = [];
-  if ('backupSetId' in source) {
+  if ('baselineId' in source) {
+    all.push(...(await remediationSource(deps, run.workspaceId, run.tenantId, source)).items);
+  } else if ('backupSetId' in source) {
     const set = await deps.backups.getSet(source.tenantId, source.backupSetId);
     if (!set) throw missing(`Backup set ${source.backupSetId} does not exist in the source tenant.`);
     let continuationToken: string | undefined;

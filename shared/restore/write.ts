@@ -70,7 +70,7 @@ export async function writeItem(context: ExecuteContext, planned: PlanItem): Pro
   if (item.action === 'unchanged') return finish('unchanged');
 
   const contract = getContract(item.policyType);
-  const version = await deps.inventory.readVersion(context.plan.source.tenantId, item.sourceVersionId);
+  const version = await deps.inventory.readVersion(planSourceTenantOf(context.plan), item.sourceVersionId);
   if (!version)
     return finish('failed', { reasonCode: 'version_missing', message: 'The backed-up version is gone.' });
   const unresolved = item.references.find(
@@ -359,4 +359,9 @@ async function auditWrite(
 export function failureOf(error: unknown): { reasonCode: string; message: string } {
   if (error instanceof GraphRequestError) return { reasonCode: error.reasonCode, message: error.message };
   return toRunFailure(error);
+}
+
+/** Where the plan's versions are: recorded by the preview (older plans: the source's tenant). */
+export function planSourceTenantOf(plan: RestorePlan): string {
+  return plan.sourceTenantId ?? ('tenantId' in plan.source ? plan.source.tenantId : plan.tenantId);
 }
