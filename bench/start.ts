@@ -21,15 +21,59 @@ interface Result {
   roundTrips: Record<string, number>;
 }
 
+interface Measured {
+  results: Result[];
+  wallMs: number;
+  started: number;
+  completed: number[];
+  sequential: number[];
+  capacity: StoreCapacity;
+}
+
+function argValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+/**
+ * `--baseline DIR`: first the same measurement against another compiled checkout (e.g. a worktree of
+ * the commit before a change, `npm run -s compile` there), then this one, and their ratio: both in the
+ * same invocation, so the machine's load is as alike as it gets. `--cpu-prof DIR`: this checkout's local
+ * cloud writes a V8 CPU profile there when it stops (open it in DevTools).
+ */
 async function main(): Promise<void> {
-  console.log('Starting a local cloud for the benchmark…');
-  // `--cpu-prof DIR`: the local cloud writes a V8 CPU profile there when it stops (open it in DevTools).
-  const profileAt = process.argv.indexOf('--cpu-prof');
-  const profileDir = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
-  const cloud = await startCloudProcess({
-    env: { LOCAL_EXTRA_ENTRY_FILES: '' },
-    ...(profileDir && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
-  });
+  const baselineRoot = argValue('--baseline');
+  const profileDir = argValue('--cpu-prof');
+  const baseline = baselineRoot ? await measure({ root: baselineRoot }) : undefined;
+  const current = await measure(
+    profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
+  );
+  if (baseline) {
+    console.log(`\n=== Baseline (${baselineRoot}) ===`);
+    report(baseline);
+    console.log('\n=== This checkout ===');
+  }
+  report(current);
+  if (baseline) {
+    const rate = (m: Measured) => m.results.length / m.wallMs;
+    const p95 = (m: Measured) =>
+      percentile(
+        m.results.map((r) => r.ms),
+        95,
+      );
+    console.log(
+      `\nAgainst the baseline in this run: throughput ${(rate(current) / rate(baseline)).toFixed(1)}× ` +
+        `(${(rate(baseline) * 1000).toFixed(0)} → ${(rate(current) * 1000).toFixed(0)} starts/s), ` +
+        `p95 ${p95(baseline).toFixed(0)} → ${p95(current).toFixed(0)} ms, store capacity ` +
+        `${baseline.capacity.pointReadsPerSecond.toFixed(0)} → ${current.capacity.pointReadsPerSecond.toFixed(0)} point reads/s`,
+    );
+  }
+  if ([...current.results, ...(baseline?.results ?? [])].some((r) => r.status >= 500)) process.exitCode = 1;
+}
+
+async function measure(options: { root?: string; nodeArgs?: string[] }): Promise<Measured> {
+  console.log(`Starting a local cloud for the benchmark${options.root ? ` from ${options.root}` : ''}…`);
+  const cloud = await startCloudProcess({ env: { LOCAL_EXTRA_ENTRY_FILES: '' }, ...options });
   try {
     const { apiBaseUrl } = cloud.description.functions;
     const token = cloud.description.demo!.users.find((u) => u.name === 'alice')!.token;
@@ -111,9 +155,7 @@ async function main(): Promise<void> {
       if (response.status === 202) sequential.push(performance.now() - t0);
     }
     const capacity = await measureStoreCapacity(cloud.description.cosmos);
-    report(results, wallMs, started.length, completed, sequential);
-    reportWhy(results, wallMs, capacity);
-    if (results.some((r) => r.status >= 500)) process.exitCode = 1;
+    return { results, wallMs, started: started.length, completed, sequential, capacity };
   } finally {
     await cloud.stop();
     rmSync(cloud.dataDir, { recursive: true, force: true });
@@ -144,13 +186,8 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function report(
-  results: Result[],
-  wallMs: number,
-  started: number,
-  completed: number[],
-  sequential: number[],
-): void {
+function report(measured: Measured): void {
+  const { results, wallMs, started, completed, sequential, capacity } = measured;
   const byStatus = new Map<number, number[]>();
   for (const r of results) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.ms]);
   const row = (label: string, values: number[]) =>
@@ -181,6 +218,7 @@ function report(
       `Started runs, queued → completed: p50 ${percentile(completed, 50)} ms, p95 ${percentile(completed, 95)} ms ` +
         `(${completed.length}/${started} finished)`,
     );
+  reportWhy(results, wallMs, capacity);
 }
 
 function parseRoundTrips(header: string | null): Record<string, number> {
@@ -202,6 +240,10 @@ const OUTCOMES: Record<number, string> = { 202: 'started', 200: 'deduplicated', 
  * request), and the burst's load as a share of what the store allows on this machine in the same run.
  */
 function reportWhy(results: Result[], wallMs: number, capacity: StoreCapacity): void {
+  if (results.every((r) => Object.keys(r.roundTrips).length === 0)) {
+    console.log("\n(This checkout's local host does not count Cosmos round trips per request.)");
+    return;
+  }
   console.log(
     `\nStore capacity (same run, its own client, 32 in flight): ` +
       `${capacity.pointReadsPerSecond.toFixed(0)} point reads/s, ` +

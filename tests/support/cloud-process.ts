@@ -22,7 +22,13 @@ export const TEST_FUNCTIONS = 'dist/tests/fixtures/functions/*.js';
  * data folder, and waits for it to describe itself in cloud.json.
  */
 export async function startCloudProcess(
-  options: { dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    /** Another compiled checkout to run instead of this one (bench:start's baseline). */
+    root?: string;
+  } = {},
 ): Promise<CloudProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tenantatlas-cloud-'));
   const cloudJson = path.join(dataDir, 'cloud.json');
@@ -31,9 +37,9 @@ export async function startCloudProcess(
   const out = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), path.join(repoRoot(), 'dist/emulators/cli/start.js')],
+    [...(options.nodeArgs ?? []), path.join(options.root ?? repoRoot(), 'dist/emulators/cli/start.js')],
     {
-      cwd: repoRoot(),
+      cwd: options.root ?? repoRoot(),
       stdio: ['ignore', out, out],
       env: {
         ...process.env,
