@@ -40,6 +40,9 @@ export function noRoundTrips(): RoundTrips {
 /** The local host's response header with the request's round trips (`formatRoundTrips`). */
 export const ROUND_TRIPS_HEADER = 'x-local-cosmos-round-trips';
 
+/** The Durable client's paths: its RPC endpoint (what durable-functions calls) and the webhooks. */
+const DURABLE_PATHS = ['/durabletask/', '/runtime/webhooks/durabletask'];
+
 const current = new AsyncLocalStorage<RoundTrips>();
 const cosmosHosts = new Set<string>();
 let subscribed = false;
@@ -72,7 +75,7 @@ export function formatRoundTrips(roundTrips: RoundTrips): string {
 
 function classify(tally: RoundTrips, request: ClientRequest): void {
   const path = request.path.split('?')[0] ?? '';
-  if (path.startsWith('/runtime/webhooks/durabletask')) {
+  if (DURABLE_PATHS.some((prefix) => path.startsWith(prefix))) {
     tally.durable++;
     return;
   }
