@@ -31,14 +31,29 @@ interface TickLine {
   elapsedMs: number;
 }
 
+/**
+ * `--baseline DIR`: first the whole benchmark against another compiled checkout (e.g. a worktree of the
+ * commit before a change, `npm run -s compile` there, its `.local/ca` linked to this one's), then against
+ * this one: both in the same invocation, so the machine's load is as alike as it gets.
+ * `--cpu-prof DIR`: this checkout's local cloud writes a V8 CPU profile there when it stops.
+ */
 async function main() {
-  // `--cpu-prof DIR`: the local cloud writes a V8 CPU profile there when it stops (open it in DevTools).
-  const profileAt = process.argv.indexOf('--cpu-prof');
-  const profileDir = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
-  const cloud = await startCloudProcess({
-    env: { LOCAL_EXTRA_ENTRY_FILES: '' },
-    ...(profileDir && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
-  });
+  const argValue = (name: string) => {
+    const at = process.argv.indexOf(name);
+    return at >= 0 ? process.argv[at + 1] : undefined;
+  };
+  const baselineRoot = argValue('--baseline');
+  const profileDir = argValue('--cpu-prof');
+  if (baselineRoot) {
+    console.log(`=== Baseline (${baselineRoot}) ===`);
+    await benchmark({ root: baselineRoot });
+    console.log('\n=== This checkout ===');
+  }
+  await benchmark(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
+}
+
+async function benchmark(options: { root?: string; nodeArgs?: string[] }) {
+  const cloud = await startCloudProcess({ env: { LOCAL_EXTRA_ENTRY_FILES: '' }, ...options });
   try {
     await run(cloud);
   } finally {

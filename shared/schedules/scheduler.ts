@@ -115,19 +115,27 @@ async function fire(
     return;
   }
   const scheduledFor = fireTimeText(slot.scheduledFor);
-  const outcome = await startScheduledRun(deps.gate, {
-    runType: backupScheduleScheduled,
-    workspaceId: schedule.workspaceId,
-    tenantId: schedule.tenantId,
-    tenantName,
-    input: {
-      scheduleId: schedule.id,
-      scheduledFor,
-      ownerUserId: schedule.owner.userId,
-      ownerDisplayName: schedule.owner.displayName,
+  // Once the slot's run is claimed (here or by an earlier tick), the schedule moves on — unless someone
+  // changed it since it was read (then their nextRunAt stands). Advancing alongside the dispatch loses
+  // nothing: a later tick finds the slot claimed either way and starts no second run.
+  const advance = () => deps.schedules.advance(schedule, nextFireAfter(schedule.cadence, slot.scheduledFor));
+  const outcome = await startScheduledRun(
+    deps.gate,
+    {
+      runType: backupScheduleScheduled,
+      workspaceId: schedule.workspaceId,
+      tenantId: schedule.tenantId,
+      tenantName,
+      input: {
+        scheduleId: schedule.id,
+        scheduledFor,
+        ownerUserId: schedule.owner.userId,
+        ownerDisplayName: schedule.owner.displayName,
+      },
+      initiator: { kind: 'schedule', scheduleId: schedule.id },
     },
-    initiator: { kind: 'schedule', scheduleId: schedule.id },
-  });
+    { whenClaimed: advance },
+  );
   if (outcome.kind === 'started') {
     summary.started++;
     summary.missedSlots += slot.missed.length;
@@ -138,8 +146,6 @@ async function fire(
     }
   } else if (outcome.kind === 'claimed') summary.alreadyClaimed++;
   else summary.dispatchFailed++;
-  // Unless someone changed the schedule since it was read (then their nextRunAt stands).
-  await deps.schedules.advance(schedule, nextFireAfter(schedule.cadence, slot.scheduledFor));
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
