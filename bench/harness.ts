@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,24 @@ export async function startCosmosProcess() {
     return { ...started, child };
   }
   throw new Error('The Cosmos DB process did not start.');
+}
+
+/**
+ * CPU time (user + system) a process and its descendants have used so far (Linux), in milliseconds. A
+ * descendant that ended meanwhile is no longer counted: measure over processes that live throughout.
+ */
+export function cpuTimeMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const own = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 1/100 s
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+    return children.reduce((sum, child) => sum + (cpuTimeMs(child) ?? 0), own);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Peak resident memory of a process (Linux), in bytes. */

@@ -16,6 +16,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { latestFireAtOrBefore, cadenceSchema } from '../shared/schedules/cadence';
 import type { ManagedTenant } from '../shared/workspaces/models';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
+import { cpuTimeMs } from './harness';
 import { measureStoreCapacity } from './store-capacity';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
@@ -99,9 +100,12 @@ async function run(cloud: CloudProcess) {
     const slot = await makeDue(db.container('backups'), group.scheduleIds, group.tenantIds);
     const logBefore = readFileSync(cloud.logFile, 'utf8').length;
     const started = performance.now();
+    const cpuBefore = cpuTimeMs(cloud.pid);
     await Promise.all(Array.from({ length: ticks }, () => invoke(functions.baseUrl, functions.masterKey)));
     const tickLines = await waitForTicks(cloud.logFile, logBefore, ticks);
     const wallMs = performance.now() - started;
+    const cpuAfter = cpuTimeMs(cloud.pid);
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
     const roundTrips = await waitForRoundTrips(cloud.logFile, logBefore, ticks);
     const counts = await countRuns(db.container('runs'), group.workspaceId, TENANTS);
     const instances = await countInstances(functions, group.scheduleIds, slot);
@@ -117,6 +121,7 @@ async function run(cloud: CloudProcess) {
       ticks,
       tickLines,
       wallMs,
+      cpuMs,
       counts,
       instances,
       later,
@@ -143,6 +148,11 @@ async function run(cloud: CloudProcess) {
     console.log(
       `    rate:                 ${Math.round(TENANTS / (Math.max(...r.tickLines.map((t) => t.elapsedMs)) / 1000))} schedules/s`,
     );
+    if (r.cpuMs !== undefined)
+      console.log(
+        `    local cloud CPU:      ${(r.cpuMs / 1000).toFixed(1)} s until the tick ended, ${(r.cpuMs / TENANTS).toFixed(1)} ms per slot ` +
+          `(the tick, the store, and the orchestrations it started meanwhile)`,
+      );
     console.log(`    runs created:         ${r.counts.runs}`);
     const perSlot = (kind: string) => ((r.roundTrips[kind] ?? 0) / TENANTS).toFixed(2);
     const cosmosTotal = Object.entries(r.roundTrips)

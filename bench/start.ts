@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ROUND_TRIPS_HEADER } from '../emulators/functions-host/round-trips';
 import { startCloudProcess } from '../tests/support/cloud-process';
+import { cpuTimeMs } from './harness';
 import { measureStoreCapacity, type StoreCapacity } from './store-capacity';
 
 /**
@@ -24,6 +25,8 @@ interface Result {
 interface Measured {
   results: Result[];
   wallMs: number;
+  /** CPU time the local cloud's process used during the burst (every start, its Cosmos DB, its Durable engine). */
+  cpuMs: number | undefined;
   started: number;
   completed: number[];
   sequential: number[];
@@ -61,10 +64,12 @@ async function main(): Promise<void> {
         m.results.map((r) => r.ms),
         95,
       );
+    const cpu = (m: Measured) => (m.cpuMs ?? Number.NaN) / m.results.length;
     console.log(
       `\nAgainst the baseline in this run: throughput ${(rate(current) / rate(baseline)).toFixed(1)}× ` +
         `(${(rate(baseline) * 1000).toFixed(0)} → ${(rate(current) * 1000).toFixed(0)} starts/s), ` +
-        `p95 ${p95(baseline).toFixed(0)} → ${p95(current).toFixed(0)} ms, store capacity ` +
+        `p95 ${p95(baseline).toFixed(0)} → ${p95(current).toFixed(0)} ms, CPU per start ` +
+        `${cpu(baseline).toFixed(1)} → ${cpu(current).toFixed(1)} ms (${(cpu(baseline) / cpu(current)).toFixed(1)}× less), store capacity ` +
         `${baseline.capacity.pointReadsPerSecond.toFixed(0)} → ${current.capacity.pointReadsPerSecond.toFixed(0)} point reads/s`,
     );
   }
@@ -123,6 +128,7 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
     await call('GET', `/operations?workspaceId=${workspaceId}&limit=1`);
 
     console.log(`Firing ${STARTS} concurrent starts across ${TENANTS} tenants…`);
+    const cpuBefore = cpuTimeMs(cloud.pid);
     const began = performance.now();
     const results = await Promise.all(
       Array.from({ length: STARTS }, async (_, i): Promise<Result> => {
@@ -142,6 +148,8 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
       }),
     );
     const wallMs = performance.now() - began;
+    const cpuAfter = cpuTimeMs(cloud.pid);
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
 
     const started = [...new Set(results.filter((r) => r.status === 202).map((r) => r.runId!))];
     const completed = await waitForRuns(call, started);
@@ -155,7 +163,7 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
       if (response.status === 202) sequential.push(performance.now() - t0);
     }
     const capacity = await measureStoreCapacity(cloud.description.cosmos);
-    return { results, wallMs, started: started.length, completed, sequential, capacity };
+    return { results, wallMs, cpuMs, started: started.length, completed, sequential, capacity };
   } finally {
     await cloud.stop();
     rmSync(cloud.dataDir, { recursive: true, force: true });
@@ -187,7 +195,7 @@ function percentile(values: number[], p: number): number {
 }
 
 function report(measured: Measured): void {
-  const { results, wallMs, started, completed, sequential, capacity } = measured;
+  const { results, wallMs, cpuMs, started, completed, sequential, capacity } = measured;
   const byStatus = new Map<number, number[]>();
   for (const r of results) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.ms]);
   const row = (label: string, values: number[]) =>
@@ -212,6 +220,11 @@ function report(measured: Measured): void {
       `(${results.length} in ${wallMs.toFixed(0)} ms), ${started} runs started`,
   );
   console.log(`5xx responses: ${results.filter((r) => r.status >= 500).length}`);
+  if (cpuMs !== undefined)
+    console.log(
+      `Local cloud CPU during the burst: ${cpuMs.toFixed(0)} ms, ${(cpuMs / results.length).toFixed(1)} ms per answered start ` +
+        `(one thread: at most ${((results.length / cpuMs) * 1000).toFixed(0)} starts/s on a core of its own)`,
+    );
   console.log(row('\nuncontended 202 (one at a time)', sequential).replace(/^ {2}/, ''));
   if (completed.length > 0)
     console.log(

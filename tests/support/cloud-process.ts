@@ -9,6 +9,8 @@ export interface CloudProcess {
   description: CloudDescription;
   dataDir: string;
   logFile: string;
+  /** The process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   /** Ctrl-C, as a user stops `npm start`; resolves when the process has exited. */
   stop(): Promise<number | null>;
   /** SIGKILL: the process dies mid-work, as in a crash or the OOM killer; nothing of it runs on. */
@@ -59,6 +61,7 @@ export async function startCloudProcess(
     description,
     dataDir,
     logFile,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGINT');
       const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
