@@ -16,7 +16,13 @@ export interface SyncMeasurement {
     };
   };
   seconds: number;
-  log: Array<{ status: number; endpoint: string; batchRequestId?: string }>;
+  log: Array<{
+    status: number;
+    endpoint: string;
+    batchRequestId?: string;
+    fault?: string;
+    throttled?: boolean;
+  }>;
   peakHeap: number;
 }
 
