@@ -79,6 +79,8 @@ export async function withBenchCloud<T>(
     LOCAL_SIGNALR_PORT: '0',
     LOCAL_MICROSOFT_PORT: '0',
     LOCAL_MICROSOFT_EXTRA_TENANTS: extraTenants,
+    // Retried 429s are logged as warnings, hundreds per sync under injected faults: the figures are the output.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
   });
   const quiet = (message: string) => (/error|fail/i.test(message) ? console.error(message) : undefined);
   let cloud: LocalCloud | undefined;

@@ -5,7 +5,7 @@ import { BackupService } from '../backup/backup-service';
 import { BackupStore } from '../backup/backup-store';
 import { systemClock, type Clock } from '../clock';
 import { getConfig, getHostConnections, type AppConfig } from '../config';
-import { createGraphClientFactory, type GraphClientFactory } from '../graph';
+import { consoleGraphLogger, createGraphClientFactory, type GraphClientFactory } from '../graph';
 import { createDirectory, type Directory } from '../directory';
 import { DirectoryStore } from '../directory/store';
 import { createDrift, type Drift } from '../drift';
@@ -13,7 +13,7 @@ import { remediationSources } from '../drift/remediation';
 import { DriftSignals } from '../drift/signals';
 import { DriftStore } from '../drift/store';
 import { TenantObjects } from '../drift/tenant-objects';
-import { createInventory, type Inventory } from '../inventory';
+import { createInventory, sharedGraphBudgets, type Inventory } from '../inventory';
 import { createWatch, type Watch, type WatchTickDeps } from '../watch';
 import { fanOutChanges } from '../watch/change-fan-out';
 import { createLive } from '../live/compose';
@@ -131,7 +131,7 @@ function buildServices(config: AppConfig): Services {
     clock,
   );
   const connections = new ConnectionService(container('tenants'), secrets, audit, clock);
-  const graph = createGraphClientFactory({ settings: config });
+  const graph = createGraphClientFactory({ settings: config, logger: consoleGraphLogger(config.LOG_LEVEL) });
   const graphForRun = createGraphAccess({ workspaces, connections, graph });
   const notifications = new NotificationStore(container('notifications'), clock);
   const directory = createDirectory({
@@ -150,6 +150,13 @@ function buildServices(config: AppConfig): Services {
     graphForRun,
     clock,
     directoryGroups: directory.graphGroupsIfFresh,
+    budgets:
+      config.GRAPH_BUDGET_SCOPE === 'shared'
+        ? sharedGraphBudgets(container('graphBudgets'), {
+            slicePercent: config.GRAPH_BUDGET_SLICE_PERCENT,
+            clock,
+          })
+        : undefined,
   });
   const gate = { runs, lifecycle, audit, catalog, clock };
   const watch = createWatch({

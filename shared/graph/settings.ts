@@ -27,6 +27,18 @@ export const graphSettingsSchema = z.object({
   GRAPH_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(6),
   /** Upper bound of one wait between retries in milliseconds, whatever Retry-After asks for. */
   GRAPH_MAX_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+  /**
+   * Where a tenant's Graph budget (Intune's requests and writes per 20 s per app) is kept: `shared`, in
+   * Cosmos DB, leased in slices by every instance (the Function App scales out); `instance`, in each
+   * process alone (one instance only: several would each spend the whole budget). docs/inventory.md.
+   */
+  GRAPH_BUDGET_SCOPE: z.enum(['shared', 'instance']).default('shared'),
+  /**
+   * Size of one lease of a shared budget, in percent of the budget's window (10: 95 of the 950 requests
+   * per 20 s, 10 of the 95 writes). Larger slices mean fewer Cosmos writes and a coarser share between
+   * instances.
+   */
+  GRAPH_BUDGET_SLICE_PERCENT: z.coerce.number().int().min(1).max(50).default(10),
   /** Time limit of one attempt in milliseconds (Graph's own gateway gives up after about 100 s). */
   GRAPH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(120_000),
 });

@@ -59,7 +59,14 @@ export class BatchQueue {
     this.pumping = true;
     try {
       for (let queue = this.fullest(); queue; queue = this.fullest()) {
-        await this.budget.take(BATCH_SIZE);
+        try {
+          await this.budget.take(BATCH_SIZE);
+        } catch (error) {
+          // The budget could not be had (its store did not answer): the reads waiting fail, not hang.
+          for (const waiting of this.queues.values())
+            for (const queued of waiting.splice(0)) queued.reject(error);
+          return;
+        }
         while ((this.fullest()?.length ?? 0) < BATCH_SIZE && Date.now() - this.lastArrival < LINGER_MS)
           await sleep(LINGER_MS);
         const chunk = (this.fullest() ?? []).splice(0, BATCH_SIZE);

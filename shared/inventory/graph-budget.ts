@@ -16,11 +16,27 @@ export const BUDGET_SHARE = 0.95;
 export const INTUNE_APP_WRITE_BUDGET = { requests: 100, windowSeconds: 20 } as const;
 
 /**
- * A token bucket per (Entra tenant, app) in this process: `take(n)` resolves once `n` requests may be
- * sent. Takers are served in arrival order, so a large batch is not starved by single pages. Graph's
- * own 429s remain the safety net (the client pauses the tenant for their Retry-After).
+ * What a Graph request is paid from before it is sent: `take(n)` resolves once `n` requests may be sent;
+ * `refund(n)` gives back tokens taken but not spent (a batch that went out with fewer requests than
+ * planned). Graph's own 429s remain the safety net (the client pauses the tenant for their Retry-After).
  */
-export class GraphBudget {
+export interface GraphBudget {
+  take(count: number, signal?: AbortSignal): Promise<void>;
+  refund(count: number): void;
+}
+
+/** A budget's size: requests per window, of which the app spends `BUDGET_SHARE`. */
+export interface BudgetLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
+/**
+ * A token bucket in this process: the budget of one (Entra tenant, app) when one instance runs the app
+ * (`GRAPH_BUDGET_SCOPE=instance`). Takers are served in arrival order, so a large batch is not starved
+ * by single pages.
+ */
+export class TokenBucket implements GraphBudget {
   private tokens: number;
   private updatedAt: number;
   private queue: Promise<void> = Promise.resolve();
@@ -75,29 +91,37 @@ export class GraphBudget {
   }
 }
 
-const budgets = new Map<string, GraphBudget>();
-
-function budgetOf(
-  kind: string,
-  limit: { requests: number; windowSeconds: number },
-  tenant: string,
-  app: string,
-) {
-  const key = `${kind}|${tenant.toLowerCase()}|${app.toLowerCase()}`;
-  let budget = budgets.get(key);
-  if (!budget) {
-    budget = new GraphBudget(Math.floor(limit.requests * BUDGET_SHARE), limit.windowSeconds);
-    budgets.set(key, budget);
-  }
-  return budget;
+/** The budgets of each (Entra tenant, app registration): all requests, and writes (which take from both). */
+export interface GraphBudgets {
+  requests(entraTenantId: string, clientId: string): GraphBudget;
+  writes(entraTenantId: string, clientId: string): GraphBudget;
 }
 
-/** The process-wide budget of one app registration in one tenant. */
-export function graphBudgetFor(entraTenantId: string, clientId: string): GraphBudget {
-  return budgetOf('all', INTUNE_APP_BUDGET, entraTenantId, clientId);
+export function budgetKey(kind: 'requests' | 'writes', entraTenantId: string, clientId: string): string {
+  return `${kind}:${entraTenantId.toLowerCase()}:${clientId.toLowerCase()}`;
 }
 
-/** The process-wide write budget of one app registration in one tenant (writes take from both). */
-export function graphWriteBudgetFor(entraTenantId: string, clientId: string): GraphBudget {
-  return budgetOf('writes', INTUNE_APP_WRITE_BUDGET, entraTenantId, clientId);
+/** Budgets created on first use and kept for the process's lifetime (one per key). */
+export function budgetRegistry(
+  create: (kind: 'requests' | 'writes', key: string, limit: BudgetLimit) => GraphBudget,
+): GraphBudgets {
+  const budgets = new Map<string, GraphBudget>();
+  const of = (kind: 'requests' | 'writes', limit: BudgetLimit, tenant: string, app: string) => {
+    const key = budgetKey(kind, tenant, app);
+    let budget = budgets.get(key);
+    if (!budget) {
+      budget = create(kind, key, limit);
+      budgets.set(key, budget);
+    }
+    return budget;
+  };
+  return {
+    requests: (tenant, app) => of('requests', INTUNE_APP_BUDGET, tenant, app),
+    writes: (tenant, app) => of('writes', INTUNE_APP_WRITE_BUDGET, tenant, app),
+  };
 }
+
+/** Each process paces itself alone: right for one instance, over budget for several. */
+export const processGraphBudgets: GraphBudgets = budgetRegistry(
+  (_kind, _key, limit) => new TokenBucket(Math.floor(limit.requests * BUDGET_SHARE), limit.windowSeconds),
+);

@@ -59,6 +59,8 @@ export {
 export { INVENTORY_SYNC, inventorySyncRunType, inventoryRunTypes } from './run-types';
 export type { VersionSummary, StoredVersion } from './version-catalog';
 export type { InventoryDeps } from './deps';
+export { sharedGraphBudgets, LEASE_MS } from './leased-budget';
+export { processGraphBudgets, type GraphBudget, type GraphBudgets } from './graph-budget';
 
 import type { Container } from '@azure/cosmos';
 import type { InventoryDeps } from './deps';

@@ -2,7 +2,7 @@ import { InvariantError } from '../errors';
 import { findContract, type GraphContract } from '../graph';
 import type { Run } from '../operations/model';
 import { acquireBatchQueue, allowManyListeners } from './batch-queue';
-import { graphBudgetFor, graphWriteBudgetFor, type GraphBudget } from './graph-budget';
+import { processGraphBudgets, type GraphBudget } from './graph-budget';
 import type { GraphReadContext } from './reader';
 import type { InventoryDeps } from './deps';
 import { inventoryContracts } from './selection';
@@ -36,13 +36,15 @@ export async function openRunGraph(deps: InventoryDeps, run: Run): Promise<RunGr
   const access = await deps.graphForRun(run);
   const abort = new AbortController();
   allowManyListeners(abort.signal);
-  const budget = graphBudgetFor(access.connection.entraTenantId, access.connection.clientId);
+  const budgets = deps.budgets ?? processGraphBudgets;
+  const { entraTenantId, clientId } = access.connection;
+  const budget = budgets.requests(entraTenantId, clientId);
   const correlation = { runId: run.id, tenantId: run.tenantId };
   const batches = acquireBatchQueue(access.client, budget, correlation);
   let last = deps.clock.now().getTime();
   let ended = false;
   return {
-    writes: graphWriteBudgetFor(access.connection.entraTenantId, access.connection.clientId),
+    writes: budgets.writes(entraTenantId, clientId),
     graph: {
       client: access.client,
       budget,

@@ -81,6 +81,14 @@ export const CONTAINERS = {
     purpose: 'Per-user notifications (initiator only).',
   },
   audit: { id: 'audit', partitionKey: '/workspaceId', purpose: 'Append-only audit events.' },
+  graphBudgets: {
+    id: 'graphBudgets',
+    partitionKey: '/id',
+    // A budget's document carries a TTL of an hour: an idle one goes, the next starts full.
+    defaultTtl: -1,
+    purpose:
+      'The Graph budget of each (Entra tenant, app registration) shared by every instance: one tiny document each, leased in slices with conditional writes.',
+  },
   leases: {
     id: 'leases',
     partitionKey: '/id',

@@ -9,7 +9,7 @@ import {
 import { BatchQueue } from '../../shared/inventory/batch-queue';
 import { canonicalSelection, inventoryContracts, resolveSelection } from '../../shared/inventory';
 import { diffJson } from '../../shared/inventory/diff';
-import { GraphBudget } from '../../shared/inventory/graph-budget';
+import { TokenBucket } from '../../shared/inventory/graph-budget';
 import { contentHash, normalizeObject, stableStringify } from '../../shared/inventory/normalize';
 import { inventorySyncRunType } from '../../shared/inventory/run-types';
 import { assignmentTargets, conditionTargets, targetIds } from '../../shared/inventory/targets';
@@ -159,7 +159,7 @@ describe('selections', () => {
 
 describe("the tenant's Graph budget", () => {
   it('lets a burst through, then paces at its rate, first come first served', async () => {
-    const budget = new GraphBudget(10, 0.1); // 10 per 100 ms
+    const budget = new TokenBucket(10, 0.1); // 10 per 100 ms
     const started = performance.now();
     await budget.take(10);
     expect(performance.now() - started).toBeLessThan(20);
@@ -182,7 +182,7 @@ describe('the batch queue', () => {
         return specs.map((spec) => ({ ok: true, status: 200, body: spec.url }));
       },
     } as unknown as GraphClient;
-    const queue = new BatchQueue(client, new GraphBudget(1000, 20), { runId: 'r' });
+    const queue = new BatchQueue(client, new TokenBucket(1000, 20), { runId: 'r' });
     const beta = getContract('deviceConfigurations');
     const v1 = getContract('groups');
     const reads = [
