@@ -28,7 +28,7 @@ export interface BaselineDeps {
 }
 
 /** Roles of objects a baseline never holds: groups and the directory are what assignments point at. */
-const NOT_COMPARED: ReadonlySet<string> = new Set(['dependency', 'directory', 'internal']);
+const NOT_COMPARED: ReadonlySet<string> = new Set(['dependency', 'directory', 'internal', 'reference']);
 
 const who = (principal: Principal) => ({ userId: principal.userId, displayName: principal.displayName });
 

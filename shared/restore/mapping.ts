@@ -1,4 +1,4 @@
-import { getContract, type GraphObject } from '../graph';
+import { getContract, type GraphObject, type ReferenceRule } from '../graph';
 import { listInBatch, readPages, type RunGraph } from '../inventory';
 import type { RestoreDeps } from './deps';
 import type { PlanItem, ReferenceMapping } from './model';
@@ -49,7 +49,24 @@ export class ReferenceResolver {
     return { ...base, sourceName, how: live.length === 0 ? 'missing' : 'ambiguous', targetId: null };
   }
 
-  async object(targetKey: string, id: string): Promise<ReferenceMapping> {
+  /**
+   * An object `rule` references: this plan's, else the target's as Graph lists it now — by id where the
+   * rule says the ids are the same in every tenant (Microsoft's templates, never restored), else by id in
+   * the same tenant and by display name in another.
+   */
+  async object(rule: ReferenceRule, id: string): Promise<ReferenceMapping> {
+    const targetKey = rule.target;
+    if (rule.matchBy === 'id') {
+      const base = { target: targetKey, sourceId: id, sourceName: null };
+      const present = (await this.targetList(targetKey)).some((object) => String(object.id) === id);
+      if (present) return { ...base, how: 'same_id', targetId: id };
+      return {
+        ...base,
+        how: 'missing',
+        targetId: null,
+        ...(rule.missingReason && { reason: rule.missingReason }),
+      };
+    }
     const planned = this.planned.get(targetKey === '*' ? id : `${targetKey}:${id}`);
     const key = planned?.policyType ?? targetKey;
     const base = { target: key, sourceId: id };

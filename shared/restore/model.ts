@@ -55,8 +55,12 @@ export interface ReferenceMapping {
   sourceName: string | null;
   how: 'same_id' | 'by_name' | 'created_by_restore' | 'missing' | 'ambiguous' | 'kept';
   targetId: string | null;
-  /** Why a group could not be looked up at all: a directory cache never synced. */
-  reason?: 'directory_not_synced';
+  /**
+   * The reason code a `missing` reference blocks its item with, where it is not the default
+   * (`group_missing` / `dependency_missing`): `directory_not_synced` (a directory cache never synced, so a
+   * group could not be looked up at all), or the reference rule's `missingReason` (`template_missing`).
+   */
+  reason?: string;
 }
 
 export interface PropertyChange {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { getContract, type GraphContract, type ReferenceRule } from '../graph';
+import { findContract, getContract, type GraphContract, type ReferenceRule } from '../graph';
 import { normalizeObject, type ReadNow, type RunGraph } from '../inventory';
 import type { Run } from '../operations/model';
 import { differences, documentHash, writeDocument, type WriteDocument } from './body';
@@ -237,9 +237,11 @@ async function planItem(scope: TypeScope, source: SourceItem): Promise<PlanItem>
   const doc = writeDocument(contract, version.content, root);
   const rules = referenceRules(contract);
   const references = await mapReferences(scope, doc, rules);
-  const objectProblem = references.find(
+  const objectProblems = references.filter(
     (ref) => (ref.how === 'missing' || ref.how === 'ambiguous') && !isAssignmentGroup(rules, ref, doc),
   );
+  // A reference with a reason of its own (a built-in template the target lacks) first: no restore fixes it.
+  const objectProblem = objectProblems.find((ref) => ref.reason) ?? objectProblems[0];
   const withRefs = { ...base, references };
   if (objectProblem) {
     const what = objectProblem.target === 'groups' ? 'group' : 'dependency';
@@ -283,6 +285,12 @@ function unmapped(
         'Groups are mapped from the directory cache of the source and target tenants: run directory.groups.sync on both, then preview again.',
     };
   const name = ref.sourceName ?? ref.sourceId;
+  // A reference a restore never creates (a built-in template the target lacks): its rule's reason code.
+  if (ref.reason)
+    return {
+      reasonCode: ref.reason,
+      message: `${findContract(ref.target)?.label ?? ref.target} '${name}' is not in the target tenant, and a restore never creates it.`,
+    };
   return {
     reasonCode: `${what}_${ref.how}`,
     message:
@@ -341,9 +349,7 @@ async function mapReferences(
   for (const [key, rule] of found) {
     const id = key.slice(rule.target.length + 1);
     mappings.push(
-      rule.target === 'groups'
-        ? await scope.resolver.group(id)
-        : await scope.resolver.object(rule.target, id),
+      rule.target === 'groups' ? await scope.resolver.group(id) : await scope.resolver.object(rule, id),
     );
   }
   return mappings;

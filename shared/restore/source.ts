@@ -38,7 +38,7 @@ async function remediationSource(
 const PAGES_PER_READ = 20;
 
 /** Roles of objects a restore maps references to but never writes. */
-const MAPPED_ONLY: ReadonlySet<string> = new Set(['dependency', 'directory', 'internal']);
+const MAPPED_ONLY: ReadonlySet<string> = new Set(['dependency', 'directory', 'internal', 'reference']);
 
 function missing(message: string): RunFailureError {
   return new RunFailureError({ reasonCode: 'restore_source_missing', message });

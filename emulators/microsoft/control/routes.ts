@@ -54,7 +54,7 @@ export async function handleControl(
   body: unknown,
 ): Promise<SimResponse> {
   const parts = path.split('/').filter(Boolean).slice(1);
-  const route = `${method} /${parts.map((p, i) => ((i === 1 && parts[0] === 'tenants') || (i === 3 && parts[2] === 'apps') || (i === 5 && parts[4] === 'permissions') ? ':' : p)).join('/')}`;
+  const route = `${method} /${parts.map((p, i) => ((i === 1 && parts[0] === 'tenants') || (i === 3 && (parts[2] === 'apps' || parts[2] === 'templates')) || (i === 5 && parts[4] === 'permissions') ? ':' : p)).join('/')}`;
   try {
     if (route === 'GET /') return reply(200, runtime.describe());
     if (route === 'GET /requests') {
@@ -122,6 +122,14 @@ export async function handleControl(
           .object({ status: z.union([z.literal(400), z.literal(410)]).optional() })
           .parse(body ?? {});
         expireDeltaTokens(tenant, status);
+        return reply(204);
+      }
+      case 'DELETE /tenants/:/templates/:': {
+        // A tenant without one of Microsoft's built-in templates (tests of what a restore cannot write).
+        const templates = tenant.store.collection('/deviceManagement/templates');
+        if (!templates.delete(parts[3] ?? ''))
+          return problem(404, `No template '${parts[3]}' in ${tenant.name}`);
+        tenant.store.removed('/deviceManagement/templates', parts[3]!);
         return reply(204);
       }
       case 'POST /tenants/:/admin-changes':

@@ -288,6 +288,8 @@ export function buildTenant(
   });
   // Last, so the objects above keep the ids and random draws they had before singletons existed.
   buildTenantSingletons(ctx);
+  // Microsoft's built-in templates, in a tenant without intents too (every real tenant has them).
+  config.buildBaselineTemplates(ctx);
   return { store, plan: p };
 }
 

@@ -24,9 +24,10 @@ export type ContractCategory =
  * What the inventory does with the collection: `policy` types are always synced, `foundation` types when
  * the selection includes foundations, `dependency` types (groups) only for the objects assignments
  * reference, `directory` types by their own directory-cache runs, `internal` ones never (permission
- * verification).
+ * verification), `reference` ones never either (Microsoft's built-in objects other objects name, read by
+ * the restore preview to map those references: intent templates).
  */
-export type InventoryRole = 'policy' | 'foundation' | 'dependency' | 'directory' | 'internal';
+export type InventoryRole = 'policy' | 'foundation' | 'dependency' | 'directory' | 'internal' | 'reference';
 
 export type Platform = 'windows' | 'macOS' | 'iOS' | 'android' | 'linux' | 'all' | 'unknown';
 
@@ -98,6 +99,16 @@ export interface ReferenceRule {
   target: string;
   /** Values that are keywords, not ids, kept as they are (`All`, `AllTrusted`, the zero GUID). */
   keep?: readonly string[];
+  /**
+   * `id`: the referenced objects carry the same id in every tenant (Microsoft's built-in templates), so
+   * they map by id only, in any target; default: by id in the same tenant, else by display name.
+   */
+  matchBy?: 'id';
+  /**
+   * The reason code that blocks the item when the target lacks the referenced object (default
+   * `dependency_missing`): `template_missing`.
+   */
+  missingReason?: string;
 }
 
 /** How restore writes a family beyond the defaults (POST to create, PATCH to update), as data. */

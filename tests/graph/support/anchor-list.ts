@@ -68,8 +68,12 @@ export const ANCHOR_LIST: ReadonlyArray<{ anchor: string; contracts: readonly st
   },
 ];
 
-/** Contracts beyond the anchor list: the directory cache and permission verification. */
+/**
+ * Contracts beyond the anchor list: the directory cache, permission verification, the audit logs and the
+ * built-in templates restore maps intents to.
+ */
 export const SUPPORTING_CONTRACTS: readonly string[] = [
+  'intentTemplates',
   'groups',
   'directoryRoleDefinitions',
   'servicePrincipals',

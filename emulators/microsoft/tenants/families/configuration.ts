@@ -196,9 +196,14 @@ const BASELINES = [
   },
 ];
 
-/** The security baseline templates the intents are made from (same ids in every tenant, as in Intune). */
-function buildBaselineTemplates(ctx: BuildContext): void {
+/**
+ * The security baseline templates the intents are made from: Microsoft's, built into every tenant with the
+ * same ids (as in Intune), whatever the tenant holds. Adds the ones the tenant lacks.
+ */
+export function buildBaselineTemplates(ctx: BuildContext): void {
+  const templates = ctx.store.collection('/deviceManagement/templates');
   for (const b of BASELINES) {
+    if (templates.has(b.templateId)) continue;
     const data = ctx.payload('securityBaselineTemplate', b.template, {
       id: b.templateId,
       description: `${b.template} (built in)`,
@@ -216,6 +221,8 @@ function buildBaselineTemplates(ctx: BuildContext): void {
 
 export function buildIntents(ctx: BuildContext, count: number): void {
   const baselines = BASELINES;
+  // Here for a tenant with intents, so its other objects keep the random draws they had before every
+  // tenant got the templates (buildTenant adds them last for the others).
   if (count > 0) buildBaselineTemplates(ctx);
   for (let i = 0; i < count; i++) {
     const b = baselines[i % baselines.length]!;

@@ -109,7 +109,27 @@ export const configurationContracts = [
         members: ['displayName', 'description', 'roleScopeTagIds'],
         inline: { settings: 'settingsDelta' },
       },
+      // The template an intent is made from is Microsoft's (the same id in every tenant): it must exist in
+      // the target, and a restore never creates one.
+      references: [
+        { path: 'templateId', target: 'intentTemplates', matchBy: 'id', missingReason: 'template_missing' },
+      ],
     },
     permissions: configuration,
+  }),
+  defineContract({
+    key: 'intentTemplates',
+    label: 'Security baseline and endpoint security templates (built in)',
+    category: 'configuration',
+    // Not tenant content: read by the restore preview only, to map the templates intents name.
+    role: 'reference',
+    apiVersion: 'beta',
+    collectionPath: '/deviceManagement/templates',
+    elementType: 'deviceManagementTemplate',
+    select: ['id', 'displayName'],
+    platform: { from: 'fixed', platform: 'windows' },
+    restorable: false,
+    restoreNote: 'Built into every tenant by Microsoft: never created by a restore.',
+    permissions: { read: P.configurationRead, write: null },
   }),
 ];
