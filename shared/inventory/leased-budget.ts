@@ -6,6 +6,8 @@ import { BudgetLeaseStore, type BucketShape } from './store/budget-leases';
 
 /** How long a slice may be spent after it was taken; what is left then goes back to the shared bucket. */
 export const LEASE_MS = 2000;
+/** Leases in a row that found the bucket short before an instance takes less than a slice. */
+const STARVING_AFTER = 2;
 /** Waits after the store failed to answer, before the lease is tried again. */
 const STORE_RETRY_MS = [250, 1000, 4000];
 
@@ -35,6 +37,8 @@ export class LeasedBudget implements GraphBudget {
   private heldUntil = 0;
   /** Tokens of expired slices, not spent: given back with the next write. */
   private unspent = 0;
+  /** Leases in a row that found the bucket short (since this instance last got a slice). */
+  private missed = 0;
   private queue: Promise<void> = Promise.resolve();
   private idleReturn: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -59,23 +63,30 @@ export class LeasedBudget implements GraphBudget {
         const slice = Math.max(this.options.slice, want);
         let waitMs: number;
         try {
+          // An instance that keeps finding the bucket short takes half a slice (or what it needs now) as
+          // soon as the bucket holds it: the others, each waiting for a whole one, cannot keep it waiting.
+          const least = this.missed >= STARVING_AFTER ? Math.max(want, Math.ceil(slice / 2)) : slice;
           const result = await this.options.store.lease(
             this.options.id,
             this.options.bucket,
             slice,
             this.held + this.unspent,
+            least,
           );
           failures = 0;
           if (result.granted) {
-            this.held = slice;
+            this.missed = 0;
+            this.held = result.tokens;
             this.unspent = 0;
             this.heldUntil = this.now() + this.leaseMs;
             this.scheduleIdleReturn();
             continue;
           }
-          // Instances that wait for the same bucket must not wake in the same order every time (the
-          // first would take every slice): each waits a random part longer.
-          waitMs = result.waitMs * (1 + this.random() / 4);
+          // Instances waiting for the same bucket must not wake in the same order every time (the first
+          // would take every slice): each waits a random part longer, the less the more often it has
+          // found the bucket short in a row, so an instance that keeps missing comes first.
+          waitMs = result.waitMs * (1 + this.random() / 4 / (1 + this.missed));
+          this.missed++;
         } catch (error) {
           // Cosmos DB did not answer: the read that needs the budget waits and tries again, then fails.
           if (failures >= STORE_RETRY_MS.length) throw error;

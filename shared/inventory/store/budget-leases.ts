@@ -31,8 +31,10 @@ const IDLE_TTL_SECONDS = 3600;
 const MAX_ATTEMPTS = 20;
 
 export interface LeaseResult {
-  /** True when `want` tokens were taken (and `giveBack` returned) with this call's write. */
+  /** True when tokens were taken (and `giveBack` returned) with this call's write. */
   granted: boolean;
+  /** How many: `want`, or as few as `least` when the bucket held less than `want`. */
+  tokens: number;
   /** When not granted: how long until the bucket should hold `want` tokens. */
   waitMs: number;
 }
@@ -65,10 +67,17 @@ export class BudgetLeaseStore {
   ) {}
 
   /**
-   * Returns `giveBack` unspent tokens and takes `want` (0 = only give back) in one write; when the bucket
-   * does not hold `want` tokens nothing is written and the caller learns how long to wait.
+   * Returns `giveBack` unspent tokens and takes `want` (0 = only give back) in one write, or what the
+   * bucket holds if that is at least `least`; when it holds less, nothing is written and the caller
+   * learns how long to wait for `least`.
    */
-  async lease(id: string, bucket: BucketShape, want: number, giveBack: number): Promise<LeaseResult> {
+  async lease(
+    id: string,
+    bucket: BucketShape,
+    want: number,
+    giveBack: number,
+    least = want,
+  ): Promise<LeaseResult> {
     let current = this.known.get(id);
     let fresh = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -78,30 +87,35 @@ export class BudgetLeaseStore {
       }
       const now = this.now();
       const level = Math.min(bucket.capacity, levelAt(current, bucket, now) + giveBack);
-      if (level < want) {
+      const take = level >= want ? want : Math.floor(level);
+      if (take < least) {
         // A document this process wrote earlier may be stale: others may have given tokens back since.
         if (!fresh) {
           current = undefined;
           continue;
         }
-        return { granted: false, waitMs: Math.max(1, Math.ceil((want - level) / bucket.ratePerMs)) };
+        return {
+          granted: false,
+          tokens: 0,
+          waitMs: Math.max(1, Math.ceil((least - level) / bucket.ratePerMs)),
+        };
       }
       const next: BudgetDocument = {
         id,
-        tokens: level - want,
+        tokens: level - take,
         at: now,
         lease: randomUUID(),
         ttl: IDLE_TTL_SECONDS,
       };
       const outcome = await this.write(next, current?._etag);
-      if (outcome === 'written') return { granted: true, waitMs: 0 };
+      if (outcome === 'written') return { granted: true, tokens: take, waitMs: 0 };
       // Someone else wrote first (or the answer was lost): read what is there now and decide again.
       this.known.delete(id);
       current = await this.read(id);
       fresh = true;
       if (current?.lease === next.lease) {
         this.known.set(id, current);
-        return { granted: true, waitMs: 0 };
+        return { granted: true, tokens: take, waitMs: 0 };
       }
     }
     throw new ConcurrencyError('The Graph budget');
