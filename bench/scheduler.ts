@@ -103,6 +103,12 @@ async function run(cloud: CloudProcess) {
     const cpuBefore = cpuTimeMs(cloud.pid);
     await Promise.all(Array.from({ length: ticks }, () => invoke(functions.baseUrl, functions.masterKey)));
     const tickLines = await waitForTicks(cloud.logFile, logBefore, ticks);
+    // What went wrong with a schedule, as the tick logged it (`Schedule {id}: {message}`).
+    const errorLines = readFileSync(cloud.logFile, 'utf8')
+      .slice(logBefore)
+      .split('\n')
+      .filter((line) => /Schedule [^ ]+: /.test(line) && !line.includes('catching up'))
+      .slice(0, 5);
     const wallMs = performance.now() - started;
     const cpuAfter = cpuTimeMs(cloud.pid);
     const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
@@ -122,6 +128,7 @@ async function run(cloud: CloudProcess) {
       tickLines,
       wallMs,
       cpuMs,
+      errorLines,
       counts,
       instances,
       later,
@@ -188,6 +195,7 @@ async function run(cloud: CloudProcess) {
     console.log(
       `    errors / dispatch failures: ${r.tickLines.reduce((s, t) => s + t.errors, 0)} / ${r.tickLines.reduce((s, t) => s + t.dispatchFailed, 0)}`,
     );
+    for (const line of r.errorLines) console.log(`      ${line.slice(0, 300)}`);
   }
   const bad = results.some(
     (r) =>
