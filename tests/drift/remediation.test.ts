@@ -101,6 +101,14 @@ describe('drift remediation through restore', () => {
       },
     });
     expect(unknown.status, unknown.text).toBe(404);
+    const noBaseline = await cloud.api('POST', `${fabrikam.base}/operations`, {
+      as: 'mike',
+      body: {
+        type: 'restore.preview',
+        source: { baselineId: 'no-such-baseline', findingIds: [named('Remedy changed').id] },
+      },
+    });
+    expect(noBaseline.status, noBaseline.text).toBe(404);
 
     const chosen = ['Remedy changed', 'Remedy paired', 'Remedy missing'].map((name) => named(name).id);
     const { run, items } = await preview(cloud, fabrikam, { source: { baselineId, findingIds: chosen } });
@@ -163,4 +171,23 @@ describe('drift remediation through restore', () => {
     }
     expect(all.find((x) => x.displayName === 'Remedy untouched')).toMatchObject({ state: 'open' });
   }, 300_000);
+
+  it('refuses to remediate an extra: it has no expected object, and restore never deletes', async () => {
+    const patched = await cloud.api('PATCH', `/workspaces/${contoso.workspaceId}/baselines/${baselineId}`, {
+      as: 'mike',
+      body: { reportExtras: true },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
+    const extra = (
+      await findings(cloud, contoso.workspaceId, `baselineId=${baselineId}&tenantId=${fabrikam.tenantId}`)
+    ).find((x) => x.outcome === 'extra')!;
+    expect(extra).toBeDefined();
+    const refused = await cloud.api('POST', `${fabrikam.base}/operations`, {
+      as: 'mike',
+      body: { type: 'restore.preview', source: { baselineId, findingIds: [extra.id] } },
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'validation_failed' });
+  }, 120_000);
 });
