@@ -1,6 +1,6 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import { upsertAll, type WriteStats } from '../inventory/store/batch-writer';
-import { withoutSystemFields } from '../store/documents';
+import { readItem, withoutSystemFields } from '../store/documents';
 import type { DirectoryRoleDefinition, GroupDocument, GroupKind, RoleSource, SyncStamp } from './model';
 
 /** Ids per `ARRAY_CONTAINS` query: keeps the query text well under Cosmos' limits. */
@@ -75,6 +75,9 @@ export interface RoleListQuery {
   continuationToken?: string;
 }
 
+/** Lookups of at most this many ids are point reads, not a query. */
+const POINT_READS_UP_TO = 10;
+
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The directory cache in Cosmos: one partition per managed tenant. */
@@ -82,6 +85,14 @@ export class DirectoryStore {
   constructor(readonly container: Container) {}
 
   async groupsByIds(tenantId: string, ids: readonly string[]): Promise<GroupDocument[]> {
+    const unique = [...new Set(ids)];
+    // A few ids: point reads (a group's document id is its Graph id) cost less than a query.
+    if (unique.length <= POINT_READS_UP_TO) {
+      const docs = await Promise.all(
+        unique.map((id) => readItem<GroupDocument>(this.container, id, tenantId)),
+      );
+      return docs.flatMap((doc) => (doc?.docType === 'group' ? [withoutSystemFields(doc)] : []));
+    }
     return this.chunkedQuery<GroupDocument>(
       tenantId,
       "c.docType = 'group' AND ARRAY_CONTAINS(@values, c.id)",

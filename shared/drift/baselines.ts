@@ -147,6 +147,9 @@ export class BaselineService {
       throw new NotFoundError('The managed tenant');
     checkPairings(current, body.pairings);
     const now = this.deps.clock.now().toISOString();
+    // The tenant's index names the baseline before the baseline names the tenant (never a miss), and
+    // again after it (an unassignment running at the same time may have taken it out in between).
+    await this.deps.store.indexTenantBaselines(workspaceId, tenantId, [id], []);
     const updated = await this.deps.store.updateBaseline(workspaceId, id, (baseline) => {
       const existing = baseline.tenants.find((t) => t.tenantId === tenantId);
       const tenants = baseline.tenants.filter((t) => t.tenantId !== tenantId);
@@ -160,6 +163,7 @@ export class BaselineService {
       tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
       return { ...baseline, tenants, tenantIds: tenants.map((t) => t.tenantId) };
     });
+    await this.deps.store.indexTenantBaselines(workspaceId, tenantId, [id], []);
     await this.audit(principal, updated, 'baseline.tenant_assigned', tenantId, {
       pairings: Object.keys(body.pairings).length,
     });
@@ -173,6 +177,10 @@ export class BaselineService {
       const tenants = baseline.tenants.filter((t) => t.tenantId !== tenantId);
       return { ...baseline, tenants, tenantIds: tenants.map((t) => t.tenantId) };
     });
+    // Out of the tenant's index, unless an assignment running at the same time put the tenant back.
+    await this.deps.store.indexTenantBaselines(workspaceId, tenantId, [], [id]);
+    if ((await this.deps.store.baseline(workspaceId, id))?.tenantIds.includes(tenantId))
+      await this.deps.store.indexTenantBaselines(workspaceId, tenantId, [id], []);
     // Findings of a tenant no longer compared would be stale: they go with the assignment.
     await this.deps.store.deleteDocuments(
       workspaceId,

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { GroupDirectory } from '../directory';
 import { getContract } from '../graph';
-import type { PolicyVersion, VersionContent } from '../inventory/model';
+import { itemIdOf, type PolicyVersion, type VersionContent } from '../inventory/model';
 import {
   evaluatedKeyOf,
   extraKeyOf,
@@ -60,11 +60,11 @@ export async function evaluatePair(
   for (let attempt = 0; attempt < 5; attempt++) {
     const comparisons = await compare(deps, baseline, tenant, scope, targets);
     const ids = comparisons.map((c) => findingIdOf(baseline.id, tenant.tenantId, c.key));
+    // A few changed items: their findings by id (point reads); a full evaluation: the pair's findings.
     const existing = new Map(
-      (
-        await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
-          ...(scope.kind === 'items' && { ids }),
-        })
+      (scope.kind === 'items'
+        ? await deps.store.findingsByIds(baseline.workspaceId, ids)
+        : await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId)
       ).map((finding) => [finding.id, finding]),
     );
     const now = deps.clock.now().toISOString();
@@ -174,11 +174,11 @@ async function compare(
   else {
     const names = [...new Set(objects.map((o) => o.displayName.toLowerCase()))];
     const paired = objects.flatMap((o) =>
-      tenant.pairings[o.key] ? [`${o.policyType}:${tenant.pairings[o.key]}`] : [],
+      tenant.pairings[o.key] ? [itemIdOf(o.policyType, tenant.pairings[o.key]!)] : [],
     );
     const [byName, byId] = await Promise.all([
       names.length > 0 ? deps.objects.find(tenantId, { policyTypes: types, names }) : [],
-      paired.length > 0 ? deps.objects.find(tenantId, { ids: paired }) : [],
+      deps.objects.byIds(tenantId, paired),
     ]);
     candidates = dedupe([...byName, ...byId, ...scope.items]);
   }

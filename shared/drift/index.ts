@@ -20,7 +20,7 @@ import type { WorkspaceService } from '../workspaces/workspace-service';
 import { BaselineService } from './baselines';
 import { evaluatePair, type EvaluationResult } from './evaluate';
 import { DriftFindings } from './findings';
-import { baselineSchema, evaluatedKeyOf, type Baseline } from './model';
+import { baselineSchema, evaluatedKeyOf, tenantBaselinesIdOf, type Baseline } from './model';
 import { DriftStore } from './store';
 import { tenantObjectOf, TenantObjects, type TenantObject } from './tenant-objects';
 
@@ -89,10 +89,10 @@ export function createDrift(deps: DriftDeps) {
         ? undefined
         : { ...current, tenants, tenantIds: tenants.map((t) => t.tenantId) };
     });
-    await store.deleteDocuments(
-      baseline.workspaceId,
-      await store.documentIdsOf(baseline.workspaceId, baseline.id, tenantId),
-    );
+    await store.deleteDocuments(baseline.workspaceId, [
+      ...(await store.documentIdsOf(baseline.workspaceId, baseline.id, tenantId)),
+      tenantBaselinesIdOf(tenantId),
+    ]);
     await deps.audit.record({
       workspaceId: baseline.workspaceId,
       tenantId,
@@ -177,7 +177,7 @@ export function createDrift(deps: DriftDeps) {
       const out: PairEvaluation[] = [];
       for (const { workspaceId, items } of byTenant.values()) {
         const tenantId = items[0]!.tenantId;
-        for (const baseline of await store.baselinesOfTenant(workspaceId, tenantId)) {
+        for (const baseline of await store.assignedBaselines(workspaceId, tenantId)) {
           const tenant = baseline.tenants.find((t) => t.tenantId === tenantId)!;
           const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'items', items });
           if (result.evaluated > 0) out.push({ workspaceId, baselineId: baseline.id, tenantId, ...result });

@@ -231,6 +231,21 @@ const digest = (text: string, length = 40) =>
 export const findingIdOf = (baselineId: string, tenantId: string, objectKey: string) =>
   `finding-${digest(JSON.stringify([baselineId, tenantId, objectKey]))}`;
 
+/**
+ * The baselines a tenant is assigned to (a hint kept by the baseline service: it may name a baseline
+ * that no longer lists the tenant, never miss one that does), read by point read when an object changes.
+ */
+export const tenantBaselinesSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  docType: z.literal('tenantBaselines'),
+  tenantId: z.string(),
+  baselineIds: z.array(z.string()),
+});
+export type TenantBaselines = z.infer<typeof tenantBaselinesSchema>;
+
+export const tenantBaselinesIdOf = (tenantId: string) => `tenant-baselines-${tenantId}`;
+
 export const summaryIdOf = (baselineId: string, tenantId: string) => `summary-${baselineId}-${tenantId}`;
 
 export const extraKeyOf = (itemId: string) => `extra:${itemId}`;

@@ -1,11 +1,8 @@
 import type { GroupDirectory } from '../directory';
 import { getContract } from '../graph';
-import type { VersionContent } from '../inventory/model';
+import { itemIdOf, type VersionContent } from '../inventory/model';
 import { referencedIds, type NameLookup } from './normalize';
 import type { TenantObjects } from './tenant-objects';
-
-/** Types whose names stand in for their ids in comparisons (assignment filters, scope tags). */
-const NAMED_TYPES = ['assignmentFilters', 'roleScopeTags'];
 
 /** A stored version and its type. */
 export interface TypedContent {
@@ -13,25 +10,40 @@ export interface TypedContent {
   content: VersionContent;
 }
 
-/** Groups (assignments and references) and other objects (`{type}:{id}` item ids) the versions name. */
+/** An assignment without a filter names this one. */
+const NO_FILTER = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Groups (assignments and references) and other objects (`{type}:{id}` item ids: references, assignment
+ * filters, scope tags) the versions name.
+ */
 function idsOf(versions: readonly TypedContent[]): { groups: string[]; items: string[] } {
   const groups = new Set<string>();
   const items = new Set<string>();
   for (const { policyType, content } of versions) {
     for (const assignment of content.assignments) {
-      const target = assignment.target as { groupId?: unknown } | undefined;
+      const target = assignment.target as
+        { groupId?: unknown; deviceAndAppManagementAssignmentFilterId?: unknown } | undefined;
       if (typeof target?.groupId === 'string') groups.add(target.groupId);
+      const filterId = target?.deviceAndAppManagementAssignmentFilterId;
+      if (typeof filterId === 'string' && filterId !== NO_FILTER)
+        items.add(itemIdOf('assignmentFilters', filterId));
     }
+    const scopeTags = content.object.roleScopeTagIds;
+    if (Array.isArray(scopeTags))
+      for (const id of scopeTags)
+        if (typeof id === 'string' && id !== '0') items.add(itemIdOf('roleScopeTags', id));
     for (const { target, id } of referencedIds(getContract(policyType), content))
       if (target === 'groups') groups.add(id);
-      else items.add(`${target}:${id}`);
+      else items.add(itemIdOf(target, id));
   }
   return { groups: [...groups], items: [...items] };
 }
 
 /**
  * The names a tenant gives the ids these versions refer to: groups from the directory cache (else the
- * inventory's group items), filters and scope tags from the tenant's inventory. Cosmos only.
+ * inventory's group items), filters, scope tags and other referenced objects from the tenant's
+ * inventory. Cosmos only, and by id (point reads): the ids are in the versions.
  */
 export async function namesOf(
   deps: { groups: Pick<GroupDirectory, 'groupsById'>; objects: TenantObjects },
@@ -39,17 +51,11 @@ export async function namesOf(
   versions: readonly TypedContent[],
 ): Promise<NameLookup> {
   const { groups: groupIds, items: referenced } = idsOf(versions);
-  const [groups, named] = await Promise.all([
-    deps.groups.groupsById(tenantId, groupIds),
-    deps.objects.find(tenantId, { policyTypes: NAMED_TYPES }),
-  ]);
+  const groups = groupIds.length > 0 ? await deps.groups.groupsById(tenantId, groupIds) : new Map();
   // Groups the directory cache does not know (never synced): the inventory's group items, if any.
-  const uncached = groupIds.filter((id) => !groups.has(id)).map((id) => `groups:${id}`);
-  const ids = [...uncached, ...referenced];
-  const groupItems = ids.length > 0 ? await deps.objects.find(tenantId, { ids }) : [];
-  const byGraphId = new Map(
-    [...named, ...groupItems].map((item) => [`${item.policyType}:${item.graphId}`, item.displayName]),
-  );
+  const uncached = groupIds.filter((id) => !groups.has(id)).map((id) => itemIdOf('groups', id));
+  const items = await deps.objects.byIds(tenantId, [...uncached, ...referenced]);
+  const byGraphId = new Map(items.map((item) => [`${item.policyType}:${item.graphId}`, item.displayName]));
   return {
     group: (id) => groups.get(id)?.displayName ?? byGraphId.get(`groups:${id}`),
     object: (id) => byGraphId.get(`assignmentFilters:${id}`) ?? byGraphId.get(`roleScopeTags:${id}`),

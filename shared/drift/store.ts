@@ -5,9 +5,12 @@ import {
   findingSchema,
   pairSummarySchema,
   summaryIdOf,
+  tenantBaselinesIdOf,
+  tenantBaselinesSchema,
   type Baseline,
   type Finding,
   type PairSummary,
+  type TenantBaselines,
 } from './model';
 
 type Parameter = SqlParameter & { value: string | number | boolean | string[] };
@@ -115,10 +118,70 @@ export class DriftStore {
     return resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc)));
   }
 
+  /**
+   * The baselines a tenant is assigned to, without a query: its index document (a point read), then each
+   * baseline by id, keeping those that list the tenant. Ids of baselines gone or deleted leave the index.
+   * No index yet (assignments made before it existed): one query, whose answer becomes the index.
+   */
+  async assignedBaselines(workspaceId: string, tenantId: string): Promise<Baseline[]> {
+    const index = await readItem<TenantBaselines>(this.container, tenantBaselinesIdOf(tenantId), workspaceId);
+    if (index?.docType !== 'tenantBaselines') {
+      const found = await this.baselinesOfTenant(workspaceId, tenantId);
+      await this.indexTenantBaselines(
+        workspaceId,
+        tenantId,
+        found.map((b) => b.id),
+        [],
+      );
+      return found;
+    }
+    const read = await Promise.all(
+      index.baselineIds.map(async (id) => ({ id, baseline: await this.baseline(workspaceId, id) })),
+    );
+    const gone = read.filter((r) => !r.baseline || r.baseline.deletedAt).map((r) => r.id);
+    if (gone.length > 0) await this.indexTenantBaselines(workspaceId, tenantId, [], gone);
+    return read.flatMap(({ baseline }) =>
+      baseline && !baseline.deletedAt && baseline.tenantIds.includes(tenantId) ? [baseline] : [],
+    );
+  }
+
+  /** Adds and removes baseline ids in a tenant's index (created on first use); idempotent. */
+  async indexTenantBaselines(
+    workspaceId: string,
+    tenantId: string,
+    add: readonly string[],
+    remove: readonly string[],
+  ): Promise<void> {
+    const id = tenantBaselinesIdOf(tenantId);
+    const empty: TenantBaselines = { id, workspaceId, docType: 'tenantBaselines', tenantId, baselineIds: [] };
+    if (!(await readItem<TenantBaselines>(this.container, id, workspaceId)))
+      await this.container.items.create(empty).catch((error: { code?: number }) => {
+        if (error.code !== 409) throw error;
+      });
+    await updateWithEtag<TenantBaselines>(this.container, id, workspaceId, (current) => {
+      const ids = new Set(current.baselineIds);
+      for (const baselineId of add) ids.add(baselineId);
+      for (const baselineId of remove) ids.delete(baselineId);
+      const next = [...ids].sort();
+      return JSON.stringify(next) === JSON.stringify(current.baselineIds)
+        ? undefined
+        : { ...tenantBaselinesSchema.parse(withoutSystemFields(current)), baselineIds: next };
+    });
+  }
+
   async finding(workspaceId: string, id: string): Promise<(Finding & { _etag?: string }) | undefined> {
     const doc = await readItem<Finding & { _etag: string }>(this.container, id, workspaceId);
     if (doc?.docType !== 'finding') return undefined;
     return { ...findingSchema.parse(withoutSystemFields(doc)), _etag: doc._etag };
+  }
+
+  /** These findings (ids derived with findingIdOf): point reads, no query; missing ones are left out. */
+  async findingsByIds(
+    workspaceId: string,
+    ids: readonly string[],
+  ): Promise<Array<Finding & { _etag: string }>> {
+    const found = await Promise.all([...new Set(ids)].map((id) => this.finding(workspaceId, id)));
+    return found.flatMap((finding) => (finding?._etag ? [{ ...finding, _etag: finding._etag }] : []));
   }
 
   /** Findings of one (baseline, tenant), optionally only these ids or only those about these items. */

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { inventoryItemSchema, type InventoryItem } from '../inventory/model';
-import { withoutSystemFields } from '../store/documents';
+import { readItem, withoutSystemFields } from '../store/documents';
 
 /** What drift needs of an inventory item (a projection: items carry their history). */
 export type TenantObject = Pick<
@@ -62,6 +62,18 @@ export class TenantObjects {
       )
       .fetchAll();
     return resources.map((doc) => objectSchema.parse(withoutSystemFields(doc)));
+  }
+
+  /** Items by id (`{policyType}:{graphId}`): point reads, no query; unknown ids are left out. */
+  async byIds(tenantId: string, ids: readonly string[]): Promise<TenantObject[]> {
+    const docs = await Promise.all(
+      [...new Set(ids)].map((id) =>
+        readItem<TenantObject & { docType?: string }>(this.inventory, id, tenantId),
+      ),
+    );
+    return docs.flatMap((doc) =>
+      doc?.docType === 'item' ? [objectSchema.parse(withoutSystemFields(doc))] : [],
+    );
   }
 }
 

@@ -68,12 +68,12 @@ export const PURGE_TARGETS = {
       parameters: [{ name: '@tenantId', value: scope.tenantId }],
     }),
   },
-  // Drift findings and summaries of the tenant (the baselines drop the tenant when they next evaluate).
+  // Drift findings, summaries and baseline index of the tenant (the baselines drop the tenant when they next evaluate).
   drift: {
     container: 'drift',
     query: (scope) => ({
       query:
-        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'summary')",
+        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'tenantBaselines')",
       parameters: [
         { name: '@workspaceId', value: scope.workspaceId },
         { name: '@tenantId', value: scope.tenantId },

@@ -75,6 +75,8 @@ describe('workspace deletion', () => {
     );
     expect(assigned.status, assigned.text).toBe(200);
     await until('the drift findings', async () => (await documentsOf('drift', 'c.tenantId', tenantId)) > 1);
+    // The tenant's baseline index (kept by the assignment) is a drift document of the tenant too.
+    expect(await documentsOf('drift', 'c.id', `tenant-baselines-${tenantId}`)).toBe(1);
 
     // Only owners, and only with the name typed: nothing changes otherwise.
     const byManager = await cloud.api(
