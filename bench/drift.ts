@@ -6,7 +6,7 @@ import { systemClock } from '../shared/clock';
 import { createGroupDirectory } from '../shared/directory/group-directory';
 import { DirectoryStore } from '../shared/directory/store';
 import { createDrift } from '../shared/drift';
-import { findingIdOf, summaryIdOf, type Baseline } from '../shared/drift/model';
+import { findingIdOf, summaryIdOf, tenantBaselinesIdOf, type Baseline } from '../shared/drift/model';
 import { emptyWriteStats, upsertAll } from '../shared/inventory/store/batch-writer';
 import { VersionStore } from '../shared/inventory/store/versions';
 import type { VersionContent } from '../shared/inventory/model';
@@ -292,6 +292,19 @@ async function main(): Promise<void> {
       deletedAt: null,
     };
     await container('drift').items.upsert(baseline);
+    // What assigning each tenant writes besides the baseline: the tenant's baseline index.
+    await upsertAll(
+      container('drift'),
+      WORKSPACE,
+      Array.from({ length: TENANTS }, (_, t) => ({
+        id: tenantBaselinesIdOf(tenantIdOf(t)),
+        workspaceId: WORKSPACE,
+        docType: 'tenantBaselines',
+        tenantId: tenantIdOf(t),
+        baselineIds: [baseline.id],
+      })),
+      emptyWriteStats(),
+    );
     console.log(
       `  ${(TENANTS + 1) * OBJECTS * 2} documents in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`,
     );
