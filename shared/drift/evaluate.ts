@@ -58,14 +58,20 @@ export async function evaluatePair(
   const targets = await targetsOf(deps, baseline, tenant, scope);
   if (scope.kind === 'items' && targets.objects.length === 0 && targets.extras.length === 0) return result;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const comparisons = await compare(deps, baseline, tenant, scope, targets);
-    const ids = comparisons.map((c) => findingIdOf(baseline.id, tenant.tenantId, c.key));
-    // A few changed items: their findings by id (point reads); a full evaluation: the pair's findings.
+    // A few changed items: the targets' findings by id (point reads), read first because they say
+    // which tenant item each matched; a full evaluation: the pair's findings. (Read before or after the
+    // comparison alike: each write is ETag-guarded.)
+    const targetIds = [
+      ...targets.objects.map((o) => o.key),
+      ...targets.extras.map((item) => extraKeyOf(item.id)),
+    ].map((key) => findingIdOf(baseline.id, tenant.tenantId, key));
+    const previous =
+      scope.kind === 'items' ? await deps.store.findingsByIds(baseline.workspaceId, targetIds) : undefined;
+    const comparisons = await compare(deps, baseline, tenant, scope, targets, previous);
     const existing = new Map(
-      (scope.kind === 'items'
-        ? await deps.store.findingsByIds(baseline.workspaceId, ids)
-        : await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId)
-      ).map((finding) => [finding.id, finding]),
+      (previous ?? (await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId))).map(
+        (finding) => [finding.id, finding],
+      ),
     );
     const now = deps.clock.now().toISOString();
     const evaluatedKey = evaluatedKeyOf(baseline, tenant);
@@ -111,6 +117,16 @@ export async function evaluatePair(
         scope.kind === 'all' && !conflict ? { evaluatedKey, now } : undefined,
       ),
     );
+    // Which item each finding matched: a full evaluation sets them all (once it saw every finding), a
+    // partial one the entries it evaluated. Set from every evaluated finding, like the summary.
+    if (scope.kind === 'all' ? !conflict : targets.matched)
+      await deps.store.updatePairMatches(
+        baseline.workspaceId,
+        baseline.id,
+        tenant.tenantId,
+        Object.fromEntries(current.map((f) => [f.objectKey, f.tenantItemId])),
+        scope.kind === 'all',
+      );
     if (!conflict) return result;
   }
   return result;
@@ -120,6 +136,8 @@ interface Targets {
   objects: BaselineObject[];
   /** Tenant items to check for being extras (reportExtras only). */
   extras: TenantObject[];
+  /** Whether the pair's matches document says which items the findings matched (partial scope). */
+  matched?: boolean;
 }
 
 /**
@@ -137,10 +155,19 @@ async function targetsOf(
   const types = new Set(baseline.objects.map((o) => o.policyType));
   const items = scope.items.filter((item) => types.has(item.policyType));
   if (items.length === 0) return { objects: [], extras: [] };
-  const previous = await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
-    tenantItemIds: items.map((item) => item.id),
-  });
-  const before = new Set(previous.map((finding) => finding.objectKey));
+  // The findings these items matched before (a renamed object): from the pair's matches (a point
+  // read), else (not fully evaluated since they were kept) by a query.
+  const itemIds = new Set(items.map((item) => item.id));
+  const matches = await deps.store.pairMatches(baseline.workspaceId, baseline.id, tenant.tenantId);
+  const before = new Set(
+    matches
+      ? Object.entries(matches.items).flatMap(([key, itemId]) => (itemIds.has(itemId) ? [key] : []))
+      : (
+          await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
+            tenantItemIds: [...itemIds],
+          })
+        ).map((finding) => finding.objectKey),
+  );
   const objects = baseline.objects.filter(
     (object) =>
       before.has(object.key) ||
@@ -152,17 +179,74 @@ async function targetsOf(
             : item.searchName === object.displayName.toLowerCase()),
       ),
   );
-  const extras = baseline.reportExtras || previous.some((f) => f.objectKey.startsWith('extra:')) ? items : [];
-  return { objects, extras };
+  const extras = baseline.reportExtras || [...before].some((key) => key.startsWith('extra:')) ? items : [];
+  return { objects, extras, matched: matches !== undefined };
 }
 
+/**
+ * Compares the targets. For a few changed items, the candidates are the items, the paired objects and
+ * the items the targets' findings matched before (point reads); a target's other namesakes in the
+ * tenant were no better than what its finding matched and have not changed since (their change would
+ * have evaluated it), so they are looked up (a query) only when that reasoning does not hold: no
+ * finding yet, or the item it matched is gone, renamed or compares worse than before.
+ */
 async function compare(
   deps: EvaluationDeps,
   baseline: Baseline,
   tenant: BaselineTenant,
   scope: EvaluationScope,
   targets: Targets,
+  previous: ReadonlyArray<Finding> | undefined,
 ): Promise<Comparison[]> {
+  if (scope.kind === 'all' || !previous)
+    return (await compareWith(deps, baseline, tenant, scope, targets, true)).comparisons;
+  const byKey = new Map(previous.map((finding) => [finding.objectKey, finding]));
+  // A target matched by name without a finding yet: its namesakes are unknown, look them up at once.
+  if (targets.objects.some((o) => !tenant.pairings[o.key] && !byKey.has(o.key)))
+    return (await compareWith(deps, baseline, tenant, scope, targets, true)).comparisons;
+  const changed = new Set(scope.items.map((item) => item.id));
+  const known = previous.flatMap((f) =>
+    f.tenantItemId && !f.objectKey.startsWith('extra:') && !changed.has(f.tenantItemId)
+      ? [f.tenantItemId]
+      : [],
+  );
+  const { comparisons, candidates } = await compareWith(deps, baseline, tenant, scope, targets, false, known);
+  const byId = new Map(candidates.map((item) => [item.id, item]));
+  const trusted = comparisons.every((comparison) => {
+    if (comparison.key.startsWith('extra:') || tenant.pairings[comparison.key]) return true;
+    const before = byKey.get(comparison.key);
+    if (!before) return false;
+    if (!before.tenantItemId) return true;
+    return (
+      comparison.tenantItem !== undefined &&
+      comparison.differenceCount <= before.differenceCount &&
+      // The item it matched is still a present namesake (the best may be another, no worse).
+      stillMatches(byId.get(before.tenantItemId), comparison)
+    );
+  });
+  return trusted
+    ? comparisons
+    : (await compareWith(deps, baseline, tenant, scope, targets, true)).comparisons;
+}
+
+function stillMatches(item: TenantObject | undefined, comparison: Comparison): boolean {
+  return (
+    item !== undefined &&
+    !item.removedAt &&
+    item.policyType === comparison.policyType &&
+    item.searchName === comparison.displayName.toLowerCase()
+  );
+}
+
+async function compareWith(
+  deps: EvaluationDeps,
+  baseline: Baseline,
+  tenant: BaselineTenant,
+  scope: EvaluationScope,
+  targets: Targets,
+  namesakes: boolean,
+  known: readonly string[] = [],
+): Promise<{ comparisons: Comparison[]; candidates: TenantObject[] }> {
   const tenantId = tenant.tenantId;
   const sourceTenantId = baseline.source.tenantId;
   const types = [...new Set(baseline.objects.map((o) => o.policyType))];
@@ -177,9 +261,10 @@ async function compare(
       tenant.pairings[o.key] ? [itemIdOf(o.policyType, tenant.pairings[o.key]!)] : [],
     );
     const [byName, byId] = await Promise.all([
-      names.length > 0 ? deps.objects.find(tenantId, { policyTypes: types, names }) : [],
-      deps.objects.byIds(tenantId, paired),
+      namesakes && names.length > 0 ? deps.objects.find(tenantId, { policyTypes: types, names }) : [],
+      deps.objects.byIds(tenantId, [...paired, ...known]),
     ]);
+    // The changed items as stored last (the feed's image may be older than a namesake read by id).
     candidates = dedupe([...byName, ...byId, ...scope.items]);
   }
   const matchesOf = (object: BaselineObject) => {
@@ -291,7 +376,7 @@ async function compare(
       at: latest(baselineAt, item.changedAt),
     });
   }
-  return comparisons;
+  return { comparisons, candidates };
 }
 
 function comparableOf(

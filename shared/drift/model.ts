@@ -244,6 +244,23 @@ export const tenantBaselinesSchema = z.object({
 });
 export type TenantBaselines = z.infer<typeof tenantBaselinesSchema>;
 
+/**
+ * Which tenant item each finding of one (baseline, tenant) was compared with (object key → item id;
+ * findings with none are left out): the findings a changed item touches, found by point read. Set by a
+ * full evaluation; a partial one changes only the entries it evaluated.
+ */
+export const pairMatchesSchema = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  docType: z.literal('pairMatches'),
+  baselineId: z.string(),
+  tenantId: z.string(),
+  items: z.record(z.string(), z.string()),
+});
+export type PairMatches = z.infer<typeof pairMatchesSchema>;
+
+export const pairMatchesIdOf = (baselineId: string, tenantId: string) => `matches-${baselineId}-${tenantId}`;
+
 export const tenantBaselinesIdOf = (tenantId: string) => `tenant-baselines-${tenantId}`;
 
 export const summaryIdOf = (baselineId: string, tenantId: string) => `summary-${baselineId}-${tenantId}`;

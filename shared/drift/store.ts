@@ -4,11 +4,14 @@ import {
   baselineSchema,
   findingSchema,
   pairSummarySchema,
+  pairMatchesIdOf,
+  pairMatchesSchema,
   summaryIdOf,
   tenantBaselinesIdOf,
   tenantBaselinesSchema,
   type Baseline,
   type Finding,
+  type PairMatches,
   type PairSummary,
   type TenantBaselines,
 } from './model';
@@ -255,7 +258,7 @@ export class DriftStore {
     const { resources } = await this.container.items
       .query<{ id: string }>(
         {
-          query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'evaluationPending')${tenantId ? ' AND c.tenantId = @t' : ''}`,
+          query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'pairMatches' OR c.docType = 'evaluationPending')${tenantId ? ' AND c.tenantId = @t' : ''}`,
           parameters: [
             { name: '@w', value: workspaceId },
             { name: '@b', value: baselineId },
@@ -266,6 +269,58 @@ export class DriftStore {
       )
       .fetchAll();
     return resources.map((doc) => doc.id);
+  }
+
+  /** The pair's matches (undefined: not fully evaluated since they were kept). */
+  async pairMatches(
+    workspaceId: string,
+    baselineId: string,
+    tenantId: string,
+  ): Promise<PairMatches | undefined> {
+    const doc = await readItem<PairMatches>(
+      this.container,
+      pairMatchesIdOf(baselineId, tenantId),
+      workspaceId,
+    );
+    return doc?.docType === 'pairMatches' ? pairMatchesSchema.parse(withoutSystemFields(doc)) : undefined;
+  }
+
+  /**
+   * Sets these entries of the pair's matches (null: none); `replace` sets them all (a full evaluation,
+   * which creates the document), otherwise a missing document stays missing.
+   */
+  async updatePairMatches(
+    workspaceId: string,
+    baselineId: string,
+    tenantId: string,
+    entries: Record<string, string | null>,
+    replace: boolean,
+  ): Promise<void> {
+    const id = pairMatchesIdOf(baselineId, tenantId);
+    const items = (base: Record<string, string>) => {
+      const next = { ...base };
+      for (const [key, itemId] of Object.entries(entries))
+        if (itemId) next[key] = itemId;
+        else delete next[key];
+      return next;
+    };
+    if (replace && !(await readItem<PairMatches>(this.container, id, workspaceId))) {
+      const created = await this.container.items
+        .create({ id, workspaceId, docType: 'pairMatches', baselineId, tenantId, items: items({}) })
+        .then(() => true)
+        .catch((error: { code?: number }) => {
+          if (error.code !== 409) throw error;
+          return false;
+        });
+      if (created) return;
+    }
+    if (!replace && !(await readItem<PairMatches>(this.container, id, workspaceId))) return;
+    await updateWithEtag<PairMatches>(this.container, id, workspaceId, (current) => {
+      const next = items(replace ? {} : current.items);
+      return JSON.stringify(next) === JSON.stringify(current.items)
+        ? undefined
+        : { ...pairMatchesSchema.parse(withoutSystemFields(current)), items: next };
+    });
   }
 
   async summary(workspaceId: string, baselineId: string, tenantId: string): Promise<PairSummary | undefined> {

@@ -73,7 +73,7 @@ export const PURGE_TARGETS = {
     container: 'drift',
     query: (scope) => ({
       query:
-        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'tenantBaselines')",
+        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'tenantBaselines' OR c.docType = 'pairMatches')",
       parameters: [
         { name: '@workspaceId', value: scope.workspaceId },
         { name: '@tenantId', value: scope.tenantId },
