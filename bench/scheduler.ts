@@ -253,20 +253,28 @@ async function seed(
   return { tenantIds, scheduleIds };
 }
 
-/** Sets every schedule's next fire time to today's slot (a minute or so ago): all due at the same minute. */
+/**
+ * Makes every schedule due at the minute now running, as a host's timer finds them when it fires at the
+ * minute (a tick then treats a slot another tick claimed as that tick's to advance). Late in a minute it
+ * waits for the next one, so the tick ends before the host's own timer fires again.
+ */
 async function makeDue(backups: Container, scheduleIds: string[], tenantIds: string[]): Promise<Date> {
-  let slot: Date | undefined;
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 30_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
+  const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const timeOfDay = slot.toISOString().slice(11, 16);
   await forEachLimited(
     scheduleIds.map((id, i) => [id, tenantIds[i]!] as const),
     32,
     async ([id, tenantId]) => {
       const item = backups.item(id, tenantId);
       const { resource } = await item.read();
-      slot = latestFireAtOrBefore(cadenceSchema.parse(resource.cadence), new Date());
-      await item.replace({ ...resource, nextRunAt: slot.toISOString() });
+      const cadence = cadenceSchema.parse({ ...resource.cadence, timeOfDay });
+      if (latestFireAtOrBefore(cadence, slot).getTime() !== slot.getTime()) throw new Error('Slot mismatch');
+      await item.replace({ ...resource, cadence, nextRunAt: slot.toISOString() });
     },
   );
-  return slot!;
+  return slot;
 }
 
 async function invoke(baseUrl: string, masterKey: string) {

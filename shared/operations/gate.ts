@@ -263,6 +263,11 @@ export async function startScheduledRun(
      * audit record and the dispatch instead of after them: the scheduler advances the schedule.
      */
     whenClaimed?: () => Promise<unknown>;
+    /**
+     * Work for a claim that was already made by another caller; `whenClaimed` when absent. The
+     * scheduler passes none while the other claimer is surely still at work (it advances the schedule).
+     */
+    whenClaimedElsewhere?: (() => Promise<unknown>) | null;
   } = {},
 ): Promise<ScheduledStartOutcome> {
   const identityKey = identityKeyOf(request.runType, request.tenantId, request.input);
@@ -272,7 +277,9 @@ export async function startScheduledRun(
     await deps.runs.create(run);
   } catch (error) {
     if (!isConflict(error)) throw error;
-    await options.whenClaimed?.();
+    const elsewhere =
+      options.whenClaimedElsewhere === undefined ? options.whenClaimed : options.whenClaimedElsewhere;
+    await elsewhere?.();
     return { kind: 'claimed', runId: run.id };
   }
   // The claim is ours: the audit record, the dispatch and the caller's work do not depend on each

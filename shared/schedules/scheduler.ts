@@ -58,11 +58,18 @@ export function dueSlot(
 }
 
 /**
+ * How long after a slot's fire time the tick that claimed it is taken to be still at work on it: ticks
+ * fire at the minute, and a tick of 1,000 due schedules takes about 10 s. Later, a tick that finds the
+ * slot claimed advances the schedule (its claimer may have died before it could).
+ */
+const CLAIMER_AT_WORK_MS = 60_000;
+
+/**
  * One scheduler tick: every due schedule gets at most one run for its intended fire time. The run's
  * conditional create (stable id from schedule id + fire time) is the claim, so two ticks racing on one
  * host or on two make one run; the Durable instance is checked before it is started, so a finished
  * one is never restarted. The schedule is advanced after the claim; a tick that dies in between leaves
- * it due, and the next tick finds the slot claimed and only advances it.
+ * it due, and a later tick finds the slot claimed and only advances it.
  */
 export async function runSchedulerTick(deps: SchedulerDeps, options: TickOptions = {}): Promise<TickSummary> {
   const started = performance.now();
@@ -119,6 +126,10 @@ async function fire(
   // changed it since it was read (then their nextRunAt stands). Advancing alongside the dispatch loses
   // nothing: a later tick finds the slot claimed either way and starts no second run.
   const advance = () => deps.schedules.advance(schedule, nextFireAfter(schedule.cadence, slot.scheduledFor));
+  // A slot another tick claimed lately is that tick's to advance (racing ticks would otherwise both
+  // write the schedule, one of them in vain); a tick after CLAIMER_AT_WORK_MS advances it for a claimer
+  // that died first.
+  const claimerAtWork = now.getTime() - slot.scheduledFor.getTime() < CLAIMER_AT_WORK_MS;
   const outcome = await startScheduledRun(
     deps.gate,
     {
@@ -134,7 +145,7 @@ async function fire(
       },
       initiator: { kind: 'schedule', scheduleId: schedule.id },
     },
-    { whenClaimed: advance },
+    { whenClaimed: advance, whenClaimedElsewhere: claimerAtWork ? null : advance },
   );
   if (outcome.kind === 'started') {
     summary.started++;

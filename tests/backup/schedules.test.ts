@@ -222,6 +222,28 @@ describe('backup schedules: the scheduler', () => {
     });
   });
 
+  it('racing ticks at the minute of the slot: one run, and its claimer advances the schedule', async () => {
+    // The slot of the minute now running: the tick that lost the claim leaves the schedule to the winner
+    // (nothing else would move it on within the minute).
+    const { workspaceId, tenantId } = await freshWorkspace('Scheduler at the minute');
+    const base = `/workspaces/${workspaceId}/tenants/${tenantId}`;
+    const cadence = dailyCadenceEndedAgo(0);
+    const schedule = await createSchedule(base, {
+      name: 'Due this minute',
+      cadence,
+      retention: { keepLast: 3 },
+    });
+    const slot = latestFireAtOrBefore(cadence, new Date());
+    await setNextRunAt(tenantId, schedule.id, slot);
+    await Promise.all([invokeTimer(SCHEDULER), invokeTimer(SCHEDULER)]);
+    await settled(base, schedule.id, slot);
+    const runs = await runsOfSchedule(workspaceId, schedule.id);
+    expect(runs).toHaveLength(1);
+    const after = await api('GET', `${base}/backup-schedules/${schedule.id}`, { as: 'rita' });
+    expect(after.body.nextRunAt).toBe(nextFireAfter(cadence, slot).toISOString());
+    await finished(runs[0]!.id);
+  });
+
   it('after downtime past three missed slots, catches up with one run for the latest', async () => {
     const { workspaceId, tenantId } = await freshWorkspace('Scheduler catch-up');
     const base = `/workspaces/${workspaceId}/tenants/${tenantId}`;
