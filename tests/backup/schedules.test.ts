@@ -25,6 +25,17 @@ async function createSchedule(base: string, body: Record<string, unknown>) {
   return created.body;
 }
 
+/** A fresh tenant with one daily schedule (saved by mike) due at its slot of `minutesAgo` minutes ago. */
+async function dueSchedule(label: string, minutesAgo: number) {
+  const { workspaceId, tenantId } = await freshWorkspace(label);
+  const base = `/workspaces/${workspaceId}/tenants/${tenantId}`;
+  const cadence = dailyCadenceEndedAgo(minutesAgo);
+  const schedule = await createSchedule(base, { name: label, cadence, retention: { keepLast: 3 } });
+  const slot = latestFireAtOrBefore(cadence, new Date());
+  await setNextRunAt(tenantId, schedule.id, slot);
+  return { workspaceId, tenantId, base, cadence, schedule, slot };
+}
+
 /** Waits until the scheduler has handled the schedule (its nextRunAt moved past `slot`), then a little longer. */
 async function settled(base: string, scheduleId: string, slot: Date) {
   await eventually(async () => {
@@ -140,12 +151,10 @@ describe('backup schedules: the API', () => {
 
 describe('backup schedules: the scheduler', () => {
   it('two concurrent timer invocations start one run for a due slot, and a later one none', async () => {
-    const { workspaceId, tenantId } = await freshWorkspace('Scheduler exactly once');
-    const base = `/workspaces/${workspaceId}/tenants/${tenantId}`;
-    const cadence = dailyCadenceEndedAgo(2);
-    const schedule = await createSchedule(base, { name: 'Due now', cadence, retention: { keepLast: 3 } });
-    const slot = latestFireAtOrBefore(cadence, new Date());
-    await setNextRunAt(tenantId, schedule.id, slot);
+    const { workspaceId, tenantId, base, cadence, schedule, slot } = await dueSchedule(
+      'Scheduler exactly once',
+      2,
+    );
 
     await Promise.all([invokeTimer(SCHEDULER), invokeTimer(SCHEDULER)]);
     await settled(base, schedule.id, slot);
@@ -225,16 +234,7 @@ describe('backup schedules: the scheduler', () => {
   it('racing ticks at the minute of the slot: one run, and its claimer advances the schedule', async () => {
     // The slot of the minute now running: the tick that lost the claim leaves the schedule to the winner
     // (nothing else would move it on within the minute).
-    const { workspaceId, tenantId } = await freshWorkspace('Scheduler at the minute');
-    const base = `/workspaces/${workspaceId}/tenants/${tenantId}`;
-    const cadence = dailyCadenceEndedAgo(0);
-    const schedule = await createSchedule(base, {
-      name: 'Due this minute',
-      cadence,
-      retention: { keepLast: 3 },
-    });
-    const slot = latestFireAtOrBefore(cadence, new Date());
-    await setNextRunAt(tenantId, schedule.id, slot);
+    const { workspaceId, base, cadence, schedule, slot } = await dueSchedule('Scheduler at the minute', 0);
     await Promise.all([invokeTimer(SCHEDULER), invokeTimer(SCHEDULER)]);
     await settled(base, schedule.id, slot);
     const runs = await runsOfSchedule(workspaceId, schedule.id);

@@ -21,6 +21,7 @@ import {
   until,
   type FindingView,
   type Tenant,
+  GENERAL,
 } from './support';
 
 /**
@@ -33,7 +34,6 @@ import {
 const cloud = ownCloudForFile({ LOCAL_EXTRA_ENTRY_FILES: TEST_FUNCTIONS });
 
 const CONFIGURATIONS = '/deviceManagement/deviceConfigurations';
-const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
 const choice = (settingDefinitionId: string, value: string) => ({
   settingInstance: {
     '@odata.type': '#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance',

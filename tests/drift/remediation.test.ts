@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphObject } from '../../shared/graph';
 import { execute, graphOf, ownCloudForFile, preview, syncDirectory } from '../restore/support';
-import { evaluated, findings, until, type FindingView, type Tenant } from './support';
+import {
+  evaluated,
+  findings,
+  until,
+  type FindingView,
+  type Tenant,
+  generalConfiguration,
+  sync,
+} from './support';
 
 /**
  * Remediation: a restore preview whose source is a baseline's findings plans the golden tenant's
@@ -11,18 +19,8 @@ import { evaluated, findings, until, type FindingView, type Tenant } from './sup
  */
 const cloud = ownCloudForFile();
 
-const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
-const TYPES = ['deviceConfigurations'];
-
-async function syncTypes(tenant: Tenant) {
-  const started = await cloud.api('POST', `${tenant.base}/operations`, {
-    as: 'mike',
-    body: { type: 'inventory.sync', selection: { policyTypes: TYPES } },
-  });
-  expect(started.status, started.text).toBe(202);
-  const run = await cloud.finished(started.body.run.id, 180_000);
-  expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
-}
+/** These tests plant and compare configuration profiles only. */
+const syncTypes = (tenant: Tenant) => sync(cloud, tenant, ['deviceConfigurations']);
 
 describe('drift remediation through restore', () => {
   let contoso: Tenant;
@@ -40,12 +38,7 @@ describe('drift remediation through restore', () => {
     await syncDirectory(cloud, fabrikam);
     const c = graphOf(cloud, 'contoso');
     const f = graphOf(cloud, 'fabrikam');
-    const general = (displayName: string, length: number) => ({
-      '@odata.type': GENERAL,
-      displayName,
-      passwordRequired: true,
-      passwordMinimumLength: length,
-    });
+    const general = generalConfiguration;
     planted.changedC = await c.create('deviceConfigurations', general('Remedy changed', 8));
     planted.changedF = await f.create('deviceConfigurations', general('Remedy changed', 12));
     planted.pairedC = await c.create('deviceConfigurations', general('Remedy paired', 9));

@@ -2,7 +2,7 @@ import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { describe, expect, it } from 'vitest';
 import type { GraphObject } from '../../shared/graph';
 import { graphOf, ownCloudForFile } from '../restore/support';
-import { evaluated, until, type Tenant } from './support';
+import { evaluated, until, type Tenant, generalConfiguration, sync } from './support';
 
 /**
  * Signals of drift through the public surface: the notifications route (the baseline's owner), the
@@ -12,8 +12,6 @@ import { evaluated, until, type Tenant } from './support';
 const cloud = ownCloudForFile();
 
 const CONFIGURATIONS = '/deviceManagement/deviceConfigurations';
-const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
-const TYPES = ['deviceConfigurations'];
 
 interface DriftNotification {
   id: string;
@@ -30,15 +28,8 @@ interface TopicMessage {
   body: Record<string, unknown> & { eventId: string; type: string; findingId: string };
 }
 
-async function syncTypes(tenant: Tenant) {
-  const started = await cloud.api('POST', `${tenant.base}/operations`, {
-    as: 'mike',
-    body: { type: 'inventory.sync', selection: { policyTypes: TYPES } },
-  });
-  expect(started.status, started.text).toBe(202);
-  const run = await cloud.finished(started.body.run.id, 180_000);
-  expect(run.outcome, JSON.stringify(run.failures)).toBe('succeeded');
-}
+/** These tests plant and compare configuration profiles only. */
+const syncTypes = (tenant: Tenant) => sync(cloud, tenant, ['deviceConfigurations']);
 
 async function driftNotifications(user: 'mike' | 'alice', tenantId: string): Promise<DriftNotification[]> {
   const page = await cloud.api('GET', '/me/notifications?limit=100', { as: user });
@@ -80,12 +71,7 @@ describe('drift signals', () => {
     fabrikam = await cloud.connectTenant(contoso.workspaceId, 'Signals checked', 'fabrikam');
     const c = graphOf(cloud, 'contoso');
     const f = graphOf(cloud, 'fabrikam');
-    const general = (displayName: string, length: number) => ({
-      '@odata.type': GENERAL,
-      displayName,
-      passwordRequired: true,
-      passwordMinimumLength: length,
-    });
+    const general = generalConfiguration;
     planted.changedC = await c.create('deviceConfigurations', general('Signal changed', 8));
     planted.missingC = await c.create('deviceConfigurations', general('Signal missing', 6));
     planted.changedF = await f.create('deviceConfigurations', general('Signal changed', 12));

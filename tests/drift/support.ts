@@ -8,11 +8,18 @@ export type Tenant = { workspaceId: string; tenantId: string; base: string };
 /** The policy types of the drift tests: two planted-object families and a seeded one. */
 export const TYPES = ['deviceConfigurations', 'configurationPolicies', 'deviceCompliancePolicies'];
 
+export const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
+
+/** A Windows general configuration the tests plant in a tenant: its name and one compared setting. */
+export function generalConfiguration(displayName: string, passwordMinimumLength: number) {
+  return { '@odata.type': GENERAL, displayName, passwordRequired: true, passwordMinimumLength };
+}
+
 /** A full inventory sync of the test's types (with filters, scope tags and referenced groups). */
-export async function sync(cloud: OwnCloud, tenant: Tenant) {
+export async function sync(cloud: OwnCloud, tenant: Tenant, policyTypes: readonly string[] = TYPES) {
   const started = await cloud.api('POST', `${tenant.base}/operations`, {
     as: 'mike',
-    body: { type: 'inventory.sync', selection: { policyTypes: TYPES } },
+    body: { type: 'inventory.sync', selection: { policyTypes } },
   });
   expect(started.status, started.text).toBe(202);
   const run = await cloud.finished(started.body.run.id, 180_000);
