@@ -259,15 +259,11 @@ export async function startScheduledRun(
   request: StartRequest,
   options: {
     /**
-     * Work that may start once the claim is decided (by this call or an earlier one), alongside the
-     * audit record and the dispatch instead of after them: the scheduler advances the schedule.
+     * Work that may start once this call made the claim, alongside the audit record and the dispatch
+     * instead of after them: the scheduler advances the schedule. A slot claimed before is answered
+     * `claimed`, and the caller decides.
      */
     whenClaimed?: () => Promise<unknown>;
-    /**
-     * Work for a claim that was already made by another caller; `whenClaimed` when absent. The
-     * scheduler passes none while the other claimer is surely still at work (it advances the schedule).
-     */
-    whenClaimedElsewhere?: (() => Promise<unknown>) | null;
   } = {},
 ): Promise<ScheduledStartOutcome> {
   const identityKey = identityKeyOf(request.runType, request.tenantId, request.input);
@@ -277,9 +273,6 @@ export async function startScheduledRun(
     await deps.runs.create(run);
   } catch (error) {
     if (!isConflict(error)) throw error;
-    const elsewhere =
-      options.whenClaimedElsewhere === undefined ? options.whenClaimed : options.whenClaimedElsewhere;
-    await elsewhere?.();
     return { kind: 'claimed', runId: run.id };
   }
   // The claim is ours: the audit record, the dispatch and the caller's work do not depend on each

@@ -122,14 +122,10 @@ async function fire(
     return;
   }
   const scheduledFor = fireTimeText(slot.scheduledFor);
-  // Once the slot's run is claimed (here or by an earlier tick), the schedule moves on — unless someone
-  // changed it since it was read (then their nextRunAt stands). Advancing alongside the dispatch loses
-  // nothing: a later tick finds the slot claimed either way and starts no second run.
+  // Once the slot's run is claimed, the schedule moves on — unless someone changed it since it was read
+  // (then their nextRunAt stands). Advancing alongside the dispatch loses nothing: a later tick finds
+  // the slot claimed either way and starts no second run.
   const advance = () => deps.schedules.advance(schedule, nextFireAfter(schedule.cadence, slot.scheduledFor));
-  // A slot another tick claimed lately is that tick's to advance (racing ticks would otherwise both
-  // write the schedule, one of them in vain); a tick after CLAIMER_AT_WORK_MS advances it for a claimer
-  // that died first.
-  const claimerAtWork = now.getTime() - slot.scheduledFor.getTime() < CLAIMER_AT_WORK_MS;
   const outcome = await startScheduledRun(
     deps.gate,
     {
@@ -145,7 +141,7 @@ async function fire(
       },
       initiator: { kind: 'schedule', scheduleId: schedule.id },
     },
-    { whenClaimed: advance, whenClaimedElsewhere: claimerAtWork ? null : advance },
+    { whenClaimed: advance },
   );
   if (outcome.kind === 'started') {
     summary.started++;
@@ -155,8 +151,13 @@ async function fire(
         `Schedule ${schedule.id}: catching up with one run for ${scheduledFor}; ${slot.missed.length} earlier missed slot(s) skipped.`,
       );
     }
-  } else if (outcome.kind === 'claimed') summary.alreadyClaimed++;
-  else summary.dispatchFailed++;
+  } else if (outcome.kind === 'claimed') {
+    summary.alreadyClaimed++;
+    // A slot another tick claimed lately is that tick's to advance (racing ticks would otherwise both
+    // write the schedule, one of them in vain); a tick after CLAIMER_AT_WORK_MS advances it for a
+    // claimer that died first.
+    if (now.getTime() - slot.scheduledFor.getTime() >= CLAIMER_AT_WORK_MS) await advance();
+  } else summary.dispatchFailed++;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
