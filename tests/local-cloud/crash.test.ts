@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/http';
+import { graphAppToken } from '../support/tokens';
 import { OwnCloud } from '../backup/own-cloud';
 
 /**
@@ -160,17 +161,7 @@ async function graphAsApp(target: OwnCloud, method: string, path: string, body?:
     tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
   };
   const tenant = microsoft.tenants.find((t) => t.name === 'contoso')!;
-  const tokenResponse = await fetch(`${microsoft.authorityHost}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: tenant.clientId,
-      client_secret: tenant.clientSecret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const token = await graphAppToken(tenant, microsoft.authorityHost);
   const response = await fetch(`${microsoft.graphBaseUrl}${path}`, {
     method,
     headers: {

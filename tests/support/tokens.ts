@@ -61,13 +61,15 @@ export function tamperedToken(user: { token: string }, oid: string): string {
   return `${header}.${payload}.${signature}`;
 }
 
-/** An app-only token from the same simulated Entra, issued for Microsoft Graph: valid, but not for our API. */
-export async function graphAppToken(tenant: {
-  entraTenantId: string;
-  clientId: string;
-  clientSecret: string;
-}): Promise<string> {
-  const response = await fetch(`${microsoft().authorityHost}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
+/**
+ * An app-only token from the same simulated Entra (or that of another local cloud: `authorityHost`),
+ * issued for Microsoft Graph: valid, but not for our API.
+ */
+export async function graphAppToken(
+  tenant: { entraTenantId: string; clientId: string; clientSecret: string },
+  authorityHost = microsoft().authorityHost,
+): Promise<string> {
+  const response = await fetch(`${authorityHost}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
