@@ -22,6 +22,8 @@ export interface Comparison {
   expectedVersionId: string | null;
   /** When the inputs of this comparison last changed: the finding's time, the same however often it runs. */
   at: string;
+  /** The other present tenant items of the object's name (matched by name only): kept in the pair's matches. */
+  namesakes: string[];
 }
 
 /** The latest of these ISO times. */

@@ -11,6 +11,7 @@ import {
   type BaselineObject,
   type BaselineTenant,
   type Finding,
+  type PairMatches,
 } from './model';
 import { latest, merge, same, summarize, type Comparison } from './episode';
 import { namesOf } from './names';
@@ -119,14 +120,21 @@ export async function evaluatePair(
     );
     // Which item each finding matched: a full evaluation sets them all (once it saw every finding), a
     // partial one the entries it evaluated. Set from every evaluated finding, like the summary.
-    if (scope.kind === 'all' ? !conflict : targets.matched)
+    if (scope.kind === 'all' ? !conflict : targets.matches) {
+      const namesakes = new Map(comparisons.map((c) => [c.key, c.namesakes]));
       await deps.store.updatePairMatches(
         baseline.workspaceId,
         baseline.id,
         tenant.tenantId,
-        Object.fromEntries(current.map((f) => [f.objectKey, f.tenantItemId])),
+        Object.fromEntries(
+          current.map((f) => [
+            f.objectKey,
+            { itemId: f.tenantItemId, namesakes: namesakes.get(f.objectKey) ?? [] },
+          ]),
+        ),
         scope.kind === 'all',
       );
+    }
     if (!conflict) return result;
   }
   return result;
@@ -136,8 +144,8 @@ interface Targets {
   objects: BaselineObject[];
   /** Tenant items to check for being extras (reportExtras only). */
   extras: TenantObject[];
-  /** Whether the pair's matches document says which items the findings matched (partial scope). */
-  matched?: boolean;
+  /** The pair's matches: which items the findings matched, and their namesakes (partial scope). */
+  matches?: PairMatches;
 }
 
 /**
@@ -180,15 +188,13 @@ async function targetsOf(
       ),
   );
   const extras = baseline.reportExtras || [...before].some((key) => key.startsWith('extra:')) ? items : [];
-  return { objects, extras, matched: matches !== undefined };
+  return { objects, extras, ...(matches && { matches }) };
 }
 
 /**
  * Compares the targets. For a few changed items, the candidates are the items, the paired objects and
- * the items the targets' findings matched before (point reads); a target's other namesakes in the
- * tenant were no better than what its finding matched and have not changed since (their change would
- * have evaluated it), so they are looked up (a query) only when that reasoning does not hold: no
- * finding yet, or the item it matched is gone, renamed or compares worse than before.
+ * the items the targets' findings vouch for (point reads, no query): the item each compared and its
+ * other namesakes at that evaluation. Namesakes looked up by a query only when they are not on record.
  */
 async function compare(
   deps: EvaluationDeps,
@@ -198,44 +204,37 @@ async function compare(
   targets: Targets,
   previous: ReadonlyArray<Finding> | undefined,
 ): Promise<Comparison[]> {
-  if (scope.kind === 'all' || !previous)
-    return (await compareWith(deps, baseline, tenant, scope, targets, true)).comparisons;
-  const byKey = new Map(previous.map((finding) => [finding.objectKey, finding]));
-  // A target matched by name without a finding yet: its namesakes are unknown, look them up at once.
-  if (targets.objects.some((o) => !tenant.pairings[o.key] && !byKey.has(o.key)))
-    return (await compareWith(deps, baseline, tenant, scope, targets, true)).comparisons;
-  const changed = new Set(scope.items.map((item) => item.id));
-  const known = previous.flatMap((f) =>
-    f.tenantItemId && !f.objectKey.startsWith('extra:') && !changed.has(f.tenantItemId)
-      ? [f.tenantItemId]
-      : [],
-  );
-  const { comparisons, candidates } = await compareWith(deps, baseline, tenant, scope, targets, false, known);
-  const byId = new Map(candidates.map((item) => [item.id, item]));
-  const trusted = comparisons.every((comparison) => {
-    if (comparison.key.startsWith('extra:') || tenant.pairings[comparison.key]) return true;
-    const before = byKey.get(comparison.key);
-    if (!before) return false;
-    if (!before.tenantItemId) return true;
-    return (
-      comparison.tenantItem !== undefined &&
-      comparison.differenceCount <= before.differenceCount &&
-      // The item it matched is still a present namesake (the best may be another, no worse).
-      stillMatches(byId.get(before.tenantItemId), comparison)
-    );
-  });
-  return trusted
-    ? comparisons
-    : (await compareWith(deps, baseline, tenant, scope, targets, true)).comparisons;
+  const known =
+    scope.kind === 'items' && previous ? namesakesOnRecord(tenant, scope, targets, previous) : undefined;
+  return compareWith(deps, baseline, tenant, scope, targets, known);
 }
 
-function stillMatches(item: TenantObject | undefined, comparison: Comparison): boolean {
-  return (
-    item !== undefined &&
-    !item.removedAt &&
-    item.policyType === comparison.policyType &&
-    item.searchName === comparison.displayName.toLowerCase()
-  );
+/**
+ * Every present tenant item a name-matched target can match, from the record: the item its finding
+ * compared, the one the pair's matches name, and the other namesakes it had then. A namesake that appeared
+ * since is a changed item of its own (its change evaluates the target), and one that left is dropped
+ * when read, so these plus the changed items are all the candidates. Undefined when not on record: a
+ * target never evaluated, or matches kept before namesakes were.
+ */
+function namesakesOnRecord(
+  tenant: BaselineTenant,
+  scope: Extract<EvaluationScope, { kind: 'items' }>,
+  targets: Targets,
+  previous: ReadonlyArray<Finding>,
+): string[] | undefined {
+  const namesakes = targets.matches?.namesakes;
+  if (!namesakes) return undefined;
+  const findings = new Map(previous.map((finding) => [finding.objectKey, finding]));
+  const changed = new Set(scope.items.map((item) => item.id));
+  const ids: string[] = [];
+  for (const object of targets.objects) {
+    if (tenant.pairings[object.key]) continue;
+    const finding = findings.get(object.key);
+    if (!finding) return undefined;
+    const matched = [finding.tenantItemId, targets.matches?.items[object.key]];
+    ids.push(...matched.filter((id): id is string => !!id), ...(namesakes[object.key] ?? []));
+  }
+  return [...new Set(ids)].filter((id) => !changed.has(id));
 }
 
 async function compareWith(
@@ -244,9 +243,9 @@ async function compareWith(
   tenant: BaselineTenant,
   scope: EvaluationScope,
   targets: Targets,
-  namesakes: boolean,
-  known: readonly string[] = [],
-): Promise<{ comparisons: Comparison[]; candidates: TenantObject[] }> {
+  /** The items on record (namesakes included), or undefined: look the namesakes up by their names. */
+  known: readonly string[] | undefined,
+): Promise<Comparison[]> {
   const tenantId = tenant.tenantId;
   const sourceTenantId = baseline.source.tenantId;
   const types = [...new Set(baseline.objects.map((o) => o.policyType))];
@@ -261,8 +260,8 @@ async function compareWith(
       tenant.pairings[o.key] ? [itemIdOf(o.policyType, tenant.pairings[o.key]!)] : [],
     );
     const [byName, byId] = await Promise.all([
-      namesakes && names.length > 0 ? deps.objects.find(tenantId, { policyTypes: types, names }) : [],
-      deps.objects.byIds(tenantId, [...paired, ...known]),
+      !known && names.length > 0 ? deps.objects.find(tenantId, { policyTypes: types, names }) : [],
+      deps.objects.byIds(tenantId, [...paired, ...(known ?? [])]),
     ]);
     // The changed items as stored last (the feed's image may be older than a namesake read by id).
     candidates = dedupe([...byName, ...byId, ...scope.items]);
@@ -337,6 +336,7 @@ async function compareWith(
         differences: [],
         differenceCount: 0,
         actualHash: MISSING,
+        namesakes: by === 'name' ? present.map((item) => item.id) : [],
       });
       continue;
     }
@@ -355,6 +355,7 @@ async function compareWith(
       differences: best.diff.list,
       differenceCount: best.diff.count,
       actualHash: hashOf(hashComparable(best.have)),
+      namesakes: by === 'name' ? present.filter((item) => item !== best.item).map((item) => item.id) : [],
     });
   }
   for (const item of extraItems) {
@@ -374,9 +375,10 @@ async function compareWith(
       actualHash: have ? hashOf(hashComparable(have)) : MISSING,
       expectedVersionId: null,
       at: latest(baselineAt, item.changedAt),
+      namesakes: [],
     });
   }
-  return { comparisons, candidates };
+  return comparisons;
 }
 
 function comparableOf(

@@ -246,8 +246,9 @@ export type TenantBaselines = z.infer<typeof tenantBaselinesSchema>;
 
 /**
  * Which tenant item each finding of one (baseline, tenant) was compared with (object key → item id;
- * findings with none are left out): the findings a changed item touches, found by point read. Set by a
- * full evaluation; a partial one changes only the entries it evaluated.
+ * findings with none are left out), and which other items of its name it had: the findings a changed
+ * item touches and their candidates, found by point read. Set by a full evaluation; a partial one changes
+ * only the entries it evaluated.
  */
 export const pairMatchesSchema = z.object({
   id: z.string(),
@@ -256,8 +257,20 @@ export const pairMatchesSchema = z.object({
   baselineId: z.string(),
   tenantId: z.string(),
   items: z.record(z.string(), z.string()),
+  /**
+   * Object key → the other present tenant items of its name at its last evaluation (objects matched by
+   * name that had any): with `items`, every candidate a changed item's evaluation must compare, read by
+   * id. Missing on a document written before they were kept: unknown, looked up by a query.
+   */
+  namesakes: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type PairMatches = z.infer<typeof pairMatchesSchema>;
+
+/** What a finding's evaluation leaves in the pair's matches: the item it matched and the other namesakes. */
+export interface PairMatch {
+  itemId: string | null;
+  namesakes: readonly string[];
+}
 
 export const pairMatchesIdOf = (baselineId: string, tenantId: string) => `matches-${baselineId}-${tenantId}`;
 

@@ -1,4 +1,5 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
+import { stableStringify } from '../inventory';
 import { readItem, updateWithEtag, withoutSystemFields } from '../store/documents';
 import {
   baselineSchema,
@@ -11,6 +12,7 @@ import {
   tenantBaselinesSchema,
   type Baseline,
   type Finding,
+  type PairMatch,
   type PairMatches,
   type PairSummary,
   type TenantBaselines,
@@ -286,27 +288,34 @@ export class DriftStore {
   }
 
   /**
-   * Sets these entries of the pair's matches (null: none); `replace` sets them all (a full evaluation,
-   * which creates the document), otherwise a missing document stays missing.
+   * Sets these entries of the pair's matches (item null: none); `replace` sets them all (a full
+   * evaluation, which creates the document), otherwise a missing document stays missing, and namesakes a
+   * document does not keep yet stay unknown (only a full evaluation knows them all).
    */
   async updatePairMatches(
     workspaceId: string,
     baselineId: string,
     tenantId: string,
-    entries: Record<string, string | null>,
+    entries: Record<string, PairMatch>,
     replace: boolean,
   ): Promise<void> {
     const id = pairMatchesIdOf(baselineId, tenantId);
-    const items = (base: Record<string, string>) => {
-      const next = { ...base };
-      for (const [key, itemId] of Object.entries(entries))
-        if (itemId) next[key] = itemId;
-        else delete next[key];
-      return next;
+    const apply = (base: Pick<PairMatches, 'items' | 'namesakes'>) => {
+      const items = { ...base.items };
+      const namesakes = base.namesakes && { ...base.namesakes };
+      for (const [key, entry] of Object.entries(entries)) {
+        if (entry.itemId) items[key] = entry.itemId;
+        else delete items[key];
+        if (!namesakes) continue;
+        if (entry.namesakes.length > 0) namesakes[key] = [...entry.namesakes].sort();
+        else delete namesakes[key];
+      }
+      return { items, ...(namesakes && { namesakes }) };
     };
+    const complete = { items: {}, namesakes: {} };
     if (replace && !(await readItem<PairMatches>(this.container, id, workspaceId))) {
       const created = await this.container.items
-        .create({ id, workspaceId, docType: 'pairMatches', baselineId, tenantId, items: items({}) })
+        .create({ id, workspaceId, docType: 'pairMatches', baselineId, tenantId, ...apply(complete) })
         .then(() => true)
         .catch((error: { code?: number }) => {
           if (error.code !== 409) throw error;
@@ -315,11 +324,12 @@ export class DriftStore {
       if (created) return;
     }
     if (!replace && !(await readItem<PairMatches>(this.container, id, workspaceId))) return;
-    await updateWithEtag<PairMatches>(this.container, id, workspaceId, (current) => {
-      const next = items(replace ? {} : current.items);
-      return JSON.stringify(next) === JSON.stringify(current.items)
+    await updateWithEtag<PairMatches>(this.container, id, workspaceId, (stored) => {
+      const current = pairMatchesSchema.parse(withoutSystemFields(stored));
+      const next = apply(replace ? complete : current);
+      return stableStringify(next) === stableStringify({ items: current.items, namesakes: current.namesakes })
         ? undefined
-        : { ...pairMatchesSchema.parse(withoutSystemFields(current)), items: next };
+        : { ...current, ...next };
     });
   }
 

@@ -4,8 +4,9 @@ import { AuditLog } from '../../shared/audit/audit';
 import { systemClock } from '../../shared/clock';
 import { createGroupDirectory } from '../../shared/directory/group-directory';
 import { DirectoryStore } from '../../shared/directory/store';
-import { createDrift } from '../../shared/drift';
+import { createDrift, findingIdOf } from '../../shared/drift';
 import type { GraphObject } from '../../shared/graph';
+import { emptyWriteStats } from '../../shared/inventory/store/batch-writer';
 import { VersionStore } from '../../shared/inventory/store/versions';
 import { requestLog, requestSeq } from '../restore/request-log';
 import { TEST_FUNCTIONS } from '../support/cloud-process';
@@ -529,8 +530,8 @@ describe('drift evaluation under at-least-once execution', () => {
     expect(await stored()).toEqual(before);
 
     // A renamed object: the finding it matched (found through the pair's matches) is evaluated again
-    // and is missing; one query only, for another object of the old name that may now match (the
-    // round trips of one query); the name back, it is compared again.
+    // and is missing, without a query (the matches record that no other object had its old name); the
+    // name back, it is compared again.
     const changedFinding = [...before.values()].find((doc) => doc.displayName === 'Drift changed')!;
     expect(changedFinding.tenantItemId).toBe(changedItem.id);
     const renamedItem = {
@@ -543,13 +544,104 @@ describe('drift evaluation under at-least-once execution', () => {
       drift.onInventoryDocuments([renamedItem]),
     );
     expect(renaming.result.map((e) => e.evaluated)).toEqual([1]);
-    expect(renaming.roundTrips.queries).toBeLessThanOrEqual(2);
+    expect(renaming.roundTrips.queries).toBe(0);
     const afterRename = await drift.store.finding(contoso.workspaceId, String(changedFinding.id));
     expect(afterRename).toMatchObject({ outcome: 'missing', tenantItemId: null });
     await cloud.container('inventory').items.upsert(changedItem);
     await drift.onInventoryDocuments([changedItem]);
     const back = await drift.store.finding(contoso.workspaceId, String(changedFinding.id));
     expect(back).toMatchObject({ outcome: changedFinding.outcome, tenantItemId: changedItem.id });
+  }, 120_000);
+
+  it('compares a changed object with its namesakes on record, without a query, and picks the better one', async () => {
+    const drift = driftModule();
+    const inventory = cloud.container('inventory');
+    const versions = new VersionStore(cloud.container('policyVersions'));
+    const { resource: changedItem } = await inventory
+      .item(`deviceConfigurations:${planted.changedF!.id}`, fabrikam.tenantId)
+      .read();
+    const original = (await versions.read(fabrikam.tenantId, changedItem.currentVersionId))!;
+    const findingId = findingIdOf(
+      baselineId,
+      fabrikam.tenantId,
+      `deviceConfigurations:${planted.changedC!.id}`,
+    );
+    const matchesId = `matches-${baselineId}-${fabrikam.tenantId}`;
+    const namesakesOf = async () =>
+      (await cloud.container('drift').item(matchesId, contoso.workspaceId).read()).resource.namesakes;
+    expect(await drift.store.finding(contoso.workspaceId, findingId)).toMatchObject({
+      tenantItemId: changedItem.id,
+      differenceCount: 1,
+    });
+    /** Stores the item with a new version of 'Drift changed' (the baseline says 8 and required). */
+    const store = async (item: Record<string, unknown>, object: Record<string, unknown>) => {
+      const content = { ...original.content, object: { ...original.content.object, ...object } };
+      const id = `drift-namesake-${JSON.stringify(object).length}-${String(item.graphId)}`;
+      const { chunks: _c, size: _s, ...version } = original;
+      await versions.write(
+        fabrikam.tenantId,
+        [
+          {
+            ...version,
+            id,
+            contentHash: id,
+            itemId: String(item.id),
+            graphId: String(item.graphId),
+            content,
+          },
+        ],
+        emptyWriteStats(),
+      );
+      const next = { ...item, currentVersionId: id, contentHash: id, changedAt: new Date().toISOString() };
+      await inventory.items.upsert(next);
+      return countRoundTrips(cloud.description.cosmos.endpoint, () => drift.onInventoryDocuments([next]));
+    };
+
+    // Another object named 'Drift changed' appears, worse (two differences): the finding keeps its
+    // match, and the pair's matches record the newcomer as a namesake.
+    const namesake = {
+      ...changedItem,
+      id: 'deviceConfigurations:drift-namesake',
+      graphId: 'drift-namesake',
+    };
+    const appeared = await store(namesake, { passwordMinimumLength: 10, passwordRequired: false });
+    expect(appeared.roundTrips.queries).toBe(0);
+    expect(await drift.store.finding(contoso.workspaceId, findingId)).toMatchObject({
+      tenantItemId: changedItem.id,
+      differenceCount: 1,
+    });
+    expect((await namesakesOf())[`deviceConfigurations:${planted.changedC!.id}`]).toEqual([namesake.id]);
+
+    // The matched object gets worse (three differences) than its namesake: compared with the namesake
+    // read by id, which now matches better — no query.
+    const worse = await store(changedItem, {
+      passwordMinimumLength: 12,
+      passwordRequired: false,
+      description: 'worse',
+    });
+    expect(worse.result.map((e) => e.evaluated)).toEqual([1]);
+    expect(worse.roundTrips.queries).toBe(0);
+    expect(await drift.store.finding(contoso.workspaceId, findingId)).toMatchObject({
+      tenantItemId: namesake.id,
+      differenceCount: 2,
+    });
+    expect((await namesakesOf())[`deviceConfigurations:${planted.changedC!.id}`]).toEqual([changedItem.id]);
+
+    // Back as it was, and the namesake removed: the finding is what it was before, its record too.
+    await inventory.items.upsert(changedItem);
+    await drift.onInventoryDocuments([changedItem]);
+    const removed = { ...namesake, removedAt: new Date().toISOString() };
+    await inventory.items.upsert(removed);
+    const gone = await countRoundTrips(cloud.description.cosmos.endpoint, () =>
+      drift.onInventoryDocuments([removed]),
+    );
+    expect(gone.roundTrips.queries).toBe(0);
+    await inventory.item(namesake.id, fabrikam.tenantId).delete();
+    expect(await drift.store.finding(contoso.workspaceId, findingId)).toMatchObject({
+      tenantItemId: changedItem.id,
+      differenceCount: 1,
+    });
+    expect((await namesakesOf())[`deviceConfigurations:${planted.changedC!.id}`]).toBeUndefined();
   }, 120_000);
 });
 
