@@ -2,6 +2,7 @@ import type { Container } from '@azure/cosmos';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { withoutSystemFields } from '../store/documents';
+import { GroupedCreates } from '../store/grouped-creates';
 import { QueryBuilder } from '../store/query';
 import type { Clock } from '../clock';
 
@@ -62,10 +63,15 @@ export interface AuditQuery {
 
 /** Append-only audit trail: events are created, never replaced or deleted by the app. */
 export class AuditLog {
+  /** Records of a workspace asked for at once (a burst of starts, a scheduler tick) share requests. */
+  private readonly creates: GroupedCreates;
+
   constructor(
     private readonly container: Container,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.creates = new GroupedCreates(container);
+  }
 
   async record(event: NewAuditEvent): Promise<AuditEvent> {
     const { idempotencyKey, ...rest } = event;
@@ -78,11 +84,8 @@ export class AuditLog {
       metadata: sanitizeMetadata(event.metadata ?? {}),
       at: this.clock.now().toISOString(),
     };
-    try {
-      await this.container.items.create(doc);
-    } catch (error) {
-      if ((error as { code?: number }).code !== 409) throw error; // the same idempotent event again
-    }
+    // 'exists' is the same idempotent event again.
+    await this.creates.create(doc.workspaceId, doc);
     return doc;
   }
 

@@ -1,5 +1,6 @@
-import type { Container, ItemDefinition } from '@azure/cosmos';
+import type { Container, ItemDefinition, Resource } from '@azure/cosmos';
 import { ConcurrencyError, NotFoundError } from '../errors';
+import { ReadCoalescing } from './read-coalescing';
 
 /** Cosmos system properties we never hand back to callers. */
 export function withoutSystemFields<T extends object>(doc: T): T {
@@ -14,13 +15,26 @@ export function withoutSystemFields<T extends object>(doc: T): T {
   return rest as T;
 }
 
-export async function readItem<T extends ItemDefinition>(
+const coalescing = new WeakMap<Container, ReadCoalescing>();
+
+/**
+ * A point read; concurrent reads of the same document share round trips (`ReadCoalescing`: each
+ * caller still gets an answer read after it asked, and a copy of its own).
+ */
+export function readItem<T extends ItemDefinition>(
   container: Container,
   id: string,
   partitionKey: string,
-) {
-  const { resource } = await container.item(id, partitionKey).read<T>();
-  return resource;
+): Promise<(T & Resource) | undefined> {
+  let reads = coalescing.get(container);
+  if (!reads) {
+    reads = new ReadCoalescing();
+    coalescing.set(container, reads);
+  }
+  return reads.read(JSON.stringify([id, partitionKey]), async () => {
+    const { resource } = await container.item(id, partitionKey).read<T>();
+    return resource;
+  });
 }
 
 /**
