@@ -21,7 +21,8 @@ const localDriftEvents = output.serviceBusTopic({
 });
 
 /**
- * The signals of drift (docs/drift.md): each (baseline, tenant) summary an evaluation wrote → one
+ * The signals of drift (docs/drift.md): each (baseline, tenant) summary an evaluation wrote (the
+ * `driftSummaries` container's change feed: summaries and ledgers only, never a finding) → one
  * notification for the baseline's owner, one push to the tenant's SignalR group (`driftChanged`) and a
  * `drift.detected` / `drift.resolved` event per finding whose drift began or ended. A separate lease
  * from the evaluations' own feed function: a failed signal is retried without evaluating again.
@@ -29,7 +30,7 @@ const localDriftEvents = output.serviceBusTopic({
 app.cosmosDB('driftSignals', {
   connection: 'CosmosDBConnection',
   databaseName: '%COSMOS_DATABASE%',
-  containerName: CONTAINERS.drift.id,
+  containerName: CONTAINERS.driftSummaries.id,
   leaseContainerName: CONTAINERS.leases.id,
   leaseContainerPrefix: 'driftSignals-',
   createLeaseContainerIfNotExists: false,

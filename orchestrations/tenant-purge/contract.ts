@@ -10,8 +10,9 @@ export const PURGE_STEPS = [
   'notifications',
   'connections',
   'tenant',
-  // Added after the tenant: a purge already running when this step came replays its steps unchanged.
+  // Added after the tenant: a purge already running when these steps came replays its steps unchanged.
   'drift',
+  'driftSummaries',
 ] as const;
 export type PurgeStep = (typeof PURGE_STEPS)[number];
 

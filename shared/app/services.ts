@@ -187,7 +187,7 @@ function buildServices(config: AppConfig): Services {
     graphBaseUrl: config.GRAPH_BASE_URL,
     confirmationMinutes: config.RESTORE_CONFIRMATION_MINUTES,
     remediation: remediationSources(
-      new DriftStore(container('drift')),
+      new DriftStore(container('drift'), container('driftSummaries')),
       new TenantObjects(container('inventory')),
     ),
   });
@@ -265,6 +265,7 @@ function buildServices(config: AppConfig): Services {
         memberships: container('memberships'),
         tenants: container('tenants'),
         drift: container('drift'),
+        driftSummaries: container('driftSummaries'),
       },
       audit,
       clock,
@@ -280,6 +281,7 @@ function buildServices(config: AppConfig): Services {
       notifications: container('notifications'),
       tenants: container('tenants'),
       drift: container('drift'),
+      driftSummaries: container('driftSummaries'),
     },
     inventory,
     watch,
@@ -295,6 +297,7 @@ function buildServices(config: AppConfig): Services {
     restore,
     drift: createDrift({
       drift: container('drift'),
+      driftSummaries: container('driftSummaries'),
       inventory: container('inventory'),
       audit,
       clock,
@@ -304,8 +307,8 @@ function buildServices(config: AppConfig): Services {
       readVersion: (tenantId, versionId) => inventory.readVersion(tenantId, versionId),
     }),
     driftSignals: new DriftSignals({
-      drift: container('drift'),
-      store: new DriftStore(container('drift')),
+      summaries: container('driftSummaries'),
+      store: new DriftStore(container('drift'), container('driftSummaries')),
       notifications,
       workspaces,
       clock,

@@ -181,11 +181,9 @@ export class BaselineService {
     await this.deps.store.indexTenantBaselines(workspaceId, tenantId, [], [id]);
     if ((await this.deps.store.baseline(workspaceId, id))?.tenantIds.includes(tenantId))
       await this.deps.store.indexTenantBaselines(workspaceId, tenantId, [id], []);
-    // Findings of a tenant no longer compared would be stale: they go with the assignment.
-    await this.deps.store.deleteDocuments(
-      workspaceId,
-      await this.deps.store.documentIdsOf(workspaceId, id, tenantId),
-    );
+    // Findings of a tenant no longer compared would be stale: they go with the assignment (with its
+    // summary and signal ledger).
+    await this.deps.store.deletePairDocuments(workspaceId, id, tenantId);
     await this.audit(principal, current, 'baseline.tenant_unassigned', tenantId, {});
   }
 

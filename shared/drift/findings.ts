@@ -5,6 +5,7 @@ import { idSchema, pageQuery } from '../api/schemas';
 import type { Clock } from '../clock';
 import { ConcurrencyError, ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
+  evaluatedKeyOf,
   isDrift,
   type AcceptBody,
   type Finding,
@@ -107,16 +108,27 @@ export class DriftFindings {
 
   async summary(workspaceId: string, filter: z.infer<typeof driftSummaryQuery>) {
     const now = this.deps.clock.now().toISOString();
-    const [summaries, baselines] = await Promise.all([
-      this.deps.store.summaries(workspaceId, filter),
-      this.deps.store.baselineHeads(workspaceId),
-    ]);
-    const heads = new Map(baselines.map((b) => [b.id, b]));
+    // The pairs' summaries (their own container: no finding is read), then the baselines they name by
+    // id: a row for each pair whose baseline is live and still lists the tenant.
+    const summaries = await this.deps.store.summaries(workspaceId, filter);
+    const baselines = await Promise.all(
+      [...new Set(summaries.map((summary) => summary.baselineId))].map((id) =>
+        this.deps.store.baseline(workspaceId, id),
+      ),
+    );
+    const keys = new Map(
+      baselines.flatMap((baseline) =>
+        baseline && !baseline.deletedAt
+          ? [[baseline.id, new Map(baseline.tenants.map((t) => [t.tenantId, evaluatedKeyOf(baseline, t)]))]]
+          : [],
+      ),
+    );
+    const names = new Map(baselines.flatMap((baseline) => (baseline ? [[baseline.id, baseline.name]] : [])));
     const rows = summaries
-      .filter((summary) => heads.get(summary.baselineId)?.tenantIds.includes(summary.tenantId))
+      .filter((summary) => keys.get(summary.baselineId)?.has(summary.tenantId))
       .map((summary) => {
-        const head = heads.get(summary.baselineId)!;
-        return toSummaryRow(summary, head.name, summary.evaluatedKey === head.keys[summary.tenantId], now);
+        const current = keys.get(summary.baselineId)!.get(summary.tenantId) === summary.evaluatedKey;
+        return toSummaryRow(summary, names.get(summary.baselineId)!, current, now);
       })
       .sort((a, b) => a.baselineName.localeCompare(b.baselineName) || a.tenantId.localeCompare(b.tenantId));
     const totals = rows.reduce(

@@ -38,6 +38,7 @@ export { findingIdOf } from './model';
 
 export interface DriftDeps {
   drift: Container;
+  driftSummaries: Container;
   inventory: Container;
   audit: AuditLog;
   clock: Clock;
@@ -71,7 +72,7 @@ const pendingSchema = z.object({
 });
 
 export function createDrift(deps: DriftDeps) {
-  const store = new DriftStore(deps.drift);
+  const store = new DriftStore(deps.drift, deps.driftSummaries);
   const objects = new TenantObjects(deps.inventory);
   const evaluation = {
     store,
@@ -89,10 +90,8 @@ export function createDrift(deps: DriftDeps) {
         ? undefined
         : { ...current, tenants, tenantIds: tenants.map((t) => t.tenantId) };
     });
-    await store.deleteDocuments(baseline.workspaceId, [
-      ...(await store.documentIdsOf(baseline.workspaceId, baseline.id, tenantId)),
-      tenantBaselinesIdOf(tenantId),
-    ]);
+    await store.deletePairDocuments(baseline.workspaceId, baseline.id, tenantId);
+    await store.deleteDocuments(baseline.workspaceId, [tenantBaselinesIdOf(tenantId)]);
     await deps.audit.record({
       workspaceId: baseline.workspaceId,
       tenantId,
@@ -205,7 +204,7 @@ export function createDrift(deps: DriftDeps) {
         const baseline = await store.baseline(workspaceId, id);
         if (!baseline) continue;
         if (baseline.deletedAt) {
-          await store.deleteDocuments(workspaceId, await store.documentIdsOf(workspaceId, id));
+          await store.deletePairDocuments(workspaceId, id);
           await store.deleteBaselineDocument(workspaceId, id);
           continue;
         }

@@ -25,7 +25,8 @@ export interface DriftEventPublisher {
 }
 
 export interface DriftSignalDeps {
-  drift: Container;
+  /** `driftSummaries`: the summaries' container, where the ledgers live beside them. */
+  summaries: Container;
   store: DriftStore;
   notifications: Pick<NotificationStore, 'createOnce'>;
   workspaces: Pick<WorkspaceService, 'getTenant'>;
@@ -38,14 +39,15 @@ export interface DriftSignalDeps {
  * What was signaled of one (baseline, tenant): the drift episodes (finding id → the episode's
  * `firstSeenAt`) its last signals announced. The next summary is compared with it, and it is written
  * only after the notification and the events went out, so a batch that fails half-way (or runs twice)
- * announces the same episodes again under the same ids, and none is ever lost.
+ * announces the same episodes again under the same ids, and none is ever lost. It lives beside the
+ * pair's summary and goes with it (unassignment, baseline deletion, tenant purge).
  */
 interface SignalLedger {
   id: string;
   workspaceId: string;
   docType: 'signals';
-  /** Not `baselineId`: the ledger is not one of the pair's findings or summaries. */
-  pair: { baselineId: string; tenantId: string };
+  baselineId: string;
+  tenantId: string;
   episodes: Record<string, string | null>;
 }
 
@@ -59,8 +61,8 @@ export interface SignalResult {
 }
 
 /**
- * Signals of drift (docs/drift.md): the drift container's change feed delivers each (baseline, tenant)
- * summary an evaluation wrote; its drift episodes are compared with what was signaled before. New
+ * Signals of drift (docs/drift.md): the `driftSummaries` container's change feed delivers each (baseline,
+ * tenant) summary an evaluation wrote; its drift episodes are compared with what was signaled before. New
  * episodes are `drift.detected`, ended ones `drift.resolved` (events with stable message ids), the pair
  * gets one notification for the baseline's owner summarizing both, and one push to the tenant's SignalR
  * group. Every id derives from the episodes announced, so a repeated batch creates nothing new.
@@ -71,18 +73,11 @@ export class DriftSignals {
   async handle(documents: readonly unknown[]): Promise<SignalResult> {
     const result: SignalResult = { pushes: [], unpublished: [], notified: 0 };
     const pairs = new Map<string, { workspaceId: string; baselineId: string; tenantId: string }>();
-    const baselines = new Map<string, string>();
+    // Summaries only: the ledgers this function writes come back through the same feed.
     for (const doc of documents) {
-      const type = (doc as { docType?: unknown } | null)?.docType;
-      if (type === 'summary') {
-        const parsed = pairSummarySchema.safeParse(doc);
-        if (parsed.success) pairs.set(parsed.data.id, parsed.data);
-      } else if (type === 'baseline') {
-        const { id, workspaceId } = doc as { id: string; workspaceId: string };
-        baselines.set(id, workspaceId);
-      }
+      const parsed = pairSummarySchema.safeParse(doc);
+      if (parsed.success) pairs.set(parsed.data.id, parsed.data);
     }
-    for (const [id, workspaceId] of baselines) await this.dropStaleLedgers(workspaceId, id);
     for (const pair of pairs.values()) {
       const signal = await this.signalPair(pair.workspaceId, pair.baselineId, pair.tenantId);
       if (!signal) continue;
@@ -166,43 +161,20 @@ export class DriftSignals {
 
   private async ledger(workspaceId: string, baselineId: string, tenantId: string): Promise<SignalLedger> {
     const id = ledgerIdOf(baselineId, tenantId);
-    const stored = await readItem<SignalLedger>(this.deps.drift, id, workspaceId);
+    const stored = await readItem<SignalLedger>(this.deps.summaries, id, workspaceId);
     return stored?.docType === 'signals'
       ? withoutSystemFields(stored)
-      : { id, workspaceId, docType: 'signals', pair: { baselineId, tenantId }, episodes: {} };
+      : { id, workspaceId, docType: 'signals', baselineId, tenantId, episodes: {} };
   }
 
   private async commit(workspaceId: string, baselineId: string, tenantId: string): Promise<void> {
     const ledger = this.pending.get(ledgerIdOf(baselineId, tenantId));
     if (!ledger || ledger.workspaceId !== workspaceId) return;
     this.pending.delete(ledger.id);
-    await this.deps.drift.items.upsert(ledger);
-  }
-
-  /** Ledgers of tenants no longer assigned (or of a deleted baseline) go with them. */
-  private async dropStaleLedgers(workspaceId: string, baselineId: string): Promise<void> {
-    const baseline: Baseline | undefined = await this.deps.store.baseline(workspaceId, baselineId);
-    const assigned = new Set(baseline && !baseline.deletedAt ? baseline.tenantIds : []);
-    const { resources } = await this.deps.drift.items
-      .query<{ id: string; tenantId: string }>(
-        {
-          query:
-            "SELECT c.id, c.pair.tenantId AS tenantId FROM c WHERE c.workspaceId = @w AND c.docType = 'signals' AND c.pair.baselineId = @b",
-          parameters: [
-            { name: '@w', value: workspaceId },
-            { name: '@b', value: baselineId },
-          ],
-        },
-        { partitionKey: workspaceId },
-      )
-      .fetchAll();
-    for (const stale of resources.filter((ledger) => !assigned.has(ledger.tenantId)))
-      await this.deps.drift
-        .item(stale.id, workspaceId)
-        .delete()
-        .catch((error: { code?: number }) => {
-          if (error.code !== 404) throw error;
-        });
+    // The pair's summary and ledger go together (unassignment, baseline deletion, purge): a ledger
+    // written after them would outlive its pair, and a later assignment would compare with it.
+    if (!(await this.deps.store.summary(workspaceId, baselineId, tenantId))) return;
+    await this.deps.summaries.items.upsert(ledger);
   }
 }
 

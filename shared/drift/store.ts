@@ -20,9 +20,16 @@ import {
 
 type Parameter = SqlParameter & { value: string | number | boolean | string[] };
 
-/** The `drift` container (partition = workspace): baselines, findings, summaries. */
+/**
+ * Drift's documents, in the workspace's partition of two containers: `drift` (baselines, findings, the
+ * pairs' matches, the tenants' baseline indexes) and `driftSummaries` (one summary per (baseline, tenant),
+ * kept apart so the workspace's summary never reads the findings; decision 0077).
+ */
 export class DriftStore {
-  constructor(readonly container: Container) {}
+  constructor(
+    readonly container: Container,
+    readonly summaryContainer: Container,
+  ) {}
 
   async baseline(workspaceId: string, id: string): Promise<Baseline | undefined> {
     const doc = await readItem<Baseline>(this.container, id, workspaceId);
@@ -76,33 +83,6 @@ export class DriftStore {
       items: result.resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc))),
       ...(result.continuationToken && { continuationToken: result.continuationToken }),
     };
-  }
-
-  /** Name, tenants and each tenant's evaluation key of every live baseline (no objects). */
-  async baselineHeads(
-    workspaceId: string,
-  ): Promise<Array<{ id: string; name: string; tenantIds: string[]; keys: Record<string, string> }>> {
-    const { resources } = await this.container.items
-      .query<{
-        id: string;
-        name: string;
-        revision: number;
-        tenants: Array<{ tenantId: string; revision: number }>;
-      }>(
-        {
-          query:
-            "SELECT c.id, c.name, c.revision, c.tenants FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt)",
-          parameters: [{ name: '@w', value: workspaceId }],
-        },
-        { partitionKey: workspaceId },
-      )
-      .fetchAll();
-    return resources.map((head) => ({
-      id: head.id,
-      name: head.name,
-      tenantIds: head.tenants.map((t) => t.tenantId),
-      keys: Object.fromEntries(head.tenants.map((t) => [t.tenantId, `${head.revision}.${t.revision}`])),
-    }));
   }
 
   /** The (live) baselines a tenant is assigned to. */
@@ -246,31 +226,38 @@ export class DriftStore {
   }
 
   async deleteDocuments(workspaceId: string, ids: readonly string[]): Promise<void> {
-    for (const id of ids)
-      await this.container
-        .item(id, workspaceId)
-        .delete()
-        .catch((error: { code?: number }) => {
-          if (error.code !== 404) throw error;
-        });
+    await deleteAll(this.container, workspaceId, ids);
   }
 
-  /** Ids of every finding and summary of a baseline (optionally of one tenant). */
-  async documentIdsOf(workspaceId: string, baselineId: string, tenantId?: string): Promise<string[]> {
-    const { resources } = await this.container.items
-      .query<{ id: string }>(
-        {
-          query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'pairMatches' OR c.docType = 'evaluationPending')${tenantId ? ' AND c.tenantId = @t' : ''}`,
-          parameters: [
-            { name: '@w', value: workspaceId },
-            { name: '@b', value: baselineId },
-            ...(tenantId ? [{ name: '@t', value: tenantId }] : []),
-          ],
-        },
-        { partitionKey: workspaceId },
-      )
-      .fetchAll();
-    return resources.map((doc) => doc.id);
+  /**
+   * Deletes every document of a baseline's pairs (optionally of one tenant's): findings, matches and the
+   * pending marker in `drift`, summaries and signal ledgers in `driftSummaries`. Safe to repeat.
+   */
+  async deletePairDocuments(workspaceId: string, baselineId: string, tenantId?: string): Promise<void> {
+    const query = (where: string) => ({
+      query: `SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b${where}${tenantId ? ' AND c.tenantId = @t' : ''}`,
+      parameters: [
+        { name: '@w', value: workspaceId },
+        { name: '@b', value: baselineId },
+        ...(tenantId ? [{ name: '@t', value: tenantId }] : []),
+      ],
+    });
+    for (const [container, where] of [
+      [
+        this.container,
+        " AND (c.docType = 'finding' OR c.docType = 'pairMatches' OR c.docType = 'evaluationPending')",
+      ],
+      [this.summaryContainer, ''],
+    ] as const) {
+      const { resources } = await container.items
+        .query<{ id: string }>(query(where), { partitionKey: workspaceId })
+        .fetchAll();
+      await deleteAll(
+        container,
+        workspaceId,
+        resources.map((doc) => doc.id),
+      );
+    }
   }
 
   /** The pair's matches (undefined: not fully evaluated since they were kept). */
@@ -334,7 +321,11 @@ export class DriftStore {
   }
 
   async summary(workspaceId: string, baselineId: string, tenantId: string): Promise<PairSummary | undefined> {
-    const doc = await readItem<PairSummary>(this.container, summaryIdOf(baselineId, tenantId), workspaceId);
+    const doc = await readItem<PairSummary>(
+      this.summaryContainer,
+      summaryIdOf(baselineId, tenantId),
+      workspaceId,
+    );
     return doc?.docType === 'summary' ? pairSummarySchema.parse(withoutSystemFields(doc)) : undefined;
   }
 
@@ -358,11 +349,11 @@ export class DriftStore {
       evaluatedAt: null,
     };
     // Created on first use (a point read first: most pairs have one, and a failed create costs a request).
-    if (!(await readItem<PairSummary>(this.container, id, workspaceId)))
-      await this.container.items.create(empty).catch((error: { code?: number }) => {
+    if (!(await readItem<PairSummary>(this.summaryContainer, id, workspaceId)))
+      await this.summaryContainer.items.create(empty).catch((error: { code?: number }) => {
         if (error.code !== 409) throw error;
       });
-    await updateWithEtag<PairSummary>(this.container, id, workspaceId, (current) => {
+    await updateWithEtag<PairSummary>(this.summaryContainer, id, workspaceId, (current) => {
       const next = mutate(pairSummarySchema.parse(withoutSystemFields(current)));
       return next && JSON.stringify(next) !== JSON.stringify(pairSummarySchema.parse(current))
         ? next
@@ -372,7 +363,7 @@ export class DriftStore {
 
   /** Each assigned tenant's last full evaluation key of a baseline (one projection query). */
   async evaluatedKeys(workspaceId: string, baselineId: string): Promise<Map<string, string | null>> {
-    const { resources } = await this.container.items
+    const { resources } = await this.summaryContainer.items
       .query<{ tenantId: string; evaluatedKey: string | null }>(
         {
           query:
@@ -415,7 +406,7 @@ export class DriftStore {
       conditions.push('c.tenantId = @t');
       parameters.push({ name: '@t', value: filter.tenantId });
     }
-    const { resources } = await this.container.items
+    const { resources } = await this.summaryContainer.items
       .query<PairSummary>(
         { query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters },
         { partitionKey: workspaceId },
@@ -473,4 +464,14 @@ export class DriftStore {
       ...(page.continuationToken && { continuationToken: page.continuationToken }),
     };
   }
+}
+
+async function deleteAll(container: Container, workspaceId: string, ids: readonly string[]): Promise<void> {
+  for (const id of ids)
+    await container
+      .item(id, workspaceId)
+      .delete()
+      .catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
 }

@@ -72,7 +72,13 @@ export const CONTAINERS = {
     // Findings keep the expected and actual values of their differences: shown, never queried.
     excludedPaths: ['/differences/*'],
     purpose:
-      'Baselines, drift findings (one per baseline object and tenant) and per-(baseline, tenant) summaries of a workspace.',
+      'Baselines, drift findings (one per baseline object and tenant) and the per-(baseline, tenant) matches and evaluation state of a workspace.',
+  },
+  driftSummaries: {
+    id: 'driftSummaries',
+    partitionKey: '/workspaceId',
+    purpose:
+      "Per-(baseline, tenant) drift summaries and signal ledgers of a workspace: one small document each, apart from the findings, so the workspace's summary reads only these and the signals follow only their change feed.",
   },
   notifications: {
     id: 'notifications',

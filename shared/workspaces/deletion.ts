@@ -9,7 +9,13 @@ import { actorOf, type WorkspaceService } from './workspace-service';
 
 export interface WorkspaceDeletionDeps {
   workspaces: WorkspaceService;
-  containers: { workspaces: Container; memberships: Container; tenants: Container; drift: Container };
+  containers: {
+    workspaces: Container;
+    memberships: Container;
+    tenants: Container;
+    drift: Container;
+    driftSummaries: Container;
+  };
   audit: AuditLog;
   clock: Clock;
   /** Takes a user out of the live groups of the workspace's tenants (open connections included). */
@@ -123,18 +129,19 @@ export class WorkspaceDeletion {
         .delete()
         .catch(ignoreNotFound);
     }
-    // Baselines (and what is left of their findings) belong to the workspace, not to a tenant.
-    const { resources: driftDocs } = await containers.drift.items
-      .query<{ id: string }>(
-        {
-          query: 'SELECT c.id FROM c WHERE c.workspaceId = @w',
-          parameters: [{ name: '@w', value: workspace.id }],
-        },
-        { partitionKey: workspace.id },
-      )
-      .fetchAll();
-    for (const doc of driftDocs)
-      await containers.drift.item(doc.id, workspace.id).delete().catch(ignoreNotFound);
+    // Baselines (and what is left of their findings and summaries) belong to the workspace, not to a tenant.
+    for (const drift of [containers.drift, containers.driftSummaries]) {
+      const { resources: driftDocs } = await drift.items
+        .query<{ id: string }>(
+          {
+            query: 'SELECT c.id FROM c WHERE c.workspaceId = @w',
+            parameters: [{ name: '@w', value: workspace.id }],
+          },
+          { partitionKey: workspace.id },
+        )
+        .fetchAll();
+      for (const doc of driftDocs) await drift.item(doc.id, workspace.id).delete().catch(ignoreNotFound);
+    }
     await audit.record({
       workspaceId: workspace.id,
       actor: { kind: 'system' },

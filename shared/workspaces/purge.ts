@@ -14,6 +14,7 @@ export interface TenantPurgeContainers {
   notifications: Container;
   tenants: Container;
   drift: Container;
+  driftSummaries: Container;
 }
 
 /** Where one kind of a tenant's documents lives and how to find them (ids with their partition key). */
@@ -68,12 +69,25 @@ export const PURGE_TARGETS = {
       parameters: [{ name: '@tenantId', value: scope.tenantId }],
     }),
   },
-  // Drift findings, summaries and baseline index of the tenant (the baselines drop the tenant when they next evaluate).
+  // Drift findings, matches and baseline index of the tenant (the baselines drop the tenant when they next evaluate).
   drift: {
     container: 'drift',
     query: (scope) => ({
       query:
-        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'summary' OR c.docType = 'tenantBaselines' OR c.docType = 'pairMatches')",
+        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'tenantBaselines' OR c.docType = 'pairMatches')",
+      parameters: [
+        { name: '@workspaceId', value: scope.workspaceId },
+        { name: '@tenantId', value: scope.tenantId },
+      ],
+    }),
+    partition: (scope) => scope.workspaceId,
+  },
+  // The tenant's drift summaries and signal ledgers, one pair each.
+  driftSummaries: {
+    container: 'driftSummaries',
+    query: (scope) => ({
+      query:
+        'SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId',
       parameters: [
         { name: '@workspaceId', value: scope.workspaceId },
         { name: '@tenantId', value: scope.tenantId },

@@ -75,8 +75,13 @@ describe('workspace deletion', () => {
     );
     expect(assigned.status, assigned.text).toBe(200);
     await until('the drift findings', async () => (await documentsOf('drift', 'c.tenantId', tenantId)) > 1);
-    // The tenant's baseline index (kept by the assignment) is a drift document of the tenant too.
+    // The tenant's baseline index (kept by the assignment) is a drift document of the tenant too, and
+    // the pair's summary lives in a container of its own.
     expect(await documentsOf('drift', 'c.id', `tenant-baselines-${tenantId}`)).toBe(1);
+    await until(
+      'the pair summary',
+      async () => (await documentsOf('driftSummaries', 'c.tenantId', tenantId)) > 0,
+    );
 
     // Only owners, and only with the name typed: nothing changes otherwise.
     const byManager = await cloud.api(
@@ -140,19 +145,34 @@ describe('workspace deletion', () => {
       async () => (await documentsOf('workspaces', 'c.id', workspaceId)) === 0,
     );
 
-    for (const container of ['inventory', 'policyVersions', 'backups', 'directory', 'notifications', 'drift'])
+    for (const container of [
+      'inventory',
+      'policyVersions',
+      'backups',
+      'directory',
+      'notifications',
+      'drift',
+      'driftSummaries',
+    ])
       expect(await documentsOf(container, 'c.tenantId', tenantId), container).toBe(0);
     expect(await documentsOf('drift', 'c.workspaceId', workspaceId)).toBe(0);
+    expect(await documentsOf('driftSummaries', 'c.workspaceId', workspaceId)).toBe(0);
     expect(await documentsOf('memberships', 'c.workspaceId', workspaceId)).toBe(0);
     const { resources: runs } = await cloud
       .container('runs')
-      .items.query<{ type: string; outcome: string; result: { deleted: number } }>({
+      .items.query<{
+        type: string;
+        outcome: string;
+        result: { deleted: number; byKind: Record<string, number> };
+      }>({
         query: 'SELECT c.type, c.outcome, c.result FROM c WHERE c.tenantId = @t',
         parameters: [{ name: '@t', value: tenantId }],
       })
       .fetchAll();
     expect(runs).toEqual([{ type: 'tenant.purge', outcome: 'succeeded', result: expect.any(Object) }]);
     expect(runs[0]!.result.deleted).toBeGreaterThan(0);
+    // The tenant's purge took its drift summaries itself (not the workspace's purge after it).
+    expect(runs[0]!.result.byKind.driftSummaries).toBeGreaterThan(0);
     await expect(secrets.get(connections[0]!.secretName)).rejects.toThrow(/does not exist/);
 
     // The audit stays: who deleted it, and that it was purged.

@@ -423,6 +423,7 @@ describe('drift evaluation under at-least-once execution', () => {
     const versions = new VersionStore(cloud.container('policyVersions'));
     return createDrift({
       drift: cloud.container('drift'),
+      driftSummaries: cloud.container('driftSummaries'),
       inventory: cloud.container('inventory'),
       audit: new AuditLog(cloud.container('audit'), clock),
       clock,
@@ -433,17 +434,25 @@ describe('drift evaluation under at-least-once execution', () => {
     });
   };
   const VOLATILE = ['_rid', '_self', '_etag', '_attachments', '_ts', 'evaluatedAt'];
+  /** The pair's findings and matches (`drift`) and its summary (`driftSummaries`; not the signals' ledger). */
   const stored = async () => {
-    const { resources } = await cloud
-      .container('drift')
-      .items.query({
-        query: "SELECT * FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND c.docType != 'baseline'",
-        parameters: [
-          { name: '@w', value: contoso.workspaceId },
-          { name: '@b', value: baselineId },
-        ],
-      })
-      .fetchAll();
+    const resources = [];
+    for (const container of ['drift', 'driftSummaries'])
+      resources.push(
+        ...(
+          await cloud
+            .container(container)
+            .items.query({
+              query:
+                "SELECT * FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND c.docType != 'baseline' AND c.docType != 'signals'",
+              parameters: [
+                { name: '@w', value: contoso.workspaceId },
+                { name: '@b', value: baselineId },
+              ],
+            })
+            .fetchAll()
+        ).resources,
+      );
     return new Map(
       resources.map((doc: Record<string, unknown>) => [
         doc.id as string,
@@ -523,7 +532,7 @@ describe('drift evaluation under at-least-once execution', () => {
     // next evaluation makes both good, to the same documents.
     const summaryId = [...before.keys()].find((id) => id.startsWith('summary-'))!;
     const matchingId = [...before.entries()].find(([, doc]) => doc.state === 'matching')![0];
-    await cloud.container('drift').item(summaryId, contoso.workspaceId).delete();
+    await cloud.container('driftSummaries').item(summaryId, contoso.workspaceId).delete();
     await cloud.container('drift').item(matchingId, contoso.workspaceId).delete();
     const repaired = await drift.evaluate(contoso.workspaceId, baselineId, fabrikam.tenantId);
     expect(repaired!.written).toBe(1);
@@ -682,10 +691,29 @@ describe('baseline pairings, unassignment and deletion', () => {
       tenantItemId: `deviceConfigurations:${renamed.id}`,
     });
 
-    // Unassigned: the tenant's findings and its summary row go.
+    const ledgerId = `signals-${baselineId}-${fabrikam.tenantId}`;
+    await until(
+      async () =>
+        (await cloud.container('driftSummaries').item(ledgerId, contoso.workspaceId).read()).resource,
+      "the pair's signal ledger",
+    );
+    // Unassigned: the tenant's findings and its summary row go, with the pair's summary and signal
+    // ledger (the driftSummaries container).
     const unassigned = await cloud.api('DELETE', assignment, { as: 'alice' });
     expect(unassigned.status, unassigned.text).toBe(204);
     expect(await ofBaseline()).toEqual([]);
+    const { resources: pairDocuments } = await cloud
+      .container('driftSummaries')
+      .items.query({
+        query: 'SELECT c.id FROM c WHERE c.workspaceId = @w AND c.baselineId = @b AND c.tenantId = @t',
+        parameters: [
+          { name: '@w', value: contoso.workspaceId },
+          { name: '@b', value: baselineId },
+          { name: '@t', value: fabrikam.tenantId },
+        ],
+      })
+      .fetchAll();
+    expect(pairDocuments).toEqual([]);
     expect(await summaryRow(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId)).toBeUndefined();
     expect((await cloud.api('DELETE', assignment, { as: 'alice' })).status).toBe(404);
 

@@ -56,8 +56,9 @@ async function redeliver(documents: unknown[]) {
   expect(response.status).toBe(202);
 }
 
+/** A pair's summary or signal ledger (the `driftSummaries` container, whose change feed signals follow). */
 const readDoc = async (workspaceId: string, id: string) =>
-  (await cloud.container('drift').item(id, workspaceId).read<Record<string, unknown>>()).resource;
+  (await cloud.container('driftSummaries').item(id, workspaceId).read<Record<string, unknown>>()).resource;
 
 describe('drift signals', () => {
   let contoso: Tenant;
@@ -197,7 +198,7 @@ describe('drift signals', () => {
     const ledgerAfter = await readDoc(contoso.workspaceId, ledgerId);
     const notificationsBefore = await driftNotifications('mike', fabrikam.tenantId);
     const eventsBefore = await driftEvents();
-    await cloud.container('drift').items.upsert(ledgerBefore!);
+    await cloud.container('driftSummaries').items.upsert(ledgerBefore!);
     const summary = await readDoc(contoso.workspaceId, `summary-${baselineId}-${fabrikam.tenantId}`);
     await redeliver([summary]);
     await redeliver([summary]);
