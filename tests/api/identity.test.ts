@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { api, demoUser } from '../support/api';
 import { cloud } from '../support/http';
-import { expiredToken, forgedToken, graphAppToken, tamperedToken, unsignedToken } from '../support/tokens';
+import { decodeJwt } from 'jose';
+import {
+  expiredToken,
+  forgedToken,
+  graphAppToken,
+  mintedToken,
+  tamperedToken,
+  unsignedToken,
+} from '../support/tokens';
 
 describe('identity: bearer tokens are validated against the issuer, audience and JWKS', () => {
   it('accepts a valid token from the simulated Entra', async () => {
@@ -35,6 +43,18 @@ describe('identity: bearer tokens are validated against the issuer, audience and
     // Nothing tells an attacker which check failed.
     expect(bodies.size).toBe(1);
     expect([...bodies][0]).not.toMatch(/expired|signature|audience|issuer|alg/i);
+  });
+
+  it('a token accepted before is refused once it expires (its signature is checked once, its expiry every time)', async () => {
+    const alice = demoUser('alice');
+    // Expired 55 s ago: still inside the 60 s clock tolerance for about five seconds.
+    const token = await mintedToken(alice, String(decodeJwt(alice.token).tid), -55);
+    expect((await api('GET', '/workspaces', { token })).status).toBe(200);
+    expect((await api('GET', '/workspaces', { token })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    const late = await api('GET', '/workspaces', { token });
+    expect(late.status).toBe(401);
+    expect(late.body.code).toBe('unauthenticated');
   });
 
   it('serves health and the API document without a token', async () => {
