@@ -207,6 +207,7 @@ function buildServices(config: AppConfig): Services {
       audiences: config.AUTH_AUDIENCES,
       issuers: config.AUTH_ISSUERS,
       jwksUri: config.AUTH_JWKS_URI,
+      clock,
     }),
     audit,
     secrets,

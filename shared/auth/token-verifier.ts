@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Clock } from '../clock';
 import { UnauthenticatedError } from '../errors';
 
 /** Who is calling: the token's object id is the user id everywhere in the app. */
@@ -17,6 +18,8 @@ export interface TokenVerifierOptions {
   issuers: string[];
   jwksUri: string;
   clockToleranceSeconds?: number;
+  /** Where "now" comes from for a remembered token's expiry (jose checks a fresh token's itself). */
+  clock: Clock;
 }
 
 export type TokenVerifier = (authorization: string | null | undefined) => Promise<Principal>;
@@ -59,7 +62,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       verification.catch(() => verified.delete(token));
     }
     const { principal, acceptedUntil } = await verification;
-    if (Date.now() > acceptedUntil) {
+    if (options.clock.now().getTime() > acceptedUntil) {
       verified.delete(token);
       throw new UnauthenticatedError();
     }
