@@ -46,6 +46,19 @@ const inTenantPartition = (container: keyof TenantPurgeContainers): PurgeTarget 
   partition: (scope) => scope.tenantId,
 });
 
+/** The tenant's documents in its workspace's partition (drift keeps a workspace's documents together). */
+const inWorkspacePartition = (container: keyof TenantPurgeContainers, where = ''): PurgeTarget => ({
+  container,
+  query: (scope) => ({
+    query: `SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId${where}`,
+    parameters: [
+      { name: '@workspaceId', value: scope.workspaceId },
+      { name: '@tenantId', value: scope.tenantId },
+    ],
+  }),
+  partition: (scope) => scope.workspaceId,
+});
+
 /** Every kind a tenant purge deletes, keyed by the step names of the orchestration's contract. */
 export const PURGE_TARGETS = {
   inventory: inTenantPartition('inventory'),
@@ -70,31 +83,12 @@ export const PURGE_TARGETS = {
     }),
   },
   // Drift findings, matches and baseline index of the tenant (the baselines drop the tenant when they next evaluate).
-  drift: {
-    container: 'drift',
-    query: (scope) => ({
-      query:
-        "SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId AND (c.docType = 'finding' OR c.docType = 'tenantBaselines' OR c.docType = 'pairMatches')",
-      parameters: [
-        { name: '@workspaceId', value: scope.workspaceId },
-        { name: '@tenantId', value: scope.tenantId },
-      ],
-    }),
-    partition: (scope) => scope.workspaceId,
-  },
+  drift: inWorkspacePartition(
+    'drift',
+    " AND (c.docType = 'finding' OR c.docType = 'tenantBaselines' OR c.docType = 'pairMatches')",
+  ),
   // The tenant's drift summaries and signal ledgers, one pair each.
-  driftSummaries: {
-    container: 'driftSummaries',
-    query: (scope) => ({
-      query:
-        'SELECT c.id, c.workspaceId AS pk FROM c WHERE c.workspaceId = @workspaceId AND c.tenantId = @tenantId',
-      parameters: [
-        { name: '@workspaceId', value: scope.workspaceId },
-        { name: '@tenantId', value: scope.tenantId },
-      ],
-    }),
-    partition: (scope) => scope.workspaceId,
-  },
+  driftSummaries: inWorkspacePartition('driftSummaries'),
   connections: {
     container: 'tenants',
     query: (scope) => ({
