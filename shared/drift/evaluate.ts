@@ -56,9 +56,10 @@ export async function evaluatePair(
   scope: EvaluationScope,
 ): Promise<EvaluationResult> {
   const result: EvaluationResult = { evaluated: 0, written: 0, opened: [], resolved: [] };
-  const targets = await targetsOf(deps, baseline, tenant, scope);
-  if (scope.kind === 'items' && targets.objects.length === 0 && targets.extras.length === 0) return result;
   for (let attempt = 0; attempt < 5; attempt++) {
+    // Read again after a conflict: the evaluation that won may have changed the pair's matches.
+    const targets = await targetsOf(deps, baseline, tenant, scope);
+    if (scope.kind === 'items' && targets.objects.length === 0 && targets.extras.length === 0) return result;
     // A few changed items: the targets' findings by id (point reads), read first because they say
     // which tenant item each matched; a full evaluation: the pair's findings. (Read before or after the
     // comparison alike: each write is ETag-guarded.)
