@@ -4,15 +4,20 @@ import { getServices } from '../shared/app/services';
 import { durableDispatcher } from '../orchestrations/runs/durable-dispatcher';
 import { purgeDeletedWorkspaces } from '../shared/workspaces/purge-timer';
 
-/** Ends stale runs (no heartbeat past their type's threshold) even when nobody starts another one. */
+/**
+ * Ends stale runs (no heartbeat past their type's threshold) even when nobody starts another one, and
+ * starts the orchestration of a queued run whose dispatch was lost.
+ */
 app.timer('sweepStaleRuns', {
   schedule: '30 * * * * *',
   extraInputs: [df.input.durableClient()],
   handler: async (timer, context) => {
     if (timer.isPastDue) context.warn('sweepStaleRuns is running late (isPastDue).');
-    const swept = await getServices().operations.sweepStale(durableDispatcher(context));
-    for (const run of swept)
+    const { failed, redispatched } = await getServices().operations.sweepStale(durableDispatcher(context));
+    for (const run of failed)
       context.log(`Run ${run.id} (${run.type}) was stale and has been failed with stale_run.`);
+    for (const run of redispatched)
+      context.log(`Run ${run.id} (${run.type}) was queued without an orchestration; it has been started.`);
   },
 });
 

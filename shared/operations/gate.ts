@@ -358,15 +358,15 @@ async function supersede(deps: GateDeps, run: Run, by: string): Promise<void> {
   await auditSystem(deps, run, 'operation.superseded');
 }
 
-/** Runs the system ended (nobody asked): on record too, once per run even when a step is retried. */
-function auditSystem(deps: GateDeps, run: Run, action: string) {
+/** What the system did to a run (nobody asked): on record too, once per run even when a step is retried. */
+function auditSystem(deps: GateDeps, run: Run, action: string, outcome: 'success' | 'failure' = 'failure') {
   return deps.audit.record({
     workspaceId: run.workspaceId,
     tenantId: run.tenantId,
     actor: { kind: 'system' },
     action,
     target: { type: 'operation', id: run.id },
-    outcome: 'failure',
+    outcome,
     metadata: { type: run.type },
     idempotencyKey: `${run.id}:${action}`,
   });
@@ -397,22 +397,56 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(20 + attempt * 10, 200)));
 }
 
-/** The sweeper's half of the stale rule: ends stale runs even when nobody starts another. */
-export async function sweepStaleRuns(deps: GateDeps): Promise<Run[]> {
-  const swept: Run[] = [];
+export interface SweepOutcome {
+  /** Stale runs ended with `stale_run`. */
+  failed: Run[];
+  /** Runs still queued whose orchestration was never started (their dispatch was lost): started now. */
+  redispatched: Run[];
+}
+
+/**
+ * The sweeper's half of the stale rule: ends stale runs even when nobody starts another — except a run
+ * that is stale because its orchestration was never started. A host that dies between creating a run
+ * and starting its instance (the start route, a scheduler tick) leaves it queued with no instance:
+ * that run is started now instead of failed, so a scheduled backup or a user's start is late, not lost.
+ */
+export async function sweepStaleRuns(deps: GateDeps): Promise<SweepOutcome> {
+  const outcome: SweepOutcome = { failed: [], redispatched: [] };
   for (const run of await deps.runs.active()) {
-    if (
-      !isStale(
-        run,
-        deps.catalog.find(run.type)?.staleAfterMs ?? Number.POSITIVE_INFINITY,
-        deps.clock.now().getTime(),
-      )
-    )
+    const runType = deps.catalog.find(run.type);
+    if (!isStale(run, runType?.staleAfterMs ?? Number.POSITIVE_INFINITY, deps.clock.now().getTime()))
       continue;
+    if (runType && run.status === 'queued' && !(await deps.dispatcher.exists(run.instanceId))) {
+      if (await redispatch(deps, run, runType.orchestrator)) outcome.redispatched.push(run);
+      continue;
+    }
     await failStale(deps, run);
-    swept.push(run);
+    outcome.failed.push(run);
   }
-  return swept;
+  return outcome;
+}
+
+/**
+ * Starts a queued run's lost orchestration. The run's heartbeat is moved first with its ETag, and only
+ * the sweeper whose write lands starts the instance: sweepers on two hosts start it once, and if this
+ * one dies before the start, the run turns stale again and a later sweep starts it.
+ */
+async function redispatch(deps: GateDeps, run: Run, orchestrator: string): Promise<boolean> {
+  let claimed = false;
+  await deps.runs.update(run.id, (current) => {
+    claimed = current.status === 'queued' && current.heartbeatAt === run.heartbeatAt;
+    return claimed ? { ...current, heartbeatAt: deps.clock.now().toISOString() } : undefined;
+  });
+  if (!claimed) return false;
+  try {
+    await deps.dispatcher.start(orchestrator, run.instanceId, { runId: run.id });
+  } catch (error) {
+    // Started meanwhile after all (a slow original dispatch): nothing is lost.
+    if (await deps.dispatcher.exists(run.instanceId)) return false;
+    throw error;
+  }
+  await auditSystem(deps, run, 'operation.redispatched', 'success');
+  return true;
 }
 
 function auditActorOf(initiator: Initiator) {

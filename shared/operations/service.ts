@@ -6,7 +6,7 @@ import { ConflictError, ValidationError } from '../errors';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import type { OperationCatalog } from './catalog';
 import type { Dispatcher } from './dispatcher';
-import { startRun, sweepStaleRuns, type StartOutcome, type StartRequest } from './gate';
+import { startRun, sweepStaleRuns, type StartOutcome, type StartRequest, type SweepOutcome } from './gate';
 import type { RunLifecycle } from './lifecycle';
 import { isActive, type Run } from './model';
 import type { RunQuery, RunStore } from './run-store';
@@ -125,7 +125,7 @@ export class OperationsService {
     return cancelled;
   }
 
-  sweepStale(dispatcher: Dispatcher): Promise<Run[]> {
+  sweepStale(dispatcher: Dispatcher): Promise<SweepOutcome> {
     return sweepStaleRuns({ ...this.deps, dispatcher });
   }
 }

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { EMPTY_COUNTS } from '../../shared/operations/model';
+import { scopeLockId } from '../../shared/operations/run-store';
+import { cosmosContainer } from '../backup/support';
 import { api, freshWorkspace } from '../support/api';
 import { cloud, eventually } from '../support/http';
 import { finished, microsoftControl, operationsPath, start } from './support';
@@ -94,6 +98,67 @@ describe('runs under faults', () => {
       outcome: 'failed',
       failures: [expect.objectContaining({ reasonCode: 'stale_run' })],
     });
+  });
+
+  it('a queued run whose orchestration was never started (its host died after creating it) is started by the sweeper, once', async () => {
+    const scope = await freshWorkspace('Lost dispatch');
+    // A finished run of the tenant is the template of the documents a start writes before it dispatches.
+    const template = await start(scope, 'olga', { type: 'test.progress', steps: 1, stepMs: 0 });
+    await finished(template.id, 'olga');
+    const { resource: done } = await cosmosContainer('runs').item(template.id, template.id).read();
+    const { _rid, _self, _etag, _ts, _attachments, ...fields } = done as Record<string, unknown>;
+    const runId = randomUUID();
+    const instanceId = `lost-dispatch-${runId}`;
+    const longAgo = new Date(Date.now() - 120_000).toISOString(); // past test.progress's 60 s threshold
+    await cosmosContainer('runs').items.create({
+      ...fields,
+      id: runId,
+      instanceId,
+      identityKey: `${String(fields.identityKey)}:lost`,
+      status: 'queued',
+      outcome: 'pending',
+      counts: EMPTY_COUNTS,
+      failures: [],
+      progress: null,
+      result: null,
+      createdAt: longAgo,
+      startedAt: null,
+      completedAt: null,
+      heartbeatAt: longAgo,
+      links: {
+        self: `/api/operations/${runId}`,
+        durableStatus: `/runtime/webhooks/durabletask/instances/${instanceId}`,
+      },
+    });
+    await cosmosContainer('runLocks').items.create({
+      id: scopeLockId(scope.tenantId),
+      runId,
+      identityKey: `${String(fields.identityKey)}:lost`,
+      type: 'test.progress',
+      createdAt: longAgo,
+    });
+
+    // Two hosts' sweepers at once.
+    const { baseUrl, masterKey } = cloud().functions;
+    const sweep = () =>
+      fetch(`${baseUrl}/admin/functions/sweepStaleRuns`, {
+        method: 'POST',
+        headers: { 'x-functions-key': masterKey, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect((await Promise.all([sweep(), sweep()])).map((r) => r.status)).toEqual([202, 202]);
+
+    expect(await finished(runId, 'olga')).toMatchObject({ outcome: 'succeeded', failures: [] });
+    expect(await durableStatus(instanceId)).toBe('Completed');
+    const trail = await eventually(async () => {
+      const entries = await auditOf(scope.workspaceId, runId);
+      return entries.includes('operation.redispatched:success:system') ? entries : undefined;
+    });
+    expect(trail.filter((entry) => entry === 'operation.redispatched:success:system')).toHaveLength(1);
+    expect(trail.some((entry) => entry.startsWith('operation.stale'))).toBe(false);
+    // It held the tenant and gave it back at its end.
+    const next = await start(scope, 'olga', { type: 'test.progress', steps: 1, stepMs: 0, label: 'after' });
+    expect((await finished(next.id)).outcome).toBe('succeeded');
   });
 
   it('cancel terminates a running orchestration and ends the run cancelled', async () => {
