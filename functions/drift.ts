@@ -310,3 +310,17 @@ app.cosmosDB('driftOnBaselineChange', {
     logEvaluations(context, await getServices().drift.onDriftDocuments(documents));
   },
 });
+
+/**
+ * A group the directory cache renamed, removed or brought back (an item of the directory container's
+ * change feed): the objects that name it, in the tenants checked against a baseline and in golden
+ * tenants, are evaluated again (docs/drift.md, decision 0078).
+ */
+app.cosmosDB('driftOnDirectoryChange', {
+  ...feed,
+  containerName: CONTAINERS.directory.id,
+  leaseContainerPrefix: 'driftOnDirectoryChange-',
+  handler: async (documents: unknown[], context: InvocationContext) => {
+    logEvaluations(context, await getServices().drift.onDirectoryDocuments(documents));
+  },
+});

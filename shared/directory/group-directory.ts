@@ -8,7 +8,9 @@ export function createGroupDirectory(store: DirectoryStore): GroupDirectory {
   return {
     async groupsById(tenantId, ids) {
       const docs = await store.groupsByIds(tenantId, ids);
-      return new Map(docs.map((doc) => [doc.id, groupOfDocument(doc)]));
+      return new Map(
+        docs.map((doc) => [doc.id, { ...groupOfDocument(doc), nameChangedAt: doc.nameChangedAt ?? null }]),
+      );
     },
 
     async groupsByDisplayName(tenantId, names) {

@@ -178,7 +178,7 @@ export function createGroupSync(deps: DirectoryDeps) {
       const before = existing.get(String(item.id));
       if (item['@removed'] !== undefined) {
         if (before && !before.removedAt) {
-          documents.push({ ...before, removedAt: now, updatedAt: now, updatedByRunId: run.id });
+          documents.push(removedDocument(before, run, now));
           removed++;
         }
         continue;
@@ -206,7 +206,7 @@ export function createGroupSync(deps: DirectoryDeps) {
       const unseen = await store.unseenByFullRead(run.tenantId, runId);
       for (let start = 0; start < unseen.length; start += REMOVAL_CHUNK) {
         const docs = await store.groupsByIds(run.tenantId, unseen.slice(start, start + REMOVAL_CHUNK));
-        const marked = docs.map((doc) => ({ ...doc, removedAt: now, updatedAt: now, updatedByRunId: runId }));
+        const marked = docs.map((doc) => removedDocument(doc, run, now));
         await store.upsertGroups(run.tenantId, marked, writes);
         removed += marked.length;
       }
@@ -239,14 +239,29 @@ function groupDocument(
   for (const field of contract().select ?? []) if (field in item) graph[field] = item[field];
   graph.id = String(item.id);
   const group = directoryGroupOf(graph);
+  const renamed = before && (before.displayName !== group.displayName || before.removedAt);
   return {
     ...group,
     tenantId: run.tenantId,
+    workspaceId: run.workspaceId,
     docType: 'group',
+    nameChangedAt: renamed ? now : (before?.nameChangedAt ?? null),
     nameKey: group.displayName.toLowerCase(),
     graph,
     fullReadRunId: round.mode === 'full' ? run.id : (before?.fullReadRunId ?? null),
     removedAt: null,
+    updatedAt: now,
+    updatedByRunId: run.id,
+  };
+}
+
+/** A stored group marked removed by this run (a name drift reads differently from now on). */
+function removedDocument(doc: GroupDocument, run: DirectoryRun, now: string): GroupDocument {
+  return {
+    ...doc,
+    workspaceId: run.workspaceId,
+    removedAt: now,
+    nameChangedAt: now,
     updatedAt: now,
     updatedByRunId: run.id,
   };

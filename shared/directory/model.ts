@@ -17,6 +17,12 @@ export interface DirectoryGroup {
   createdDateTime?: string | null;
   /** When a sync first saw the group gone from the tenant; null while it exists. */
   removedAt?: string | null;
+  /**
+   * When a delta round last saw the display name change, the group removed, or a removed group back: what
+   * the drift feed re-evaluates on and dates findings by (docs/drift.md). A full read does not know the
+   * stored name and leaves it. Stored, and answered by `groupsById`; not shown by the routes.
+   */
+  nameChangedAt?: string | null;
 }
 
 /** The read interface other modules (restore, the inventory) use. Keep these names stable. */
@@ -34,6 +40,8 @@ export type GraphGroupFields = Record<string, unknown>;
 /** One group in Cosmos (`directory` container, partition = tenant id; the document id is the group id). */
 export interface GroupDocument extends DirectoryGroup {
   tenantId: string;
+  /** The workspace of the sync that wrote it (documents written before it was kept have none). */
+  workspaceId?: string;
   docType: 'group';
   /** Lowercased display name: prefix search and case-insensitive exact lookups. */
   nameKey: string;

@@ -38,8 +38,13 @@ export interface EvaluationResult {
   resolved: string[];
 }
 
-/** Which of a pair's findings to evaluate: all of them, or those a few changed tenant objects touch. */
-export type EvaluationScope = { kind: 'all' } | { kind: 'items'; items: readonly TenantObject[] };
+/**
+ * Which of a pair's findings to evaluate: all of them, or those a few changed tenant objects touch, plus
+ * (`objectKeys`) baseline objects whose expected value changed without a new version (a golden tenant's
+ * group renamed).
+ */
+export type EvaluationScope =
+  { kind: 'all' } | { kind: 'items'; items: readonly TenantObject[]; objectKeys?: readonly string[] };
 
 const MISSING = 'missing';
 
@@ -163,7 +168,8 @@ async function targetsOf(
   if (scope.kind === 'all') return { objects: baseline.objects, extras: [] };
   const types = new Set(baseline.objects.map((o) => o.policyType));
   const items = scope.items.filter((item) => types.has(item.policyType));
-  if (items.length === 0) return { objects: [], extras: [] };
+  const keys = new Set(scope.objectKeys ?? []);
+  if (items.length === 0 && keys.size === 0) return { objects: [], extras: [] };
   // The findings these items matched before (a renamed object): from the pair's matches (a point
   // read), else (not fully evaluated since they were kept) by a query.
   const itemIds = new Set(items.map((item) => item.id));
@@ -171,14 +177,17 @@ async function targetsOf(
   const before = new Set(
     matches
       ? Object.entries(matches.items).flatMap(([key, itemId]) => (itemIds.has(itemId) ? [key] : []))
-      : (
-          await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
-            tenantItemIds: [...itemIds],
-          })
-        ).map((finding) => finding.objectKey),
+      : itemIds.size === 0
+        ? []
+        : (
+            await deps.store.findingsOfPair(baseline.workspaceId, baseline.id, tenant.tenantId, {
+              tenantItemIds: [...itemIds],
+            })
+          ).map((finding) => finding.objectKey),
   );
   const objects = baseline.objects.filter(
     (object) =>
+      keys.has(object.key) ||
       before.has(object.key) ||
       items.some(
         (item) =>
@@ -342,14 +351,24 @@ async function compareWith(
       continue;
     }
     const want = comparable(contract, expectedContent, sourceNames);
+    const expectedRenamedAt = sourceNames.renamedAt({
+      policyType: object.policyType,
+      content: expectedContent,
+    });
     const best = present
       .map((item) => {
         const have = comparableOf(contract, actual.get(item.currentVersionId), tenantNames);
         return { item, have, diff: differencesOf(want, have) };
       })
       .sort((a, b) => a.diff.count - b.diff.count || a.item.graphId.localeCompare(b.item.graphId))[0]!;
+    const actualContent = actual.get(best.item.currentVersionId);
+    const actualRenamedAt = actualContent
+      ? tenantNames.renamedAt({ policyType: object.policyType, content: actualContent })
+      : [];
     comparisons.push({
       ...base,
+      // A group renamed in either tenant is an input too: drift it raises or ends dates from the rename.
+      at: latest(base.at, ...expectedRenamedAt, ...actualRenamedAt),
       outcome: best.diff.count === 0 ? 'matching' : 'different',
       tenantItem: best.item,
       matchedBy: by,
@@ -409,7 +428,11 @@ function dedupe(items: TenantObject[]): TenantObject[] {
 const versionCache = new Map<string, VersionContent>();
 const VERSION_CACHE_LIMIT = 2000;
 
-async function readAll(deps: EvaluationDeps, tenantId: string, versionIds: readonly string[]) {
+export async function readAll(
+  deps: Pick<EvaluationDeps, 'readVersion'>,
+  tenantId: string,
+  versionIds: readonly string[],
+) {
   const out = new Map<string, VersionContent>();
   await Promise.all(
     [...new Set(versionIds)].map(async (versionId) => {

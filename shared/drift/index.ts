@@ -3,9 +3,10 @@
  *
  * - `evaluate(workspaceId, baselineId, tenantId)`: evaluates one (baseline, tenant) fully and answers
  *   which findings it opened and resolved (`EvaluationResult`) — the hook for signals and remediation;
- * - `onInventoryDocuments(documents)` / `onDriftDocuments(documents)`: the change-feed entries (a tenant
- *   object stored by a sync or a watch; a baseline created, changed, assigned or deleted), each answering
- *   the evaluations it ran with their opened and resolved findings;
+ * - `onInventoryDocuments(documents)` / `onDriftDocuments(documents)` / `onDirectoryDocuments(documents)`:
+ *   the change-feed entries (a tenant object stored by a sync or a watch; a baseline created, changed,
+ *   assigned or deleted; a group renamed or removed in the directory cache), each answering the
+ *   evaluations it ran with their opened and resolved findings;
  * - `baselines`, `findings`: the API's services;
  * - `store`: read findings (`finding`, `findingsOfPair`) and baselines (`baseline`) by id.
  */
@@ -18,8 +19,10 @@ import type { GroupDirectory } from '../directory';
 import type { PolicyVersion, VersionContent } from '../inventory/model';
 import type { WorkspaceService } from '../workspaces/workspace-service';
 import { BaselineService } from './baselines';
-import { evaluatePair, type EvaluationResult } from './evaluate';
+import { renamedGroupsOf } from './directory-changes';
+import { evaluatePair, readAll, type EvaluationResult } from './evaluate';
 import { DriftFindings } from './findings';
+import { idsOf } from './names';
 import { baselineSchema, evaluatedKeyOf, tenantBaselinesIdOf, type Baseline } from './model';
 import { DriftStore } from './store';
 import { tenantObjectOf, TenantObjects, type TenantObject } from './tenant-objects';
@@ -104,6 +107,68 @@ export function createDrift(deps: DriftDeps) {
     });
   }
 
+  /** Changed items of a tenant: the findings they touch in each baseline the tenant is assigned to. */
+  async function evaluateItems(
+    workspaceId: string,
+    tenantId: string,
+    items: readonly TenantObject[],
+    baselinesOf: () => Promise<Baseline[]>,
+  ): Promise<PairEvaluation[]> {
+    const out: PairEvaluation[] = [];
+    for (const baseline of await baselinesOf()) {
+      const tenant = baseline.tenants.find((t) => t.tenantId === tenantId)!;
+      const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'items', items });
+      if (result.evaluated > 0) out.push({ workspaceId, baselineId: baseline.id, tenantId, ...result });
+    }
+    return out;
+  }
+
+  /**
+   * Groups of a golden tenant renamed: each baseline built from it evaluates the objects whose versions
+   * name one of them, in every tenant it applies to (a few at a time; tenants purged meanwhile wait for
+   * the baseline's next full evaluation, which drops them).
+   */
+  async function evaluateGoldenGroups(
+    workspaceId: string,
+    tenantId: string,
+    groupIds: readonly string[],
+  ): Promise<PairEvaluation[]> {
+    const out: PairEvaluation[] = [];
+    const renamed = new Set(groupIds);
+    for (const baseline of await store.baselinesFromSource(workspaceId, tenantId)) {
+      const versions = await readAll(
+        deps,
+        tenantId,
+        baseline.objects.map((o) => o.versionId),
+      );
+      const objectKeys = baseline.objects
+        .filter((object) => {
+          const content = versions.get(object.versionId);
+          return (
+            content &&
+            idsOf([{ policyType: object.policyType, content }]).groups.some((id) => renamed.has(id))
+          );
+        })
+        .map((object) => object.key);
+      if (objectKeys.length === 0) continue;
+      const queue = [...baseline.tenants];
+      const worker = async () => {
+        for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
+          if (!(await deps.workspaces.getTenant(workspaceId, tenant.tenantId))) continue;
+          const result = await evaluatePair(evaluation, baseline, tenant, {
+            kind: 'items',
+            items: [],
+            objectKeys,
+          });
+          if (result.evaluated > 0)
+            out.push({ workspaceId, baselineId: baseline.id, tenantId: tenant.tenantId, ...result });
+        }
+      };
+      await Promise.all(Array.from({ length: TENANTS_AT_ONCE }, worker));
+    }
+    return out;
+  }
+
   /**
    * A full evaluation of the assigned tenants not yet evaluated at the baseline's current revision: at
    * most TENANTS_PER_INVOCATION of them, a few at a time (each is a handful of queries and point reads
@@ -174,13 +239,32 @@ export function createDrift(deps: DriftDeps) {
         byTenant.set(key, group);
       }
       const out: PairEvaluation[] = [];
-      for (const { workspaceId, items } of byTenant.values()) {
-        const tenantId = items[0]!.tenantId;
-        for (const baseline of await store.assignedBaselines(workspaceId, tenantId)) {
-          const tenant = baseline.tenants.find((t) => t.tenantId === tenantId)!;
-          const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'items', items });
-          if (result.evaluated > 0) out.push({ workspaceId, baselineId: baseline.id, tenantId, ...result });
+      for (const { workspaceId, items } of byTenant.values())
+        out.push(
+          ...(await evaluateItems(workspaceId, items[0]!.tenantId, items, () =>
+            store.assignedBaselines(workspaceId, items[0]!.tenantId),
+          )),
+        );
+      return out;
+    },
+
+    /**
+     * Groups the directory cache renamed, removed or brought back (its container's change feed): in a
+     * tenant assigned to baselines, the tenant's objects that name such a group are evaluated as if they
+     * had changed; in a golden tenant, the baseline objects whose versions name one are evaluated in every
+     * tenant of the baseline. Cosmos only (docs/drift.md, decision 0078).
+     */
+    async onDirectoryDocuments(documents: readonly unknown[]): Promise<PairEvaluation[]> {
+      const out: PairEvaluation[] = [];
+      for (const { workspaceId, tenantId, groupIds } of renamedGroupsOf(documents)) {
+        const assigned = await store.assignedBaselines(workspaceId, tenantId);
+        if (assigned.length > 0) {
+          const types = [...new Set(assigned.flatMap((b) => b.objects.map((o) => o.policyType)))];
+          const items = await objects.referencingGroups(tenantId, groupIds, types);
+          if (items.length > 0)
+            out.push(...(await evaluateItems(workspaceId, tenantId, items, async () => assigned)));
         }
+        out.push(...(await evaluateGoldenGroups(workspaceId, tenantId, groupIds)));
       }
       return out;
     },

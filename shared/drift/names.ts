@@ -1,4 +1,4 @@
-import type { GroupDirectory } from '../directory';
+import type { DirectoryGroup, GroupDirectory } from '../directory';
 import { getContract } from '../graph';
 import { itemIdOf, type VersionContent } from '../inventory/model';
 import { referencedIds, type NameLookup } from './normalize';
@@ -17,7 +17,7 @@ const NO_FILTER = '00000000-0000-0000-0000-000000000000';
  * Groups (assignments and references) and other objects (`{type}:{id}` item ids: references, assignment
  * filters, scope tags) the versions name.
  */
-function idsOf(versions: readonly TypedContent[]): { groups: string[]; items: string[] } {
+export function idsOf(versions: readonly TypedContent[]): { groups: string[]; items: string[] } {
   const groups = new Set<string>();
   const items = new Set<string>();
   for (const { policyType, content } of versions) {
@@ -49,16 +49,28 @@ export async function namesOf(
   deps: { groups: Pick<GroupDirectory, 'groupsById'>; objects: TenantObjects },
   tenantId: string,
   versions: readonly TypedContent[],
-): Promise<NameLookup> {
+): Promise<NameLookup & { renamedAt(version: TypedContent): string[] }> {
   const { groups: groupIds, items: referenced } = idsOf(versions);
   const groups = groupIds.length > 0 ? await deps.groups.groupsById(tenantId, groupIds) : new Map();
   // Groups the directory cache does not know (never synced): the inventory's group items, if any.
   const uncached = groupIds.filter((id) => !groups.has(id)).map((id) => itemIdOf('groups', id));
   const items = await deps.objects.byIds(tenantId, [...uncached, ...referenced]);
   const byGraphId = new Map(items.map((item) => [`${item.policyType}:${item.graphId}`, item.displayName]));
+  // A group the cache saw deleted is not the live group of that name (restore cannot map it either).
+  const groupName = (group: DirectoryGroup) =>
+    group.removedAt ? `deleted group ${group.displayName}` : group.displayName;
   return {
-    group: (id) => groups.get(id)?.displayName ?? byGraphId.get(`groups:${id}`),
+    group: (id) => {
+      const cached = groups.get(id);
+      return cached ? groupName(cached) : byGraphId.get(`groups:${id}`);
+    },
     object: (id) => byGraphId.get(`assignmentFilters:${id}`) ?? byGraphId.get(`roleScopeTags:${id}`),
     reference: (target, id) => byGraphId.get(`${target}:${id}`),
+    /** When the groups this version names last changed name (an input of its comparison, like its own time). */
+    renamedAt: (version) =>
+      idsOf([version]).groups.flatMap((id) => {
+        const at = groups.get(id)?.nameChangedAt;
+        return typeof at === 'string' ? [at] : [];
+      }),
   };
 }

@@ -103,6 +103,24 @@ export class DriftStore {
     return resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc)));
   }
 
+  /** The (live) baselines built from a golden tenant (`source.tenantId`): one query in the partition. */
+  async baselinesFromSource(workspaceId: string, tenantId: string): Promise<Baseline[]> {
+    const { resources } = await this.container.items
+      .query<Baseline>(
+        {
+          query:
+            "SELECT * FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt) AND c.source.tenantId = @t",
+          parameters: [
+            { name: '@w', value: workspaceId },
+            { name: '@t', value: tenantId },
+          ],
+        },
+        { partitionKey: workspaceId },
+      )
+      .fetchAll();
+    return resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc)));
+  }
+
   /**
    * The baselines a tenant is assigned to, without a query: its index document (a point read), then each
    * baseline by id, keeping those that list the tenant. Ids of baselines gone or deleted leave the index.

@@ -30,6 +30,9 @@ const FIELDS = [
   'removedAt',
 ] as const;
 
+/** Groups one `referencingGroups` query asks for (an OR of ARRAY_CONTAINS each). */
+const GROUPS_PER_QUERY = 50;
+
 const projection = FIELDS.map((field) => `c.${field}`).join(', ');
 
 const objectSchema = inventoryItemSchema.pick(
@@ -62,6 +65,38 @@ export class TenantObjects {
       )
       .fetchAll();
     return resources.map((doc) => objectSchema.parse(withoutSystemFields(doc)));
+  }
+
+  /**
+   * Present items of these types whose current version names one of these groups (an assignment or a
+   * Conditional Access condition: the item's `targetIds`). One query in the tenant's partition per
+   * GROUPS_PER_QUERY groups.
+   */
+  async referencingGroups(
+    tenantId: string,
+    groupIds: readonly string[],
+    policyTypes: readonly string[],
+  ): Promise<TenantObject[]> {
+    const out: TenantObject[] = [];
+    const ids = [...new Set(groupIds)];
+    for (let start = 0; start < ids.length; start += GROUPS_PER_QUERY) {
+      const chunk = ids.slice(start, start + GROUPS_PER_QUERY);
+      const { resources } = await this.inventory.items
+        .query<TenantObject>(
+          {
+            query: `SELECT ${projection} FROM c WHERE c.tenantId = @t AND c.docType = 'item' AND IS_NULL(c.removedAt) AND ARRAY_CONTAINS(@types, c.policyType) AND (${chunk.map((_, i) => `ARRAY_CONTAINS(c.targetIds, @g${i})`).join(' OR ')})`,
+            parameters: [
+              { name: '@t', value: tenantId },
+              { name: '@types', value: [...policyTypes] },
+              ...chunk.map((id, i) => ({ name: `@g${i}`, value: id })),
+            ],
+          },
+          { partitionKey: tenantId },
+        )
+        .fetchAll();
+      out.push(...resources.map((doc) => objectSchema.parse(withoutSystemFields(doc))));
+    }
+    return [...new Map(out.map((item) => [item.id, item])).values()];
   }
 
   /** Items by id (`{policyType}:{graphId}`): point reads, no query; unknown ids are left out. */

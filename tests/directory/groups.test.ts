@@ -115,6 +115,17 @@ describe('directory.groups.sync', () => {
     expect(gone.cache.runId).toBe(run.id);
     const removed = await cachedGroups(scope, 'removed=true');
     expect(removed.map((group) => group.id)).toEqual([deleted.id]);
+    // The rename and the removal are stamped for drift's change feed (the new group is not: no name before).
+    const docs = new Map(
+      (await directoryStore().groupsByIds(scope.tenantId, [added.id, renamed.id, deleted.id])).map((d) => [
+        d.id,
+        d,
+      ]),
+    );
+    expect(docs.get(renamed.id)).toMatchObject({ nameChangedAt: docs.get(renamed.id)!.updatedAt });
+    expect(docs.get(deleted.id)).toMatchObject({ nameChangedAt: docs.get(deleted.id)!.updatedAt });
+    expect(docs.get(added.id)!.nameChangedAt).toBeNull();
+    expect(docs.get(renamed.id)!.workspaceId).toBe(scope.workspaceId);
   });
 
   it.each([410, 400] as const)(
@@ -183,7 +194,10 @@ describe('directory.groups.sync', () => {
     const byId = await directory.groupsById(scope.tenantId, ids);
     expect([...byId.keys()].sort()).toEqual([live[0].id, removed[0].id].sort());
     expect(byId.get(removed[0].id)!.removedAt).toEqual(expect.any(String));
-    expect(byId.get(live[0].id)).toEqual(live[0]);
+    // The route's view, plus when a delta round last saw the name change (what drift dates findings by).
+    const { nameChangedAt, ...group } = byId.get(live[0].id)!;
+    expect(group).toEqual(live[0]);
+    expect(nameChangedAt === null || typeof nameChangedAt === 'string').toBe(true);
     const asked = [live[0].displayName.toUpperCase(), removed[0].displayName, 'No such group'];
     const byName = await directory.groupsByDisplayName(scope.tenantId, asked);
     const liveNames = new Set(live.map((group) => group.displayName.toLowerCase()));

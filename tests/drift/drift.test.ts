@@ -57,6 +57,8 @@ let baselineId: string;
 /** Baseline objects by lower-cased name, per type, as an independent client reads them from Contoso. */
 let baselineNames: Map<string, Set<string>>;
 const planted: Record<string, GraphObject> = {};
+/** The group both tenants have (by name, under different ids) that "Drift same" is assigned to. */
+let sharedGroup: { name: string; contoso: string; fabrikam: string };
 
 const admin = (microsoftName: string, body: Record<string, unknown>) =>
   cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', body);
@@ -82,6 +84,11 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     )!;
     const fabrikamShared = fabrikamGroups.find((g) => g.displayName === shared.displayName)!;
     expect(shared.id).not.toBe(fabrikamShared.id);
+    sharedGroup = {
+      name: String(shared.displayName),
+      contoso: String(shared.id),
+      fabrikam: String(fabrikamShared.id),
+    };
 
     const general = (displayName: string, extra: Record<string, unknown>) => ({
       '@odata.type': GENERAL,
@@ -219,6 +226,113 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     expect(await requestLog(cloud, 'contoso', seq)).toEqual([]);
     expect(await requestLog(cloud, 'fabrikam', seq)).toEqual([]);
   }, 300_000);
+
+  it('re-evaluates the objects assigned to a group renamed in the directory cache, by a directory sync alone', async () => {
+    const sameFinding = async () => byName(await ofBaseline(), 'Drift same');
+    const initial = await sameFinding();
+    expect(initial).toMatchObject({ outcome: 'matching' });
+    const assignedGroups = (finding: FindingView) =>
+      finding.differences.map((d) => JSON.stringify([d.expected, d.actual]));
+    const rename = (microsoftName: string, id: string, displayName: string) =>
+      cloud.control(`/tenants/${microsoftName}/admin-changes`, 'POST', {
+        collection: '/groups',
+        action: 'update',
+        id,
+        patch: { displayName },
+      });
+    /** Graph requests since `seq` other than the directory sync's delta reads. */
+    const otherGraphRequests = async (microsoftName: string, seq: number) =>
+      (await requestLog(cloud, microsoftName, seq))
+        .map((e) => e.endpoint)
+        .filter((e) => /^\w+ \/(beta|v1\.0)\//.test(e) && e !== 'GET /v1.0/groups/delta');
+    const renamed = `${sharedGroup.name} (renamed)`;
+
+    // Fabrikam's group renamed: the assignment names another group now. Only the directory sync runs.
+    await rename('fabrikam', sharedGroup.fabrikam, renamed);
+    let seq = await requestSeq(cloud);
+    await syncDirectory(cloud, fabrikam);
+    const raised = await until(async () => {
+      const found = await sameFinding();
+      return found?.state === 'open' ? found : undefined;
+    }, 'the finding of the renamed group');
+    expect(raised).toMatchObject({ outcome: 'different', differenceCount: 1 });
+    expect(raised.differences.map((d) => d.path)).toEqual(['assignments']);
+    expect(assignedGroups(raised)[0]).toContain(`"group":"${sharedGroup.name}"`);
+    expect(assignedGroups(raised)[0]).toContain(`"group":"${renamed}"`);
+    // The directory sync read Graph; the evaluation did not (neither tenant saw another request).
+    expect(await otherGraphRequests('fabrikam', seq)).toEqual([]);
+    expect(await requestLog(cloud, 'contoso', seq)).toEqual([]);
+
+    // The change feed delivers the same group again (twice): nothing is written, nothing signaled.
+    const summaryId = `summary-${baselineId}-${fabrikam.tenantId}`;
+    const summaryOf = async () =>
+      (await cloud.container('driftSummaries').item(summaryId, contoso.workspaceId).read()).resource as {
+        _etag: string;
+      };
+    const notifications = async () =>
+      (
+        (await cloud.api('GET', '/me/notifications?limit=100', { as: 'mike' })).body.items as Array<{
+          id: string;
+          kind: string;
+          tenantId: string;
+          opened: number;
+        }>
+      ).filter((n) => n.kind === 'drift.changed' && n.tenantId === fabrikam.tenantId);
+    const announced = await until(async () => {
+      const list = await notifications();
+      return list.some((n) => n.opened === 1) ? list : undefined;
+    }, 'the notification of the new finding');
+    const summaryBefore = await summaryOf();
+    const group = (await cloud.container('directory').item(sharedGroup.fabrikam, fabrikam.tenantId).read())
+      .resource as Record<string, unknown>;
+    expect(group).toMatchObject({ displayName: renamed, nameChangedAt: group.updatedAt });
+    const { baseUrl, masterKey } = cloud.description.functions;
+    for (let i = 0; i < 2; i++) {
+      const replay = await fetch(`${baseUrl}/admin/functions/driftOnDirectoryChange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-functions-key': masterKey },
+        body: JSON.stringify({ input: JSON.stringify([group]) }),
+      });
+      expect(replay.status).toBe(202);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect((await summaryOf())._etag).toBe(summaryBefore._etag);
+    expect(await sameFinding()).toEqual(raised);
+    expect(await notifications()).toEqual(announced);
+
+    // Renamed back: resolved, again by the directory sync alone.
+    await rename('fabrikam', sharedGroup.fabrikam, sharedGroup.name);
+    seq = await requestSeq(cloud);
+    await syncDirectory(cloud, fabrikam);
+    const resolved = await until(async () => {
+      const found = await sameFinding();
+      return found?.state === 'resolved' && found.firstSeenAt === raised.firstSeenAt ? found : undefined;
+    }, 'the resolution');
+    expect(resolved).toMatchObject({ outcome: 'matching', differences: [] });
+    expect(await otherGraphRequests('fabrikam', seq)).toEqual([]);
+
+    // The golden tenant's group renamed: the expected value names another group. And back.
+    await rename('contoso', sharedGroup.contoso, renamed);
+    seq = await requestSeq(cloud);
+    await syncDirectory(cloud, contoso);
+    const golden = await until(async () => {
+      const found = await sameFinding();
+      return found?.state === 'open' ? found : undefined;
+    }, "the finding of the golden tenant's renamed group");
+    expect(golden).toMatchObject({ outcome: 'different', differenceCount: 1 });
+    expect(JSON.parse(assignedGroups(golden)[0]!)).toEqual([
+      [expect.objectContaining({ target: expect.objectContaining({ group: renamed }) })],
+      [expect.objectContaining({ target: expect.objectContaining({ group: sharedGroup.name }) })],
+    ]);
+    expect(await otherGraphRequests('contoso', seq)).toEqual([]);
+    expect(await requestLog(cloud, 'fabrikam', seq)).toEqual([]);
+    await rename('contoso', sharedGroup.contoso, sharedGroup.name);
+    await syncDirectory(cloud, contoso);
+    await until(async () => {
+      const found = await sameFinding();
+      return found?.state === 'resolved' && found.firstSeenAt === golden.firstSeenAt ? found : undefined;
+    }, "the resolution of the golden tenant's rename");
+  }, 240_000);
 
   it('reports extras only when the baseline asks for them', async () => {
     const seq = await requestSeq(cloud);
