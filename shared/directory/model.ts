@@ -20,7 +20,7 @@ export interface DirectoryGroup {
   /**
    * When a delta round last saw the display name change, the group removed, or a removed group back: what
    * the drift feed re-evaluates on and dates findings by (docs/drift.md). A full read does not know the
-   * stored name and leaves it. Stored, and answered by `groupsById`; not shown by the routes.
+   * stored name and writes it null. Stored, and answered by `groupsById`; not shown by the routes.
    */
   nameChangedAt?: string | null;
 }

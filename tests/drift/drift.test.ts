@@ -745,6 +745,35 @@ describe('drift evaluation under at-least-once execution', () => {
     expect(
       await drift.onDirectoryDocuments([{ ...fabrikamGroup, updatedAt: '2030-01-01T00:00:00.000Z' }]),
     ).toEqual([]);
+
+    // The group deleted (as a delta round marks it): an assignment to a deleted group is not one to the
+    // live group the baseline names. (The host's own feed sees the same writes: either may win.)
+    const { _rid, _self, _etag, _attachments, _ts, ...plain } = fabrikamGroup;
+    const removedAt = new Date().toISOString();
+    const removed = { ...plain, removedAt, nameChangedAt: removedAt, updatedAt: removedAt };
+    await cloud.container('directory').items.upsert(removed);
+    await drift.onDirectoryDocuments([removed]);
+    const deleted = (await drift.store.finding(contoso.workspaceId, sameFindingId))!;
+    expect(deleted).toMatchObject({ outcome: 'different', state: 'open', firstSeenAt: removedAt });
+    expect(JSON.stringify(deleted.differences)).toContain(`"group":"deleted group ${sharedGroup.name}"`);
+    // Back, seen by a full read (which does not know the stored name: every group it writes counts).
+    const fullRead = `full-read-${removedAt}`;
+    const back = {
+      ...plain,
+      removedAt: null,
+      nameChangedAt: null,
+      fullReadRunId: fullRead,
+      updatedByRunId: fullRead,
+      updatedAt: new Date().toISOString(),
+    };
+    await cloud.container('directory').items.upsert(back);
+    await drift.onDirectoryDocuments([back]);
+    expect(await drift.store.finding(contoso.workspaceId, sameFindingId)).toMatchObject({
+      outcome: 'matching',
+      state: 'resolved',
+      firstSeenAt: removedAt,
+      resolvedAt: removedAt,
+    });
   }, 120_000);
 
   it('compares a changed object with its namesakes on record, without a query, and picks the better one', async () => {
