@@ -86,30 +86,20 @@ export class DriftStore {
   }
 
   /** The (live) baselines a tenant is assigned to. */
-  async baselinesOfTenant(workspaceId: string, tenantId: string): Promise<Baseline[]> {
-    const { resources } = await this.container.items
-      .query<Baseline>(
-        {
-          query:
-            "SELECT * FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt) AND ARRAY_CONTAINS(c.tenantIds, @t)",
-          parameters: [
-            { name: '@w', value: workspaceId },
-            { name: '@t', value: tenantId },
-          ],
-        },
-        { partitionKey: workspaceId },
-      )
-      .fetchAll();
-    return resources.map((doc) => baselineSchema.parse(withoutSystemFields(doc)));
+  baselinesOfTenant(workspaceId: string, tenantId: string): Promise<Baseline[]> {
+    return this.liveBaselines(workspaceId, 'ARRAY_CONTAINS(c.tenantIds, @t)', tenantId);
   }
 
   /** The (live) baselines built from a golden tenant (`source.tenantId`): one query in the partition. */
-  async baselinesFromSource(workspaceId: string, tenantId: string): Promise<Baseline[]> {
+  baselinesFromSource(workspaceId: string, tenantId: string): Promise<Baseline[]> {
+    return this.liveBaselines(workspaceId, 'c.source.tenantId = @t', tenantId);
+  }
+
+  private async liveBaselines(workspaceId: string, condition: string, tenantId: string): Promise<Baseline[]> {
     const { resources } = await this.container.items
       .query<Baseline>(
         {
-          query:
-            "SELECT * FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt) AND c.source.tenantId = @t",
+          query: `SELECT * FROM c WHERE c.workspaceId = @w AND c.docType = 'baseline' AND IS_NULL(c.deletedAt) AND ${condition}`,
           parameters: [
             { name: '@w', value: workspaceId },
             { name: '@t', value: tenantId },
