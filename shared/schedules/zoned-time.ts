@@ -46,8 +46,26 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * Answers of `localParts` already computed: a tick evaluates the same few cadences for thousands of
+ * schedules (daily at 02:00 in a handful of zones), and `formatToParts` was most of a slot's time
+ * arithmetic. A pure function's answers, so keeping them is safe; bounded, emptied when full.
+ */
+const computed = new Map<string, Readonly<LocalDateTime & { second: number }>>();
+const COMPUTED_LIMIT = 10_000;
+
 /** The local date and time (to the second) of an instant in a zone. */
 export function localParts(instant: number, timeZone: string): LocalDateTime & { second: number } {
+  const key = `${timeZone}|${instant}`;
+  const known = computed.get(key);
+  if (known) return { ...known };
+  const parts = computeLocalParts(instant, timeZone);
+  if (computed.size >= COMPUTED_LIMIT) computed.clear();
+  computed.set(key, { ...parts });
+  return parts;
+}
+
+function computeLocalParts(instant: number, timeZone: string): LocalDateTime & { second: number } {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
