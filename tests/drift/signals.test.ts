@@ -67,7 +67,7 @@ describe('drift signals', () => {
   const planted: Record<string, GraphObject> = {};
   const pushes: Array<{ id: string; opened: Array<{ findingId: string }>; resolved: unknown[] }> = [];
 
-  it('new drift notifies the baseline owner once, pushes to the tenant group and publishes drift.detected', async () => {
+  it('new drift is announced to the baseline owner once per finding (one notification per evaluation), pushed to the tenant group and published as drift.detected', async () => {
     contoso = await cloud.connectedTenant('Signals golden', 'contoso');
     fabrikam = await cloud.connectTenant(contoso.workspaceId, 'Signals checked', 'fabrikam');
     const c = graphOf(cloud, 'contoso');
@@ -114,19 +114,25 @@ describe('drift signals', () => {
       expect(assigned.status, assigned.text).toBe(200);
       await evaluated(cloud, contoso.workspaceId, baselineId, fabrikam.tenantId);
 
-      const [notification] = await until(async () => {
+      // Usually one notification for both; two when a change feed still delivering the syncs' writes
+      // evaluated one object before the assignment's evaluation did both. Either way each new finding is
+      // announced exactly once, one notification per evaluation.
+      const notifications = await until(async () => {
         const list = await driftNotifications('mike', fabrikam.tenantId);
-        return list.length > 0 ? list : undefined;
-      }, 'the notification');
-      expect(notification).toMatchObject({
-        title: "Signals checked: 2 new drift findings against baseline 'Signals standard'",
-        baselineId,
-        opened: 2,
-        resolved: 0,
-        link: `/api/workspaces/${contoso.workspaceId}/drift?baselineId=${baselineId}&tenantId=${fabrikam.tenantId}&state=all`,
-      });
-      expect(notification!.message).toContain('Signal changed (different)');
-      expect(notification!.message).toContain('Signal missing (missing)');
+        return list.reduce((n, note) => n + note.opened, 0) >= 2 ? list : undefined;
+      }, 'the notifications');
+      expect(notifications.reduce((n, note) => n + note.opened, 0)).toBe(2);
+      expect(notifications.length).toBeLessThanOrEqual(2);
+      for (const notification of notifications)
+        expect(notification).toMatchObject({
+          title: `Signals checked: ${notification.opened === 2 ? '2 new drift findings' : '1 new drift finding'} against baseline 'Signals standard'`,
+          baselineId,
+          resolved: 0,
+          link: `/api/workspaces/${contoso.workspaceId}/drift?baselineId=${baselineId}&tenantId=${fabrikam.tenantId}&state=all`,
+        });
+      const messages = notifications.map((n) => n.message).join('\n');
+      expect(messages).toContain('Signal changed (different)');
+      expect(messages).toContain('Signal missing (missing)');
       // Only the baseline's owner (who created it) hears about it, not every member.
       expect(await driftNotifications('alice', fabrikam.tenantId)).toEqual([]);
 
@@ -150,8 +156,11 @@ describe('drift signals', () => {
         differenceCount: 1,
         raisedByVersion: expect.any(String),
       });
-      const pushed = await until(async () => pushes.find((p) => p.id === notification!.id), 'the push');
-      expect(pushed.opened.map((o) => o.findingId).sort()).toEqual(openIds);
+      const pushed = await until(async () => {
+        const ours = notifications.map((n) => pushes.find((p) => p.id === n.id));
+        return ours.every((push) => push !== undefined) ? ours : undefined;
+      }, 'the pushes');
+      expect(pushed.flatMap((push) => push!.opened.map((o) => o.findingId)).sort()).toEqual(openIds);
     } finally {
       await live.stop();
     }
@@ -159,8 +168,10 @@ describe('drift signals', () => {
 
   it('a resolution is signaled once, even when the batch runs again after the ledger write was lost', async () => {
     const ledgerId = `signals-${baselineId}-${fabrikam.tenantId}`;
-    const ledgerBefore = await readDoc(contoso.workspaceId, ledgerId);
-    expect(Object.keys(ledgerBefore!.episodes as object)).toHaveLength(2);
+    const ledgerBefore = await until(async () => {
+      const ledger = await readDoc(contoso.workspaceId, ledgerId);
+      return ledger && Object.keys(ledger.episodes as object).length === 2 ? ledger : undefined;
+    }, 'both episodes on the ledger');
 
     await cloud.control(`/tenants/fabrikam/admin-changes`, 'POST', {
       action: 'update',

@@ -149,7 +149,10 @@ describe('runs under faults', () => {
     expect((await Promise.all([sweep(), sweep()])).map((r) => r.status)).toEqual([202, 202]);
 
     expect(await finished(runId, 'olga')).toMatchObject({ outcome: 'succeeded', failures: [] });
-    expect(await durableStatus(instanceId)).toBe('Completed');
+    // The orchestration ends a moment after the run it completed.
+    expect(
+      await eventually(async () => ((await durableStatus(instanceId)) === 'Completed' ? true : undefined)),
+    ).toBe(true);
     const trail = await eventually(async () => {
       const entries = await auditOf(scope.workspaceId, runId);
       return entries.includes('operation.redispatched:success:system') ? entries : undefined;
