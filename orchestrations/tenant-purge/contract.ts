@@ -13,6 +13,9 @@ export const PURGE_STEPS = [
   // Added after the tenant: a purge already running when these steps came replays its steps unchanged.
   'drift',
   'driftSummaries',
+  // Notifications written while the steps above ran (drift signals and run events follow change feeds
+  // and lag behind): deleted once more after the tenant document is gone, when no more are written.
+  'lateNotifications',
 ] as const;
 export type PurgeStep = (typeof PURGE_STEPS)[number];
 

@@ -131,7 +131,9 @@ export class DriftSignals {
     this.pending.set(next.id, next);
     if (opened.length === 0 && resolved.length === 0) return undefined;
     const tenant = await this.deps.workspaces.getTenant(workspaceId, tenantId);
-    const tenantName = tenant?.displayName ?? tenantId;
+    // A tenant being purged is told nothing more (its notifications are being deleted).
+    if (!tenant) return undefined;
+    const tenantName = tenant.displayName;
     const notification = driftNotification(baseline, tenantId, tenantName, opened, resolved, this.now());
     const notified = await this.deps.notifications.createOnce(notification);
     const events = [...opened, ...resolved].map((change) => driftEvent(baseline, tenantId, change));

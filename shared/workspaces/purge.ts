@@ -59,6 +59,15 @@ const inWorkspacePartition = (container: keyof TenantPurgeContainers, where = ''
   partition: (scope) => scope.workspaceId,
 });
 
+/** The notifications about the tenant (partition = the user notified). */
+const tenantNotifications: PurgeTarget = {
+  container: 'notifications',
+  query: (scope) => ({
+    query: 'SELECT c.id, c.userId AS pk FROM c WHERE c.tenantId = @tenantId',
+    parameters: [{ name: '@tenantId', value: scope.tenantId }],
+  }),
+};
+
 /** Every kind a tenant purge deletes, keyed by the step names of the orchestration's contract. */
 export const PURGE_TARGETS = {
   inventory: inTenantPartition('inventory'),
@@ -75,13 +84,7 @@ export const PURGE_TARGETS = {
       ],
     }),
   },
-  notifications: {
-    container: 'notifications',
-    query: (scope) => ({
-      query: 'SELECT c.id, c.userId AS pk FROM c WHERE c.tenantId = @tenantId',
-      parameters: [{ name: '@tenantId', value: scope.tenantId }],
-    }),
-  },
+  notifications: tenantNotifications,
   // Drift findings, matches and baseline index of the tenant (the baselines drop the tenant when they next evaluate).
   drift: inWorkspacePartition(
     'drift',
@@ -89,6 +92,8 @@ export const PURGE_TARGETS = {
   ),
   // The tenant's drift summaries and signal ledgers, one pair each.
   driftSummaries: inWorkspacePartition('driftSummaries'),
+  // Written while the steps before ran: once the tenant document is gone, no more are.
+  lateNotifications: tenantNotifications,
   connections: {
     container: 'tenants',
     query: (scope) => ({
