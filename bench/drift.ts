@@ -12,7 +12,7 @@ import { VersionStore } from '../shared/inventory/store/versions';
 import type { VersionContent } from '../shared/inventory/model';
 import { ensureContainers } from '../shared/store/cosmos';
 import { CONTAINERS } from '../shared/store/containers';
-import { startCosmosProcess } from './harness';
+import { percentile, startCosmosProcess } from './harness';
 
 /**
  * `npm run bench:drift`: 1,000 tenants × a 300-object baseline with 1 % drift (3 objects of each tenant
@@ -255,8 +255,6 @@ const add = (into: RoundTrips, from: RoundTrips) => {
 const writesOf = (r: RoundTrips) => r.creates + r.replaces + r.upserts + r.patches + r.deletes;
 /** Nominal Azure costs per round trip (see the header): an estimate, never a measurement. */
 const estimatedRu = (r: RoundTrips) => r.pointReads * 1 + r.queries * 3 + writesOf(r) * 6;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const line = (r: RoundTrips) =>
   Object.entries(r)

@@ -161,3 +161,16 @@ export async function measureRun<Run extends { status: string }>(
   const log = (await control('GET', `/requests?tenant=${bench.tenant}&since=${since}`)).entries as unknown[];
   return { run, seconds, log, peakHeap };
 }
+
+/** The nearest-rank percentile (`p` in 0–100) of some measurements; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The value after a command-line flag (`--baseline DIR`), or undefined when the flag is absent. */
+export function argValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}

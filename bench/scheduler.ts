@@ -16,7 +16,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { latestFireAtOrBefore, cadenceSchema } from '../shared/schedules/cadence';
 import type { ManagedTenant } from '../shared/workspaces/models';
 import { startCloudProcess, type CloudProcess } from '../tests/support/cloud-process';
-import { cpuTimeMs } from './harness';
+import { argValue, cpuTimeMs } from './harness';
 import { measureStoreCapacity } from './store-capacity';
 
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 1000);
@@ -39,10 +39,6 @@ interface TickLine {
  * `--cpu-prof DIR`: this checkout's local cloud writes a V8 CPU profile there when it stops.
  */
 async function main() {
-  const argValue = (name: string) => {
-    const at = process.argv.indexOf(name);
-    return at >= 0 ? process.argv[at + 1] : undefined;
-  };
   const baselineRoot = argValue('--baseline');
   const profileDir = argValue('--cpu-prof');
   if (baselineRoot) {

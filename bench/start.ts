@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ROUND_TRIPS_HEADER } from '../emulators/functions-host/round-trips';
 import { startCloudProcess } from '../tests/support/cloud-process';
-import { cpuTimeMs } from './harness';
+import { argValue, cpuTimeMs, percentile } from './harness';
 import { measureStoreCapacity, type StoreCapacity } from './store-capacity';
 
 /**
@@ -31,11 +31,6 @@ interface Measured {
   completed: number[];
   sequential: number[];
   capacity: StoreCapacity;
-}
-
-function argValue(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
 /**
@@ -186,12 +181,6 @@ async function waitForRuns(call: Call, runIds: string[]): Promise<number[]> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return [...durations.values()];
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function report(measured: Measured): void {

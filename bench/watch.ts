@@ -1,4 +1,4 @@
-import { connectBenchTenant, withBenchCloud, type JsonClient } from './harness';
+import { connectBenchTenant, percentile, withBenchCloud, type JsonClient } from './harness';
 
 /**
  * `npm run bench:watch`: a generated tenant of 10,000 objects, one full sync, then 50 changes by four
@@ -125,9 +125,7 @@ async function main(): Promise<void> {
       if (seen === undefined) missed++;
       else latencies.push((seen - at) / 1000);
     }
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+    const pct = (p: number) => percentile(latencies, p);
 
     console.log('Full sync after the watches…');
     const again = await api('POST', `${tenantBase}/operations`, { type: 'inventory.sync' });
