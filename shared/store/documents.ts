@@ -15,6 +15,9 @@ export function withoutSystemFields<T extends object>(doc: T): T {
   return rest as T;
 }
 
+/** Cosmos DB's limit of operations in one transactional batch. */
+export const BATCH_MAX_OPERATIONS = 100;
+
 const coalescing = new WeakMap<Container, ReadCoalescing>();
 
 /**

@@ -1,7 +1,5 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
-
-/** Cosmos's limit of operations in one transactional batch. */
-const MAX_OPERATIONS = 100;
+import { BATCH_MAX_OPERATIONS } from './documents';
 
 export type CreateOutcome = 'created' | 'exists';
 
@@ -46,7 +44,7 @@ export class GroupedCreates {
     partition.writing = true;
     try {
       while (partition.waiting.length > 0) {
-        const group = partition.waiting.splice(0, MAX_OPERATIONS);
+        const group = partition.waiting.splice(0, BATCH_MAX_OPERATIONS);
         await this.write(partitionKey, group);
       }
     } finally {

@@ -1,7 +1,7 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import { BATCH_MAX_OPERATIONS } from '../../store/documents';
 
-/** Cosmos limits of one transactional batch: 100 operations, 2 MB of request. */
-const MAX_OPERATIONS = 100;
+/** Cosmos's other limit of one transactional batch: 2 MB of request (kept under, with headroom). */
 const MAX_BYTES = 1_800_000;
 
 export interface WriteStats {
@@ -45,7 +45,7 @@ export async function upsertAll(
   };
   for (const document of documents) {
     const size = Buffer.byteLength(JSON.stringify(document));
-    if (operations.length >= MAX_OPERATIONS || (operations.length > 0 && bytes + size > MAX_BYTES))
+    if (operations.length >= BATCH_MAX_OPERATIONS || (operations.length > 0 && bytes + size > MAX_BYTES))
       await flush();
     // The partition key on each operation too: the local server reads it there (Azure takes either).
     operations.push({ operationType: 'Upsert', partitionKey, resourceBody: document as JSONObject });
