@@ -11,8 +11,6 @@ import { DirectoryStore } from '../directory/store';
 import { createDrift, type Drift } from '../drift';
 import { remediationSources } from '../drift/remediation';
 import { DriftSignals } from '../drift/signals';
-import { DriftStore } from '../drift/store';
-import { TenantObjects } from '../drift/tenant-objects';
 import { createInventory, sharedGraphBudgets, type Inventory } from '../inventory';
 import { createWatch, type Watch, type WatchTickDeps } from '../watch';
 import { fanOutChanges } from '../watch/change-fan-out';
@@ -173,6 +171,17 @@ function buildServices(config: AppConfig): Services {
   const scheduleStore = new ScheduleStore(container('backups'));
   const backupStore = new BackupStore(container('backups'));
   const tenantStatuses = new TenantStatuses(container('tenants'));
+  const drift = createDrift({
+    drift: container('drift'),
+    driftSummaries: container('driftSummaries'),
+    inventory: container('inventory'),
+    audit,
+    clock,
+    workspaces,
+    backups: backupStore,
+    groups: directory.groups,
+    readVersion: (tenantId, versionId) => inventory.readVersion(tenantId, versionId),
+  });
   const restore = createRestore({
     store: new RestoreStore(container('backups')),
     backups: backupStore,
@@ -186,10 +195,7 @@ function buildServices(config: AppConfig): Services {
     tokens: createConfirmationTokens(config.CONTINUATION_TOKEN_KEY),
     graphBaseUrl: config.GRAPH_BASE_URL,
     confirmationMinutes: config.RESTORE_CONFIRMATION_MINUTES,
-    remediation: remediationSources(
-      new DriftStore(container('drift'), container('driftSummaries')),
-      new TenantObjects(container('inventory')),
-    ),
+    remediation: remediationSources(drift.store, drift.objects),
   });
   const live = createLive({
     hub: config.SIGNALR_HUB,
@@ -296,20 +302,10 @@ function buildServices(config: AppConfig): Services {
     directory,
     backups: new BackupService({ store: backupStore, audit, runs }),
     restore,
-    drift: createDrift({
-      drift: container('drift'),
-      driftSummaries: container('driftSummaries'),
-      inventory: container('inventory'),
-      audit,
-      clock,
-      workspaces,
-      backups: backupStore,
-      groups: directory.groups,
-      readVersion: (tenantId, versionId) => inventory.readVersion(tenantId, versionId),
-    }),
+    drift,
     driftSignals: new DriftSignals({
       summaries: container('driftSummaries'),
-      store: new DriftStore(container('drift'), container('driftSummaries')),
+      store: drift.store,
       notifications,
       workspaces,
       clock,

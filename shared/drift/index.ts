@@ -208,6 +208,8 @@ export function createDrift(deps: DriftDeps) {
 
   return {
     store,
+    /** The tenants' stored objects as drift reads them (remediation plans from them too). */
+    objects,
     baselines: new BaselineService({ ...deps, store, objects }),
     findings: new DriftFindings({ store, audit: deps.audit, clock: deps.clock }),
 
