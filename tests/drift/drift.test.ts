@@ -23,6 +23,7 @@ import {
   type FindingView,
   type Tenant,
   GENERAL,
+  goldenAndChecked,
 } from './support';
 
 /**
@@ -68,10 +69,7 @@ const ofBaseline = () => findings(cloud, contoso.workspaceId, `baselineId=${base
 
 describe('drift: Fabrikam against a Contoso baseline', () => {
   it('reports exactly the seeded and planted differences, from the database only (zero Graph requests)', async () => {
-    contoso = await cloud.connectedTenant('Drift golden', 'contoso');
-    fabrikam = await cloud.connectTenant(contoso.workspaceId, 'Drift checked', 'fabrikam');
-    await syncDirectory(cloud, contoso);
-    await syncDirectory(cloud, fabrikam);
+    ({ contoso, fabrikam } = await goldenAndChecked(cloud, 'Drift', { directory: true }));
     const c = graphOf(cloud, 'contoso');
     const f = graphOf(cloud, 'fabrikam');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphObject } from '../../shared/graph';
-import { execute, graphOf, ownCloudForFile, preview, syncDirectory } from '../restore/support';
+import { execute, graphOf, ownCloudForFile, preview } from '../restore/support';
 import {
   evaluated,
   findings,
@@ -9,6 +9,7 @@ import {
   type Tenant,
   generalConfiguration,
   sync,
+  goldenAndChecked,
 } from './support';
 
 /**
@@ -32,10 +33,7 @@ describe('drift remediation through restore', () => {
   const named = (name: string) => open.find((f) => f.displayName === name)!;
 
   it('plans the baseline objects behind the chosen findings into the tenant, matched by name or pairing', async () => {
-    contoso = await cloud.connectedTenant('Remedy golden', 'contoso');
-    fabrikam = await cloud.connectTenant(contoso.workspaceId, 'Remedy checked', 'fabrikam');
-    await syncDirectory(cloud, contoso);
-    await syncDirectory(cloud, fabrikam);
+    ({ contoso, fabrikam } = await goldenAndChecked(cloud, 'Remedy', { directory: true }));
     const c = graphOf(cloud, 'contoso');
     const f = graphOf(cloud, 'fabrikam');
     const general = generalConfiguration;

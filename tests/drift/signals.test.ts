@@ -2,7 +2,7 @@ import { HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { describe, expect, it } from 'vitest';
 import type { GraphObject } from '../../shared/graph';
 import { graphOf, ownCloudForFile } from '../restore/support';
-import { evaluated, until, type Tenant, generalConfiguration, sync } from './support';
+import { evaluated, until, type Tenant, generalConfiguration, sync, goldenAndChecked } from './support';
 
 /**
  * Signals of drift through the public surface: the notifications route (the baseline's owner), the
@@ -68,8 +68,7 @@ describe('drift signals', () => {
   const pushes: Array<{ id: string; opened: Array<{ findingId: string }>; resolved: unknown[] }> = [];
 
   it('new drift is announced to the baseline owner once per finding (one notification per evaluation), pushed to the tenant group and published as drift.detected', async () => {
-    contoso = await cloud.connectedTenant('Signals golden', 'contoso');
-    fabrikam = await cloud.connectTenant(contoso.workspaceId, 'Signals checked', 'fabrikam');
+    ({ contoso, fabrikam } = await goldenAndChecked(cloud, 'Signals'));
     const c = graphOf(cloud, 'contoso');
     const f = graphOf(cloud, 'fabrikam');
     const general = generalConfiguration;

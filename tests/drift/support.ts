@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { GraphObject } from '../../shared/graph';
 import type { OwnCloud } from '../backup/own-cloud';
-import { graphOf } from '../restore/support';
+import { graphOf, syncDirectory } from '../restore/support';
 
 export type Tenant = { workspaceId: string; tenantId: string; base: string };
 
@@ -13,6 +13,24 @@ export const GENERAL = '#microsoft.graph.windows10GeneralConfiguration';
 /** A Windows general configuration the tests plant in a tenant: its name and one compared setting. */
 export function generalConfiguration(displayName: string, passwordMinimumLength: number) {
   return { '@odata.type': GENERAL, displayName, passwordRequired: true, passwordMinimumLength };
+}
+
+/**
+ * Contoso (the golden tenant) and Fabrikam (checked against it), connected in one new workspace named
+ * after the test; with `directory`, both directory caches synced (assignments compare by group name).
+ */
+export async function goldenAndChecked(
+  cloud: OwnCloud,
+  label: string,
+  options: { directory?: boolean } = {},
+): Promise<{ contoso: Tenant; fabrikam: Tenant }> {
+  const contoso = await cloud.connectedTenant(`${label} golden`, 'contoso');
+  const fabrikam = await cloud.connectTenant(contoso.workspaceId, `${label} checked`, 'fabrikam');
+  if (options.directory) {
+    await syncDirectory(cloud, contoso);
+    await syncDirectory(cloud, fabrikam);
+  }
+  return { contoso, fabrikam };
 }
 
 /** A full inventory sync of the test's types (with filters, scope tags and referenced groups). */
