@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { leaveIdleConnectionsToClients } from '../idle-connections';
 import { createRequestHandler } from './request-handler';
 import { CosmosJournal } from './journal';
 import { captureAccount, readSnapshotFile, restoreAccount, writeSnapshotFile } from './snapshot';
@@ -65,6 +66,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions): Promise<Loc
 
   let dirty = false;
   const server = https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem, keepAlive: true });
+  leaveIdleConnectionsToClients(server);
   const port = await listen(server, options.port, host);
   // Everything from here to attaching the handler is synchronous: no request is read before the account
   // exists and the snapshot is restored. Its metadata advertises this endpoint (the SDK's endpoint

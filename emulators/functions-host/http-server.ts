@@ -1,5 +1,6 @@
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { leaveIdleConnectionsToClients } from '../idle-connections';
 import { compileRoute, type CompiledRoute } from './route-template';
 import { triggerOf, type RegisteredFunction } from './registry';
 
@@ -76,7 +77,7 @@ export interface HttpServerOptions {
 
 /** The host's HTTP front door on :7071: app routes under /api, then admin / Durable / local endpoints. */
 export function createHostHttpServer(options: HttpServerOptions): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void handle(req, res, options).catch((error: unknown) => {
       options.log(
         `HTTP ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
@@ -85,6 +86,8 @@ export function createHostHttpServer(options: HttpServerOptions): Server {
       res.end();
     });
   });
+  leaveIdleConnectionsToClients(server);
+  return server;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {

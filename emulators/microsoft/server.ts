@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { leaveIdleConnectionsToClients } from '../idle-connections';
 import { handleControl } from './control/routes';
 import { handleEntra } from './entra/routes';
 import type { SimResponse } from './graph/errors';
@@ -85,7 +86,7 @@ export function createMicrosoftServer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.keepAliveTimeout = 30_000;
+  leaveIdleConnectionsToClients(server);
   return { server, sockets };
 }
 

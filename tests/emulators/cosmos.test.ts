@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Container, CosmosClient, type ItemDefinition } from '@azure/cosmos';
@@ -250,6 +252,40 @@ describe('local Cosmos DB server', () => {
       await items.items.create({ id: 'b', pk: 'b' });
     });
     expect(roundTrips).toEqual({ ...noRoundTrips(), pointReads: 5, creates: 1 });
+  });
+
+  it('never closes an idle connection of the SDK itself: a request after a long pause goes out on the same connection', async () => {
+    const cosmos = await startLocalCosmos({ port: 0, tls });
+    // The SDK's own agent settings (keep-alive), with a count of the connections it opens and loses.
+    const agent = new https.Agent({ keepAlive: true });
+    const opened: Socket[] = [];
+    const createConnection = agent.createConnection.bind(agent);
+    agent.createConnection = (options, callback) => {
+      const socket = createConnection(options, callback) as Socket;
+      opened.push(socket);
+      return socket;
+    };
+    const client = new CosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      agent,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    cleanups.push(async () => {
+      client.dispose();
+      agent.destroy();
+      await cosmos.stop();
+    });
+    const { items } = await containers(client);
+    await items.items.create({ id: 'a', pk: 'a' });
+    const before = opened.length;
+    // Longer than Node's default keep-alive timeout (5 s, closed about a second later), after which a server
+    // closes the connection and a request racing that close fails with ECONNRESET (a 500 of the start
+    // route in CI, whose runs had waited 6 s on a slow Graph).
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    expect(opened.filter((socket) => socket.destroyed)).toEqual([]);
+    await items.item('a', 'a').read();
+    expect(opened).toHaveLength(before);
   });
 
   it('rejects a port that is already in use', async () => {
