@@ -180,7 +180,7 @@ export class FunctionsHost {
       );
     } catch (error) {
       this.options.log(
-        `The listener for function '${fn.name}' was unable to start (${error instanceof Error ? error.message : String(error)}); retrying in ${LISTENER_RETRY_MS / 1000} s.`,
+        `The listener for function '${fn.name}' was unable to start (${whyNotStarted(error)}); retrying in ${LISTENER_RETRY_MS / 1000} s.`,
       );
       this.listenerRetries.push(setTimeout(() => void this.startListener(fn), LISTENER_RETRY_MS));
     }
@@ -349,6 +349,13 @@ function parseMaybeJson(value: unknown): unknown {
 }
 
 export class PortInUseError extends Error {}
+
+/** The Cosmos SDK's 404 for a container not created yet has an empty message: its status code says it. */
+function whyNotStarted(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code } = error as { code?: unknown };
+  return error.message || (code === 404 ? 'its container does not exist yet' : `code ${String(code)}`);
+}
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
