@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { leaveIdleConnectionsToClients } from '../idle-connections';
 import { ClientConnection } from './client-connection';
 import { ClientGate } from './client-gate';
 import { formatSignalRConnectionString } from './connection-string';
@@ -37,6 +38,7 @@ export async function startSignalRHub(options: SignalRHubOptions): Promise<Signa
   const server = createServer(
     createRequestHandler(gate, { accessKey, baseUrl: () => baseUrl, clientUrl, registry }),
   );
+  leaveIdleConnectionsToClients(server);
   const webSockets = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
     if (stopping) return refuseUpgrade(socket, 503, 'The local SignalR Service is stopping.');
