@@ -28,8 +28,9 @@ export interface RenamedGroups {
  * (`nameChangedAt` = the write's time; a removal too). A full read writes every group without reading
  * what was stored, so each of its writes counts as a possible rename (first syncs and expired delta
  * links: rare, and the evaluation writes nothing where the name is the same). Other writes (a
- * description, a membership rule), role definitions and the sync state are left out; so are groups
- * written before documents kept their workspace.
+ * description, a membership rule), role definitions and the sync state are left out; so is a write
+ * with no workspace (none since every write records it: a group stored before is renamed by a write
+ * that carries it).
  */
 export function renamedGroupsOf(documents: readonly unknown[]): RenamedGroups[] {
   const byTenant = new Map<string, RenamedGroups>();

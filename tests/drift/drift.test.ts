@@ -245,6 +245,15 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
         .filter((e) => /^\w+ \/(beta|v1\.0)\//.test(e) && e !== 'GET /v1.0/groups/delta');
     const renamed = `${sharedGroup.name} (renamed)`;
 
+    // Its document stored as before documents kept their workspace: the rename's write records it.
+    const groupItem = cloud.container('directory').item(sharedGroup.fabrikam, fabrikam.tenantId);
+    const { workspaceId: _stored, ...withoutWorkspace } = (await groupItem.read()).resource as Record<
+      string,
+      unknown
+    >;
+    expect(_stored).toBe(fabrikam.workspaceId);
+    await groupItem.replace(withoutWorkspace);
+
     // Fabrikam's group renamed: the assignment names another group now. Only the directory sync runs.
     await rename('fabrikam', sharedGroup.fabrikam, renamed);
     let seq = await requestSeq(cloud);
@@ -283,7 +292,11 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     const summaryBefore = await summaryOf();
     const group = (await cloud.container('directory').item(sharedGroup.fabrikam, fabrikam.tenantId).read())
       .resource as Record<string, unknown>;
-    expect(group).toMatchObject({ displayName: renamed, nameChangedAt: group.updatedAt });
+    expect(group).toMatchObject({
+      displayName: renamed,
+      nameChangedAt: group.updatedAt,
+      workspaceId: fabrikam.workspaceId,
+    });
     const { baseUrl, masterKey } = cloud.description.functions;
     for (let i = 0; i < 2; i++) {
       const replay = await fetch(`${baseUrl}/admin/functions/driftOnDirectoryChange`, {
