@@ -301,7 +301,10 @@ app.cosmosDB('driftOnInventoryChange', {
   },
 });
 
-/** A baseline created, changed, (un)assigned or deleted: the tenants it applies to are evaluated again. */
+/**
+ * A baseline created, changed, (un)assigned or deleted: the tenants it applies to are evaluated again
+ * (and the tenants a split evaluation or a golden tenant's group rename left, from their markers).
+ */
 app.cosmosDB('driftOnBaselineChange', {
   ...feed,
   containerName: CONTAINERS.drift.id,

@@ -24,6 +24,7 @@ import { evaluatePair, readAll, type EvaluationResult } from './evaluate';
 import { DriftFindings } from './findings';
 import { idsOf } from './names';
 import { baselineSchema, evaluatedKeyOf, tenantBaselinesIdOf, type Baseline } from './model';
+import { GoldenRenames, goldenRenamePendingSchema } from './golden-renames';
 import { DriftStore } from './store';
 import { tenantObjectOf, TenantObjects, type TenantObject } from './tenant-objects';
 
@@ -52,6 +53,8 @@ export interface DriftDeps {
     tenantId: string,
     versionId: string,
   ): Promise<(PolicyVersion & { content: VersionContent }) | undefined>;
+  /** Tenants one change-feed invocation evaluates for a baseline change or a golden rename (default 50). */
+  tenantsPerInvocation?: number;
 }
 
 /** One evaluation a change-feed batch ran, and what it changed. */
@@ -63,9 +66,18 @@ export interface PairEvaluation extends EvaluationResult {
 
 export type Drift = ReturnType<typeof createDrift>;
 
-/** Tenants a baseline change evaluates at once, and in one change-feed invocation. */
+/** Tenants a baseline change or a golden rename evaluates at once, and in one change-feed invocation. */
 const TENANTS_AT_ONCE = 4;
 const TENANTS_PER_INVOCATION = 50;
+
+/** Runs `each` over the items, a few at a time. */
+async function fewAtOnce<T>(items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await each(item);
+  };
+  await Promise.all(Array.from({ length: TENANTS_AT_ONCE }, worker));
+}
 
 /** The marker a baseline with tenants left to evaluate writes (it comes back through the feed). */
 const pendingSchema = z.object({
@@ -77,6 +89,8 @@ const pendingSchema = z.object({
 export function createDrift(deps: DriftDeps) {
   const store = new DriftStore(deps.drift, deps.driftSummaries);
   const objects = new TenantObjects(deps.inventory);
+  const goldenRenames = new GoldenRenames(deps.drift);
+  const perInvocation = deps.tenantsPerInvocation ?? TENANTS_PER_INVOCATION;
   const evaluation = {
     store,
     objects,
@@ -125,8 +139,8 @@ export function createDrift(deps: DriftDeps) {
 
   /**
    * Groups of a golden tenant renamed: each baseline built from it evaluates the objects whose versions
-   * name one of them, in every tenant it applies to (a few at a time; tenants purged meanwhile wait for
-   * the baseline's next full evaluation, which drops them).
+   * name one of them in its first tenants, and leaves the others to the drift container's feed
+   * (`GoldenRenames`), so one invocation evaluates at most `perInvocation` tenants per baseline.
    */
   async function evaluateGoldenGroups(
     workspaceId: string,
@@ -151,27 +165,62 @@ export function createDrift(deps: DriftDeps) {
         })
         .map((object) => object.key);
       if (objectKeys.length === 0) continue;
-      const queue = [...baseline.tenants];
-      const worker = async () => {
-        for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
-          if (!(await deps.workspaces.getTenant(workspaceId, tenant.tenantId))) continue;
-          const result = await evaluatePair(evaluation, baseline, tenant, {
-            kind: 'items',
-            items: [],
-            objectKeys,
-          });
-          if (result.evaluated > 0)
-            out.push({ workspaceId, baselineId: baseline.id, tenantId: tenant.tenantId, ...result });
-        }
-      };
-      await Promise.all(Array.from({ length: TENANTS_AT_ONCE }, worker));
+      const tenantIds = baseline.tenants.map((t) => t.tenantId);
+      const left = tenantIds.slice(perInvocation);
+      // Left first: an invocation that dies evaluating the first ones is retried whole (the same marker).
+      if (left.length > 0)
+        await goldenRenames.add({
+          workspaceId,
+          baselineId: baseline.id,
+          objectKeys,
+          tenantIds: left,
+          at: deps.clock.now().toISOString(),
+        });
+      out.push(...(await evaluateObjects(baseline, objectKeys, tenantIds.slice(0, perInvocation))));
     }
     return out;
   }
 
   /**
+   * Objects of a baseline evaluated in some of its tenants, a few at a time. Tenants no longer assigned
+   * are skipped; so are tenants purged meanwhile (the baseline's next full evaluation drops them).
+   */
+  async function evaluateObjects(
+    baseline: Baseline,
+    objectKeys: readonly string[],
+    tenantIds: readonly string[],
+  ): Promise<PairEvaluation[]> {
+    const out: PairEvaluation[] = [];
+    const assigned = new Map(baseline.tenants.map((t) => [t.tenantId, t]));
+    await fewAtOnce(tenantIds, async (tenantId) => {
+      const tenant = assigned.get(tenantId);
+      if (!tenant || !(await deps.workspaces.getTenant(baseline.workspaceId, tenantId))) return;
+      const result = await evaluatePair(evaluation, baseline, tenant, {
+        kind: 'items',
+        items: [],
+        objectKeys,
+      });
+      if (result.evaluated > 0)
+        out.push({ workspaceId: baseline.workspaceId, baselineId: baseline.id, tenantId, ...result });
+    });
+    return out;
+  }
+
+  /** The next tenants a golden rename left (its marker came back through the feed). */
+  async function continueGoldenRename(workspaceId: string, baselineId: string): Promise<PairEvaluation[]> {
+    const marker = await goldenRenames.pending(workspaceId, baselineId);
+    if (!marker || marker.tenantIds.length === 0) return [];
+    const baseline = await store.baseline(workspaceId, baselineId);
+    if (!baseline || baseline.deletedAt) return [];
+    const next = marker.tenantIds.slice(0, perInvocation);
+    const out = await evaluateObjects(baseline, marker.objectKeys, next);
+    await goldenRenames.evaluated(marker, next);
+    return out;
+  }
+
+  /**
    * A full evaluation of the assigned tenants not yet evaluated at the baseline's current revision: at
-   * most TENANTS_PER_INVOCATION of them, a few at a time (each is a handful of queries and point reads
+   * most `perInvocation` of them, a few at a time (each is a handful of queries and point reads
    * in its own partitions). When more are left, a pending marker brings the baseline back through the
    * change feed, so no invocation runs long however many tenants the baseline has.
    */
@@ -181,24 +230,20 @@ export function createDrift(deps: DriftDeps) {
     const pending = baseline.tenants.filter(
       (tenant) => keys.get(tenant.tenantId) !== evaluatedKeyOf(baseline, tenant),
     );
-    const queue = pending.slice(0, TENANTS_PER_INVOCATION);
-    const worker = async () => {
-      for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
-        if (!(await deps.workspaces.getTenant(baseline.workspaceId, tenant.tenantId))) {
-          await dropPurgedTenant(baseline, tenant.tenantId);
-          continue;
-        }
-        const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
-        out.push({
-          workspaceId: baseline.workspaceId,
-          baselineId: baseline.id,
-          tenantId: tenant.tenantId,
-          ...result,
-        });
+    await fewAtOnce(pending.slice(0, perInvocation), async (tenant) => {
+      if (!(await deps.workspaces.getTenant(baseline.workspaceId, tenant.tenantId))) {
+        await dropPurgedTenant(baseline, tenant.tenantId);
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: TENANTS_AT_ONCE }, worker));
-    const remaining = pending.length - Math.min(pending.length, TENANTS_PER_INVOCATION);
+      const result = await evaluatePair(evaluation, baseline, tenant, { kind: 'all' });
+      out.push({
+        workspaceId: baseline.workspaceId,
+        baselineId: baseline.id,
+        tenantId: tenant.tenantId,
+        ...result,
+      });
+    });
+    const remaining = pending.length - Math.min(pending.length, perInvocation);
     if (remaining > 0)
       await store.markPending(baseline.workspaceId, baseline.id, remaining, deps.clock.now().toISOString());
     else if (pending.length > 0)
@@ -254,7 +299,8 @@ export function createDrift(deps: DriftDeps) {
      * Groups the directory cache renamed, removed or brought back (its container's change feed): in a
      * tenant assigned to baselines, the tenant's objects that name such a group are evaluated as if they
      * had changed; in a golden tenant, the baseline objects whose versions name one are evaluated in every
-     * tenant of the baseline. Cosmos only (docs/drift.md, decision 0078).
+     * tenant of the baseline (the first ones here, the others through the drift container's feed).
+     * Cosmos only (docs/drift.md, decision 0078).
      */
     async onDirectoryDocuments(documents: readonly unknown[]): Promise<PairEvaluation[]> {
       const out: PairEvaluation[] = [];
@@ -274,17 +320,24 @@ export function createDrift(deps: DriftDeps) {
     /**
      * Drift documents that changed (the drift container's change feed): a baseline created, changed or
      * (un)assigned evaluates the tenants whose evaluation is not current; a deleted one loses its
-     * findings, then itself. Findings and summaries are ignored.
+     * findings, then itself; a golden rename's marker evaluates the next tenants it left. Findings and
+     * summaries are ignored.
      */
     async onDriftDocuments(documents: readonly unknown[]): Promise<PairEvaluation[]> {
       const out: PairEvaluation[] = [];
       const ids = new Map<string, string>();
+      const goldenRenamesLeft = new Map<string, string>();
       for (const doc of documents) {
         const parsed = baselineSchema.safeParse(doc);
         if (parsed.success) ids.set(parsed.data.id, parsed.data.workspaceId);
         const pending = pendingSchema.safeParse(doc);
         if (pending.success) ids.set(pending.data.baselineId, pending.data.workspaceId);
+        const golden = goldenRenamePendingSchema.safeParse(doc);
+        if (golden.success) goldenRenamesLeft.set(golden.data.baselineId, golden.data.workspaceId);
       }
+      // The stored marker is the one to act on (the feed may hold an older image of it).
+      for (const [baselineId, workspaceId] of goldenRenamesLeft)
+        out.push(...(await continueGoldenRename(workspaceId, baselineId)));
       for (const [id, workspaceId] of ids) {
         // The feed may hold an older image: the stored document is the one to act on.
         const baseline = await store.baseline(workspaceId, id);

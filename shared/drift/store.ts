@@ -239,7 +239,7 @@ export class DriftStore {
 
   /**
    * Deletes every document of a baseline's pairs (optionally of one tenant's): findings, matches and the
-   * pending marker in `drift`, summaries and signal ledgers in `driftSummaries`. Safe to repeat.
+   * pending markers in `drift`, summaries and signal ledgers in `driftSummaries`. Safe to repeat.
    */
   async deletePairDocuments(workspaceId: string, baselineId: string, tenantId?: string): Promise<void> {
     const query = (where: string) => ({
@@ -253,7 +253,8 @@ export class DriftStore {
     for (const [container, where] of [
       [
         this.container,
-        " AND (c.docType = 'finding' OR c.docType = 'pairMatches' OR c.docType = 'evaluationPending')",
+        " AND (c.docType = 'finding' OR c.docType = 'pairMatches' OR c.docType = 'evaluationPending'" +
+          " OR c.docType = 'goldenRenamePending')",
       ],
       [this.summaryContainer, ''],
     ] as const) {

@@ -549,6 +549,7 @@ describe('drift evaluation under at-least-once execution', () => {
     } = {
       getTenant: async () => undefined,
     },
+    tenantsPerInvocation?: number,
   ) => {
     const clock = systemClock;
     const versions = new VersionStore(cloud.container('policyVersions'));
@@ -562,6 +563,7 @@ describe('drift evaluation under at-least-once execution', () => {
       backups: { getSet: async () => undefined, items: async () => ({ items: [] }) },
       groups: createGroupDirectory(new DirectoryStore(cloud.container('directory'))),
       readVersion: (tenantId, versionId) => versions.read(tenantId, versionId),
+      tenantsPerInvocation,
     });
   };
   const VOLATILE = ['_rid', '_self', '_etag', '_attachments', '_ts', 'evaluatedAt'];
@@ -785,6 +787,60 @@ describe('drift evaluation under at-least-once execution', () => {
       firstSeenAt: removedAt,
       resolvedAt: removedAt,
     });
+  }, 120_000);
+
+  it("a golden tenant's renamed group reaches the baseline's first tenants at once and the others through the drift feed", async () => {
+    // One tenant per invocation (50 in the app), and Contoso checked against its own baseline too.
+    const drift = driftModule({ getTenant: async (_w, id) => ({ id }) }, 1);
+    const workspaceId = contoso.workspaceId;
+    const contosoAssignment = `/workspaces/${workspaceId}/baselines/${baselineId}/tenants/${contoso.tenantId}`;
+    const assigned = await cloud.api('PUT', contosoAssignment, { as: 'mike', body: {} });
+    expect(assigned.status, assigned.text).toBe(200);
+    // The baseline's tenants in their order (by id): the rename reaches the first one at once.
+    const order = (assigned.body.tenants as Array<{ tenantId: string }>).map((t) => t.tenantId);
+    expect([...order].sort()).toEqual([contoso.tenantId, fabrikam.tenantId].sort());
+    const fabrikamFirst = order[0] === fabrikam.tenantId;
+    try {
+      await evaluated(cloud, workspaceId, baselineId, contoso.tenantId);
+      const sameKey = `deviceConfigurations:${planted.sameC!.id}`;
+      const fabrikamFindingId = findingIdOf(baselineId, fabrikam.tenantId, sameKey);
+      const fabrikamFinding = (await drift.store.finding(workspaceId, fabrikamFindingId))!;
+      // Lost (as after a crash): only an evaluation of the rename that reaches Fabrikam writes it again.
+      await cloud.container('drift').item(fabrikamFindingId, workspaceId).delete();
+
+      // The group as the feed delivers it after a rename in the golden tenant (stamped by the delta round).
+      const stored = (await cloud.container('directory').item(sharedGroup.contoso, contoso.tenantId).read())
+        .resource as Record<string, unknown>;
+      const group = { ...stored, nameChangedAt: stored.updatedAt };
+      const first = await drift.onDirectoryDocuments([group]);
+      // Fabrikam is evaluated now only when it is the first tenant; Contoso, a checked tenant of its own
+      // group too, is evaluated either way. (Another baseline from Contoso, the extras test's, has
+      // Fabrikam only.)
+      const fabrikamNow = first.filter(
+        (e) => e.baselineId === baselineId && e.tenantId === fabrikam.tenantId,
+      );
+      expect(fabrikamNow.map((e) => e.written)).toEqual(fabrikamFirst ? [1] : []);
+
+      // What it left comes back through the drift container's feed (the host's own handler, or this
+      // module's), which evaluates the next tenant and empties the marker.
+      const markerId = `golden-rename-pending-${baselineId}`;
+      const marker = await until(async () => {
+        const { resource } = await cloud.container('drift').item(markerId, workspaceId).read();
+        return resource?.tenantIds.length === 0 ? resource : undefined;
+      }, 'the tenants the rename left');
+      expect(marker).toMatchObject({ docType: 'goldenRenamePending', baselineId, revision: 1 });
+      expect(marker.objectKeys).toContain(sameKey);
+      const repaired = await until(
+        () => drift.store.finding(workspaceId, fabrikamFindingId),
+        "Fabrikam's finding written again",
+      );
+      // (Written anew: the history of the lost document is gone with it.)
+      expect(repaired).toMatchObject({ outcome: fabrikamFinding.outcome, objectKey: sameKey });
+      // Delivered again: nothing is left to evaluate.
+      expect(await drift.onDriftDocuments([marker, marker])).toEqual([]);
+    } finally {
+      expect((await cloud.api('DELETE', contosoAssignment, { as: 'alice' })).status).toBe(204);
+    }
   }, 120_000);
 
   it('compares a changed object with its namesakes on record, without a query, and picks the better one', async () => {
