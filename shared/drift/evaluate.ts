@@ -424,7 +424,12 @@ function dedupe(items: TenantObject[]): TenantObject[] {
   return [...new Map(items.map((item) => [item.id, item])).values()];
 }
 
-/** Versions are immutable: each read once per process (bounded), the rest from Cosmos. */
+/**
+ * Versions are immutable: each read once per process (bounded), the rest from Cosmos. Least recently
+ * used first out: the golden tenant's versions, read by every tenant's evaluation, stay while each
+ * checked tenant's own pass through (first in, first out evicted them after a few tenants, so a full
+ * evaluation of a baseline read the golden versions again for every tenant).
+ */
 const versionCache = new Map<string, VersionContent>();
 const VERSION_CACHE_LIMIT = 2000;
 
@@ -438,7 +443,12 @@ export async function readAll(
     [...new Set(versionIds)].map(async (versionId) => {
       const cacheKey = `${tenantId}/${versionId}`;
       const cached = versionCache.get(cacheKey);
-      if (cached) return out.set(versionId, cached);
+      if (cached) {
+        // Moved to the end of the map's order: the most recently used.
+        versionCache.delete(cacheKey);
+        versionCache.set(cacheKey, cached);
+        return out.set(versionId, cached);
+      }
       const version = await deps.readVersion(tenantId, versionId);
       if (!version) return;
       if (versionCache.size >= VERSION_CACHE_LIMIT) versionCache.delete(versionCache.keys().next().value!);
