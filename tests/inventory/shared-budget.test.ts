@@ -153,7 +153,10 @@ describe('a Graph budget shared by several instances', () => {
     const budgets = new CosmosClient({ endpoint, key }).database(database).container('graphBudgets');
     const started = Date.now();
     await budgets.items.upsert({ id, tokens: 0, at: started, lease: 'test', ttl: 3600 });
-    await sleep(35_000);
+    // A minute measured, not 30 s: what the window's edges hold unspent (a slice in the bucket or in a
+    // worker's hand, ~48 requests) moves a short window's rate by a few per cent (44.5–45.9 per s over
+    // 30 s; 46.0–46.2 over a minute, in three runs; the budget's own rate is 47.5).
+    await sleep(65_000);
     const stopped = Date.now();
     const reports = await workers.stop();
     // None of their reads failed. (How the slices were split between them is logged: fair on average.)
@@ -177,7 +180,7 @@ describe('a Graph budget shared by several instances', () => {
     // above, held.)
     expect(rate).toBeGreaterThanOrEqual(LIMIT_PER_SECOND * 0.9);
     expect(rate).toBeLessThanOrEqual(LIMIT_PER_SECOND * 1.1);
-  }, 120_000);
+  }, 150_000);
 
   it('three processes each pacing alone are throttled (what the shared budget prevents)', async () => {
     // An app registration of its own, whose budget at Graph is untouched: the throttling is the
