@@ -244,6 +244,18 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
         .map((e) => e.endpoint)
         .filter((e) => /^\w+ \/(beta|v1\.0)\//.test(e) && e !== 'GET /v1.0/groups/delta');
     const renamed = `${sharedGroup.name} (renamed)`;
+    /** A group renamed in a tenant's directory, then that tenant's directory sync alone: Graph's log position before the sync. */
+    const renameAndSync = async (tenant: Tenant, microsoftName: string, id: string, displayName: string) => {
+      await rename(microsoftName, id, displayName);
+      const before = await requestSeq(cloud);
+      await syncDirectory(cloud, tenant);
+      return before;
+    };
+    const openFinding = (what: string) =>
+      until(async () => {
+        const found = await sameFinding();
+        return found?.state === 'open' ? found : undefined;
+      }, what);
 
     // Its document stored as before documents kept their workspace: the rename's write records it.
     const groupItem = cloud.container('directory').item(sharedGroup.fabrikam, fabrikam.tenantId);
@@ -255,13 +267,8 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     await groupItem.replace(withoutWorkspace);
 
     // Fabrikam's group renamed: the assignment names another group now. Only the directory sync runs.
-    await rename('fabrikam', sharedGroup.fabrikam, renamed);
-    let seq = await requestSeq(cloud);
-    await syncDirectory(cloud, fabrikam);
-    const raised = await until(async () => {
-      const found = await sameFinding();
-      return found?.state === 'open' ? found : undefined;
-    }, 'the finding of the renamed group');
+    let seq = await renameAndSync(fabrikam, 'fabrikam', sharedGroup.fabrikam, renamed);
+    const raised = await openFinding('the finding of the renamed group');
     expect(raised).toMatchObject({ outcome: 'different', differenceCount: 1 });
     expect(raised.differences.map((d) => d.path)).toEqual(['assignments']);
     expect(assignedGroups(raised)[0]).toContain(`"group":"${sharedGroup.name}"`);
@@ -312,9 +319,7 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     expect(await notifications()).toEqual(announced);
 
     // Renamed back: resolved, again by the directory sync alone.
-    await rename('fabrikam', sharedGroup.fabrikam, sharedGroup.name);
-    seq = await requestSeq(cloud);
-    await syncDirectory(cloud, fabrikam);
+    seq = await renameAndSync(fabrikam, 'fabrikam', sharedGroup.fabrikam, sharedGroup.name);
     const resolved = await until(async () => {
       const found = await sameFinding();
       return found?.state === 'resolved' && found.firstSeenAt === raised.firstSeenAt ? found : undefined;
@@ -323,13 +328,8 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     expect(await otherGraphRequests('fabrikam', seq)).toEqual([]);
 
     // The golden tenant's group renamed: the expected value names another group. And back.
-    await rename('contoso', sharedGroup.contoso, renamed);
-    seq = await requestSeq(cloud);
-    await syncDirectory(cloud, contoso);
-    const golden = await until(async () => {
-      const found = await sameFinding();
-      return found?.state === 'open' ? found : undefined;
-    }, "the finding of the golden tenant's renamed group");
+    seq = await renameAndSync(contoso, 'contoso', sharedGroup.contoso, renamed);
+    const golden = await openFinding("the finding of the golden tenant's renamed group");
     expect(golden).toMatchObject({ outcome: 'different', differenceCount: 1 });
     expect(JSON.parse(assignedGroups(golden)[0]!)).toEqual([
       [expect.objectContaining({ target: expect.objectContaining({ group: renamed }) })],
@@ -337,8 +337,7 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
     ]);
     expect(await otherGraphRequests('contoso', seq)).toEqual([]);
     expect(await requestLog(cloud, 'fabrikam', seq)).toEqual([]);
-    await rename('contoso', sharedGroup.contoso, sharedGroup.name);
-    await syncDirectory(cloud, contoso);
+    await renameAndSync(contoso, 'contoso', sharedGroup.contoso, sharedGroup.name);
     await until(async () => {
       const found = await sameFinding();
       return found?.state === 'resolved' && found.firstSeenAt === golden.firstSeenAt ? found : undefined;
