@@ -138,4 +138,24 @@ describe('the API document (/api/openapi.json)', () => {
       });
     }
   });
+
+  it('carries an ETag, and answers 304 without a body while the client holds the current document', async () => {
+    const first = await api('GET', '/openapi.json');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const again = await api('GET', '/openapi.json');
+    expect({ etag: again.headers.get('etag'), text: again.text }).toEqual({ etag, text: first.text });
+
+    for (const ifNoneMatch of [etag!, `W/${etag}`, `"stale", ${etag}`, '*']) {
+      const notModified = await api('GET', '/openapi.json', { headers: { 'if-none-match': ifNoneMatch } });
+      expect({
+        status: notModified.status,
+        text: notModified.text,
+        etag: notModified.headers.get('etag'),
+      }).toEqual({ status: 304, text: '', etag });
+    }
+    const stale = await api('GET', '/openapi.json', { headers: { 'if-none-match': '"stale"' } });
+    expect({ status: stale.status, text: stale.text }).toEqual({ status: 200, text: first.text });
+  });
 });
