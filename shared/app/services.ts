@@ -22,6 +22,7 @@ import { createPageTokenCodec, type PageTokenCodec } from '../api/page-token';
 import type { OperationCatalog } from '../operations/catalog';
 import type { Dispatcher } from '../operations/dispatcher';
 import type { GateDeps } from '../operations/gate';
+import { ScopeClaims } from '../operations/scope-claims';
 import { combineStartChecks, inputReferenceChecks } from '../operations/input-references';
 import { RunLifecycle } from '../operations/lifecycle';
 import { RunStore } from '../operations/run-store';
@@ -156,7 +157,7 @@ function buildServices(config: AppConfig): Services {
           })
         : undefined,
   });
-  const gate = { runs, lifecycle, audit, catalog, clock };
+  const gate = { runs, lifecycle, audit, catalog, clock, claims: new ScopeClaims() };
   const watch = createWatch({
     inventory,
     container: container('inventory'),
@@ -225,12 +226,8 @@ function buildServices(config: AppConfig): Services {
     lifecycle,
     catalog,
     operations: new OperationsService({
-      runs,
-      lifecycle,
-      audit,
+      ...gate,
       workspaces,
-      catalog,
-      clock,
       startChecks: combineStartChecks(
         inputReferenceChecks(
           {

@@ -8,6 +8,7 @@ import { EMPTY_COUNTS, isActive, type Initiator, type Run } from './model';
 import type { OperationCatalog } from './catalog';
 import { defaultInstanceId, identityKeyOf, stableRunIdOf, type RunType } from './run-type';
 import { scopeLockId, type RunStore } from './run-store';
+import type { ScopeClaim, ScopeClaims } from './scope-claims';
 import type { Clock } from '../clock';
 
 export interface StartRequest {
@@ -37,6 +38,8 @@ export interface GateDeps {
   /** Where the stale threshold of a holder's type comes from. */
   catalog: OperationCatalog;
   clock: Clock;
+  /** This process's starts taking a scope lock right now (the others of a burst wait for them). */
+  claims: ScopeClaims;
 }
 
 /** A lock whose run document is not there yet is a start in progress, unless it is older than this. */
@@ -81,7 +84,7 @@ export async function startRun(deps: GateDeps, request: StartRequest): Promise<S
     beforeLock: tenantName,
   });
   if (contention.kind === 'locked')
-    return createAndDispatch(deps, request, runId, identityKey, await tenantName());
+    return createAndDispatch(deps, request, runId, identityKey, tenantName, contention.claim);
   const holder = await ofThisWorkspace(request, contention.holder, tenantName);
   if (contention.kind === 'same') return deduplicated(deps, request, holder);
   await audit(deps, request, 'operation.scope_busy', holder, 'denied');
@@ -104,12 +107,16 @@ function once(tenantName: StartRequest['tenantName']): () => Promise<string> {
   return () => (read ??= tenantName());
 }
 
-type Contention = { kind: 'locked' } | { kind: 'same' | 'other'; holder: Run };
+type Contention =
+  /** `claim`: this process's claim on the lock, to settle once the run document is written. */
+  { kind: 'locked'; claim?: ScopeClaim } | { kind: 'same' | 'other'; holder: Run };
 
 /**
  * Takes the tenant's scope lock for a run, or names the active run holding it. A lock left by an ended
  * or vanished run is released; a stale holder is failed first. The lock is read before it is created:
- * when the tenant is busy (the common case of a burst of starts) that read is the answer.
+ * when the tenant is busy (the common case of a burst of starts) that read is the answer. When another
+ * start of this process is taking the lock (or writing the run it took it for), this one waits for it
+ * and reads again, rather than racing it (`ScopeClaims`).
  */
 async function contend(
   deps: GateDeps,
@@ -127,15 +134,32 @@ async function contend(
     const { runId, identityKey, type } = claim;
     const lock = await deps.runs.readLock(lockId);
     if (!lock) {
-      await claim.beforeLock?.();
-      const createdAt = deps.clock.now().toISOString();
-      if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type, createdAt }))
-        return { kind: 'locked' };
+      const inFlight = deps.claims.pending(lockId);
+      if (inFlight) {
+        await inFlight.settled;
+        continue;
+      }
+      const mine = deps.claims.take(lockId, runId);
+      try {
+        await claim.beforeLock?.();
+        const createdAt = deps.clock.now().toISOString();
+        if (await deps.runs.tryLock({ id: lockId, runId, identityKey, type, createdAt }))
+          return { kind: 'locked', claim: mine };
+      } catch (error) {
+        mine.settle();
+        throw error;
+      }
+      mine.settle();
       continue; // taken in between: read who holds it
     }
     if (claim.resume && lock.runId === runId) return { kind: 'locked' }; // ours already (a retried acquire)
     const holder = await deps.runs.get(lock.runId);
     if (!holder || !isActive(holder)) {
+      const creating = deps.claims.pending(lockId);
+      if (!holder && creating?.runId === lock.runId) {
+        await creating.settled; // its run document is being written in this process
+        continue;
+      }
       if (holder || deps.clock.now().getTime() - Date.parse(lock.createdAt) > IN_FLIGHT_GRACE_MS)
         await deps.runs.releaseLock(lock);
       else await pause(attempt);
@@ -165,10 +189,12 @@ async function createAndDispatch(
   request: StartRequest,
   runId: string,
   identityKey: string,
-  tenantName: string,
+  tenantName: () => Promise<string>,
+  claim: ScopeClaim | undefined,
 ): Promise<StartOutcome> {
-  const run = newRun(deps, request, runId, identityKey, tenantName);
+  let run: Run;
   try {
+    run = newRun(deps, request, runId, identityKey, await tenantName());
     await deps.runs.create(run);
   } catch (error) {
     const lock = await deps.runs.readLock(scopeLockId(request.tenantId));
@@ -177,6 +203,9 @@ async function createAndDispatch(
     const existing = isConflict(error) && request.runType.stableRunId && (await deps.runs.get(runId));
     if (existing) return deduplicated(deps, request, existing);
     throw error;
+  } finally {
+    // The run is written, or the lock given back: starts of this tenant waiting in this process go on.
+    claim?.settle();
   }
   await audit(deps, request, 'operation.start', run);
   try {
@@ -322,6 +351,7 @@ export async function acquireScope(deps: GateDeps, runId: string): Promise<Scope
     resume: true,
   });
   if (contention.kind === 'locked') {
+    contention.claim?.settle(); // the run document exists already
     // Completed between our read and the lock (cancel): give the scope back at once.
     const current = await deps.runs.get(runId);
     if (current && isActive(current)) return { kind: 'acquired' };

@@ -10,6 +10,7 @@ import { startRun, sweepStaleRuns, type StartOutcome, type StartRequest, type Sw
 import type { RunLifecycle } from './lifecycle';
 import { isActive, type Run } from './model';
 import type { RunQuery, RunStore } from './run-store';
+import type { ScopeClaims } from './scope-claims';
 import type { Clock } from '../clock';
 
 /**
@@ -32,6 +33,8 @@ export interface OperationsDeps {
   workspaces: WorkspaceService;
   catalog: OperationCatalog;
   clock: Clock;
+  /** The gate's claims of this process, shared by every caller of the gate (`ScopeClaims`). */
+  claims: ScopeClaims;
   /** By run type: what must hold before a run of that type may start. */
   startChecks?: Readonly<Record<string, StartCheck>>;
 }
