@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { ROUND_TRIPS_HEADER } from '../emulators/functions-host/round-trips';
 import { startCloudProcess } from '../tests/support/cloud-process';
 import { argValue, cpuTimeMs, percentile } from './harness';
@@ -15,6 +16,13 @@ const TENANTS = 20;
 const STARTS = 200;
 /** How long the simulated Microsoft cloud takes to answer during the burst (see `setGraphLatency`). */
 const GRAPH_LATENCY_MS = 2_000;
+/**
+ * Issue 19's bound on the burst's p95 (its throughput target is ≥ 4× the baseline's), and the baseline's
+ * p95 the issue measured: on this shared machine the bound is also read against the baseline's p95
+ * measured in the same invocation.
+ */
+const P95_BOUND_MS = 700;
+const ISSUE_BASELINE_P95_MS = 2_718;
 
 interface Result {
   status: number;
@@ -69,6 +77,16 @@ async function main(): Promise<void> {
         `${cpu(baseline).toFixed(1)} → ${cpu(current).toFixed(1)} ms (${(cpu(baseline) / cpu(current)).toFixed(1)}× less), store capacity ` +
         `${baseline.capacity.pointReadsPerSecond.toFixed(0)} → ${current.capacity.pointReadsPerSecond.toFixed(0)} point reads/s`,
     );
+    const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+    const speedup = rate(current) / rate(baseline);
+    const lower = p95(baseline) / p95(current);
+    console.log(
+      `Issue 19's burst targets: throughput ≥ 4× the baseline: ${speedup.toFixed(1)}× (${verdict(speedup >= 4)}); ` +
+        `p95 ≤ ${P95_BOUND_MS} ms: ${(p95(current) / P95_BOUND_MS).toFixed(2)}× the bound (${verdict(p95(current) <= P95_BOUND_MS)}); ` +
+        `the same bound against this run's baseline (the issue measured ${ISSUE_BASELINE_P95_MS} ms, so ` +
+        `${(ISSUE_BASELINE_P95_MS / P95_BOUND_MS).toFixed(1)}× lower): ${lower.toFixed(1)}× lower ` +
+        `(${verdict(lower >= ISSUE_BASELINE_P95_MS / P95_BOUND_MS)})`,
+    );
   }
   if ([...current.results, ...(baseline?.results ?? [])].some((r) => r.status >= 500)) process.exitCode = 1;
 }
@@ -76,6 +94,7 @@ async function main(): Promise<void> {
 async function measure(options: { root?: string; nodeArgs?: string[] }): Promise<Measured> {
   console.log(`Starting a local cloud for the benchmark${options.root ? ` from ${options.root}` : ''}…`);
   const cloud = await startCloudProcess({ env: { LOCAL_EXTRA_ENTRY_FILES: '' }, ...options });
+  const agent = new Agent({ keepAlive: true });
   try {
     const { apiBaseUrl } = cloud.description.functions;
     const token = cloud.description.demo!.users.find((u) => u.name === 'alice')!.token;
@@ -85,17 +104,18 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
     };
     const microsoft = simulated.tenants.filter((t) => t.name === 'contoso' || t.name === 'fabrikam');
     const microsoftControl = simulated.controlUrl;
+    const send = httpClient(agent);
     const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${apiBaseUrl}${path}`, {
+      const response = await send(
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
+        `${apiBaseUrl}${path}`,
+        { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body === undefined ? undefined : JSON.stringify(body),
+      );
       return {
         status: response.status,
-        body: text ? (JSON.parse(text) as Record<string, never>) : undefined,
-        roundTrips: parseRoundTrips(response.headers.get(ROUND_TRIPS_HEADER)),
+        body: response.text ? (JSON.parse(response.text) as Record<string, never>) : undefined,
+        roundTrips: parseRoundTrips(response.roundTrips),
       };
     };
 
@@ -137,7 +157,7 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
     // own work is the same, only spread over their wait.
     await setGraphLatency(microsoftControl, GRAPH_LATENCY_MS);
 
-    await openConnections(apiBaseUrl, STARTS);
+    await openConnections(send, apiBaseUrl, STARTS);
     console.log(`Firing ${STARTS} concurrent starts across ${TENANTS} tenants…`);
     const cpuBefore = cpuTimeMs(cloud.pid);
     const began = performance.now();
@@ -177,6 +197,7 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
     const capacity = await measureStoreCapacity(cloud.description.cosmos);
     return { results, wallMs, cpuMs, started: started.length, completed, sequential, capacity };
   } finally {
+    agent.destroy();
     await cloud.stop();
     rmSync(cloud.dataDir, { recursive: true, force: true });
   }
@@ -187,15 +208,41 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
  * together: opened during the burst, on a busy two-core machine, the client's connections trickled in
  * over most of a second (about 40 requests had arrived after 450 ms), and the starts were not
  * concurrent at all. Each connection carries one request to a path no function serves, which the
- * host's front door answers 404 without invoking the app; the client keeps them alive for 4 s.
+ * host's front door answers 404 without invoking the app; the agent keeps them for the burst.
  */
-async function openConnections(apiBaseUrl: string, count: number): Promise<void> {
+async function openConnections(send: Send, apiBaseUrl: string, count: number): Promise<void> {
   await Promise.all(
-    Array.from({ length: count }, async () => {
-      const response = await fetch(`${apiBaseUrl}/bench-connection-warm-up`);
-      await response.arrayBuffer();
-    }),
+    Array.from({ length: count }, () => send('GET', `${apiBaseUrl}/bench-connection-warm-up`, {})),
   );
+}
+
+type Send = ReturnType<typeof httpClient>;
+
+/**
+ * The benchmark's HTTP client: Node's own, with one keep-alive agent whose idle connections every
+ * request takes before a new one is opened. (`fetch` did not: after its 200 connections were opened,
+ * a burst sometimes went out on only 124–146 of them and opened the rest anew, so a third of the starts
+ * queued in the client and trickled in.)
+ */
+function httpClient(agent: Agent) {
+  return (method: string, url: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; text: string; roundTrips: string | null }>((resolve, reject) => {
+      const req = httpRequest(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('error', reject);
+        res.once('end', () => {
+          const roundTrips = res.headers[ROUND_TRIPS_HEADER];
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            roundTrips: typeof roundTrips === 'string' ? roundTrips : null,
+          });
+        });
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
 }
 
 /** Every simulated tenant answers Entra ID and Graph requests after `ms` (the control API). */
