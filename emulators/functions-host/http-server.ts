@@ -1,7 +1,7 @@
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { leaveIdleConnectionsToClients } from '../idle-connections';
-import { compileRoute, type CompiledRoute } from './route-template';
+import { compileRoute, pathSegments, type CompiledRoute } from './route-template';
 import { triggerOf, type RegisteredFunction } from './registry';
 
 export interface HttpFunctionRoute {
@@ -96,10 +96,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   if (applyCors(req, res, options.corsOrigins)) return;
   const prefix = `/${options.routePrefix}`.replace(/\/+$/, '');
   if (prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)) {
-    const path = url.pathname.slice(prefix.length);
+    const path = pathSegments(url.pathname.slice(prefix.length));
     const method = (req.method ?? 'GET').toUpperCase();
     for (const route of options.routes()) {
-      const params = route.route.match(path);
+      const params = route.route.matchSegments(path);
       if (!params || (route.methods && !route.methods.has(method))) continue;
       if (!authorized(route.authLevel, keyOf(req, url), options.keys)) {
         res.writeHead(401).end();
