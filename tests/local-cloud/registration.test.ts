@@ -82,3 +82,30 @@ describe('production entry files, as the Azure host will see them', () => {
     expect(extraInputsOf(health).map((i) => i.type)).toEqual(['durableClient']);
   });
 });
+
+describe('route templates, matched as the Functions host matches them', () => {
+  const cases: Array<[template: string, path: string, params: Record<string, string> | undefined]> = [
+    [
+      'workspaces/{workspaceId}/tenants/{tenantId?}',
+      '/workspaces/w1/tenants/t1',
+      { workspaceId: 'w1', tenantId: 't1' },
+    ],
+    ['workspaces/{workspaceId}/tenants/{tenantId?}', '/workspaces/w1/tenants', { workspaceId: 'w1' }],
+    ['workspaces/{workspaceId}/tenants/{tenantId?}', '/workspaces/w1', undefined],
+    ['Operations/{runId}/Cancel', '/operations/r%201/cancel/', { runId: 'r 1' }],
+    ['operations/{runId}', '/operations/r1/cancel', undefined],
+    ['a/{id:int}', '/a/12', { id: '12' }],
+    ['a/{id:int}', '/a/x', undefined],
+    [
+      'a/{id:guid}/b',
+      '/a/0e2a7c1c-1b2c-4d5e-8f90-123456789abc/b',
+      { id: '0e2a7c1c-1b2c-4d5e-8f90-123456789abc' },
+    ],
+    ['files/{*rest}', '/files/a/b%20c/d', { rest: 'a/b c/d' }],
+    ['files/{*rest}', '/files', {}],
+    ['x/{a}', '/x/%E0%A4%A', { a: '%E0%A4%A' }],
+  ];
+  it.each(cases)('%s matches %s', (template, path, params) => {
+    expect(compileRoute(template).match(path)).toEqual(params);
+  });
+});
