@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { ROUND_TRIPS_HEADER } from '../emulators/functions-host/round-trips';
 import { startCloudProcess } from '../tests/support/cloud-process';
-import { argValue, cpuTimeMs, percentile } from './harness';
+import { argValue, cpuTimeMs, jsonClient, percentile } from './harness';
 import { measureStoreCapacity, type StoreCapacity } from './store-capacity';
 
 /**
@@ -14,7 +14,7 @@ import { measureStoreCapacity, type StoreCapacity } from './store-capacity';
 
 const TENANTS = 20;
 const STARTS = 200;
-/** How long the simulated Microsoft cloud takes to answer during the burst (see `setGraphLatency`). */
+/** How long the simulated Microsoft cloud takes to answer during the burst (`setGraphLatency`). */
 const GRAPH_LATENCY_MS = 2_000;
 /**
  * Issue 19's bound on the burst's p95 (its throughput target is ≥ 4× the baseline's), and the baseline's
@@ -103,7 +103,10 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
       tenants: Array<{ name: string; entraTenantId: string; clientId: string; clientSecret: string }>;
     };
     const microsoft = simulated.tenants.filter((t) => t.name === 'contoso' || t.name === 'fabrikam');
-    const microsoftControl = simulated.controlUrl;
+    const control = jsonClient(simulated.controlUrl, {});
+    /** Every simulated tenant answers Entra ID and Graph requests after `ms`. */
+    const setGraphLatency = (ms: number) =>
+      control('PATCH', '/realism', { latency: { fixedMs: ms, jitterMs: 0 } });
     const send = httpClient(agent);
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await send(
@@ -155,7 +158,7 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
     // so a health check could end inside the burst and a later start on its tenant start a new run;
     // Microsoft's own latency (a token, then a read: hundreds of ms each) keeps it active. The runs'
     // own work is the same, only spread over their wait.
-    await setGraphLatency(microsoftControl, GRAPH_LATENCY_MS);
+    await setGraphLatency(GRAPH_LATENCY_MS);
 
     await openConnections(send, apiBaseUrl, STARTS);
     console.log(`Firing ${STARTS} concurrent starts across ${TENANTS} tenants…`);
@@ -195,7 +198,7 @@ async function measure(options: { root?: string; nodeArgs?: string[] }): Promise
       });
       if (response.status === 202) sequential.push(performance.now() - t0);
     }
-    await setGraphLatency(microsoftControl, 0);
+    await setGraphLatency(0);
     const capacity = await measureStoreCapacity(cloud.description.cosmos);
     return { results, wallMs, cpuMs, started: started.length, completed, sequential, capacity };
   } finally {
@@ -245,16 +248,6 @@ function httpClient(agent: Agent) {
       req.once('error', reject);
       req.end(body);
     });
-}
-
-/** Every simulated tenant answers Entra ID and Graph requests after `ms` (the control API). */
-async function setGraphLatency(controlUrl: string, ms: number): Promise<void> {
-  const response = await fetch(`${controlUrl}/realism`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ latency: { fixedMs: ms, jitterMs: 0 } }),
-  });
-  if (!response.ok) throw new Error(`setting the simulated latency failed: ${response.status}`);
 }
 
 type Call = (method: string, path: string) => Promise<{ status: number; body?: Record<string, never> }>;
