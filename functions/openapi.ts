@@ -5,7 +5,6 @@ import { appVersion } from '../shared/version';
 import { defineRoute } from './http/route';
 
 interface ServedDocument {
-  routes: number;
   document: unknown;
   /** A strong validator of the document's content: equal documents have equal tags on any instance. */
   etag: string;
@@ -15,16 +14,14 @@ let served: ServedDocument | undefined;
 
 /**
  * The document is the same for every request of a process: routes are registered when the app's
- * modules load. Building it walks every route's schemas (about 45 ms of CPU on the development
- * machine, for a route anyone may call), so it is built once, and again only if a route was
- * registered since (the route table's length changed).
+ * modules load, before the host serves a request. Building it walks every route's schemas (about
+ * 45 ms of CPU on the development machine, for a route anyone may call), so it is built once.
  */
 function openApiDocument(): ServedDocument {
-  const routes = registeredRoutes();
-  if (served?.routes !== routes.length) {
-    const document = buildOpenApiDocument(routes, { version: appVersion() });
+  if (!served) {
+    const document = buildOpenApiDocument(registeredRoutes(), { version: appVersion() });
     const digest = createHash('sha256').update(JSON.stringify(document)).digest('base64url');
-    served = { routes: routes.length, document, etag: `"${digest.slice(0, 32)}"` };
+    served = { document, etag: `"${digest.slice(0, 32)}"` };
   }
   return served;
 }
