@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosClient } from '@azure/cosmos';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../shared/audit/audit';
 import { operationCatalog } from '../../shared/app/catalog';
 import { systemClock } from '../../shared/clock';
@@ -28,6 +28,8 @@ const healthCheck = operationCatalog.find('provider.health_check')!;
 const started: string[] = [];
 
 afterAll(() => client.dispose());
+// A spy on the shared store is removed even when its test fails.
+afterEach(() => vi.restoreAllMocks());
 
 /** One instance of the app: its own claims, the shared store; its Durable client records starts. */
 function instance(): GateDeps {
@@ -83,7 +85,6 @@ describe('starts reaching an idle tenant together', () => {
     // Without the claims, all ten read "no lock" together and all ten read the tenant and try the create.
     expect(tryLock).toHaveBeenCalledTimes(1);
     expect(tenantRead).toHaveBeenCalledTimes(1);
-    tryLock.mockRestore();
     await expectOneRun(outcomes);
   });
 
@@ -96,7 +97,6 @@ describe('starts reaching an idle tenant together', () => {
     );
     // One attempt per instance at most: each instance's other starts wait for its own.
     expect(tryLock.mock.calls.length).toBeLessThanOrEqual(2);
-    tryLock.mockRestore();
     await expectOneRun(outcomes);
   });
 
