@@ -151,6 +151,20 @@ describe('drift: Fabrikam against a Contoso baseline', () => {
       const off = await cloud.api('PATCH', `${tenant.base}/watch`, { as: 'mike', body: { enabled: false } });
       expect(off.status, off.text).toBe(200);
     }
+    // A watch tick (every minute at :20) that listed the tenants just before the switch-off starts its
+    // run at once: let that run end before the window opens (CI saw its reads at :20.188, inside it).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await until(async () => {
+      for (const status of ['queued', 'running']) {
+        const active = await cloud.api(
+          'GET',
+          `/operations?workspaceId=${contoso.workspaceId}&status=${status}&limit=10`,
+          { as: 'mike' },
+        );
+        if (active.body.items.length > 0) return undefined;
+      }
+      return true;
+    }, 'no run active in the workspace');
 
     const contosoCompliance = await listGraph(cloud, 'contoso', 'deviceCompliancePolicies');
     const fabrikamCompliance = await listGraph(cloud, 'fabrikam', 'deviceCompliancePolicies');
